@@ -1,0 +1,500 @@
+#!/usr/bin/env node
+/**
+ * End-to-end throughput benchmark for `node dist/cli.js analyze FILE --json`.
+ *
+ *   npm run bench                      build, then run the full benchmark (1M + 5M row CSV, 100k row XLSX)
+ *   node bench/run.mjs                 same, without building
+ *   BENCH_SMOKE=1 node bench/run.mjs   tiny files (20k CSV rows, 2k XLSX rows), 1 repeat: seconds (CI)
+ *
+ * Environment:
+ *   BENCH_SMOKE=1        tiny sizes, 1 repeat
+ *   BENCH_REPEATS=N      runs per file (default 3; 1 with BENCH_SMOKE unless set)
+ *   BENCH_CLI=path       CLI entry to benchmark (default dist/cli.js)
+ *   BENCH_TIMER=auto|gnu-time|fallback
+ *                        auto (default): GNU /usr/bin/time -f '%e %M' if it works, else the fallback
+ *                        (hrtime wall clock + peak RSS from process.resourceUsage() via an --import preload)
+ *   BENCH_TIMEOUT_S=N    per-run timeout in seconds (default 900)
+ *   BENCH_JSON_OUT=file  also write the final JSON line to this file
+ *
+ * Data files are generated once into bench/.data/ by scripts/generate-sample-data.ts (the single source of
+ * truth for the row generator, run through `node --import tsx`) and reused while their .meta.json marker
+ * still matches (rows, seed, byte size, and a hash of the generator script).
+ *
+ * Output: progress on stderr; a table and, as the very last stdout line, one JSON object with every figure
+ * (pipe through `tail -n 1` to compare commits). Exits 1 if any run fails or reports the wrong `rows`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const DATA_DIR = path.join(ROOT, "bench", ".data");
+const GENERATOR = path.join(ROOT, "scripts", "generate-sample-data.ts");
+const CLI = path.resolve(ROOT, process.env.BENCH_CLI || path.join("dist", "cli.js"));
+const SMOKE = isTruthy(process.env.BENCH_SMOKE);
+const REPEATS = positiveInt("BENCH_REPEATS", SMOKE ? 1 : 3);
+const TIMEOUT_MS = positiveInt("BENCH_TIMEOUT_S", 900) * 1000;
+const SEED = 42;
+
+const DATASETS = SMOKE
+  ? [
+      { name: "csv-20k", format: "csv", rows: 20_000 },
+      { name: "xlsx-2k", format: "xlsx", rows: 2_000 },
+    ]
+  : [
+      { name: "csv-1m", format: "csv", rows: 1_000_000 },
+      { name: "csv-5m", format: "csv", rows: 5_000_000 },
+      { name: "xlsx-100k", format: "xlsx", rows: 100_000 },
+    ];
+
+/** Writes the child's peak RSS (KiB) to $BENCH_RSS_FILE on exit; used only when GNU time is unavailable. */
+const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
+  'import{writeFileSync}from"node:fs";process.on("exit",()=>{try{writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))}catch{}});',
+)}`;
+
+const displayPath = (p) => (p.startsWith(`${ROOT}${path.sep}`) ? path.relative(ROOT, p) : p);
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function isTruthy(value) {
+  return value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
+}
+
+function positiveInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    log(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data files
+// ---------------------------------------------------------------------------------------------------------
+
+function generatorHash() {
+  return createHash("sha256").update(readFileSync(GENERATOR)).digest("hex");
+}
+
+function readMeta(metaFile) {
+  try {
+    return JSON.parse(readFileSync(metaFile, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Return { file, bytes, summary } for the dataset, generating it unless a matching file already exists. */
+function ensureDataFile(ds, genHash) {
+  const file = path.join(DATA_DIR, `bench_${ds.rows}_s${SEED}.${ds.format}`);
+  const metaFile = `${file}.meta.json`;
+  const meta = readMeta(metaFile);
+  if (
+    meta &&
+    existsSync(file) &&
+    meta.rows === ds.rows &&
+    meta.seed === SEED &&
+    meta.format === ds.format &&
+    meta.generatorSha256 === genHash &&
+    statSync(file).size === meta.bytes
+  ) {
+    log(`reusing ${path.relative(ROOT, file)} (${ds.rows.toLocaleString("en-US")} rows)`);
+    return { file, bytes: meta.bytes, summary: meta.summary };
+  }
+
+  log(`generating ${path.relative(ROOT, file)} (${ds.rows.toLocaleString("en-US")} rows) ...`);
+  const tmp = `${file}.tmp-${process.pid}`;
+  const started = process.hrtime.bigint();
+  const res = spawnSync(
+    process.execPath,
+    ["--import", "tsx", GENERATOR, `bench-${ds.format}`, tmp, String(ds.rows), String(SEED)],
+    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 },
+  );
+  if (res.status !== 0) {
+    rmSync(tmp, { force: true });
+    throw new Error(
+      `generator failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}); is tsx installed (npm ci)?`,
+    );
+  }
+  const summary = JSON.parse(res.stdout.trim().split("\n").pop() ?? "");
+  if (summary.rows !== ds.rows) throw new Error(`generator wrote ${summary.rows} rows, expected ${ds.rows}`);
+  const bytes = statSync(tmp).size;
+  if (summary.bytes !== undefined && summary.bytes !== bytes) {
+    throw new Error(`generator reported ${summary.bytes} bytes but the file has ${bytes}`);
+  }
+  renameSync(tmp, file);
+  writeFileSync(
+    metaFile,
+    `${JSON.stringify(
+      {
+        generator: path.relative(ROOT, GENERATOR),
+        generatorSha256: genHash,
+        format: ds.format,
+        rows: ds.rows,
+        seed: SEED,
+        bytes,
+        summary,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const secs = Number(process.hrtime.bigint() - started) / 1e9;
+  log(`  ${(bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s`);
+  return { file, bytes, summary };
+}
+
+function removeStaleTempFiles() {
+  for (const name of readdirSync(DATA_DIR)) {
+    if (/\.tmp-\d+$/.test(name)) rmSync(path.join(DATA_DIR, name), { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Timing
+// ---------------------------------------------------------------------------------------------------------
+
+function detectTimer(tmpDir) {
+  const forced = process.env.BENCH_TIMER || "auto";
+  if (!["auto", "gnu-time", "fallback"].includes(forced)) {
+    throw new Error(`BENCH_TIMER must be auto, gnu-time or fallback, got ${JSON.stringify(forced)}`);
+  }
+  if (forced === "fallback") return "fallback";
+  let reason = "/usr/bin/time not found";
+  if (existsSync("/usr/bin/time")) {
+    const probe = path.join(tmpDir, "probe.txt");
+    const res = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", probe, process.execPath, "-e", ""], {
+      stdio: "ignore",
+    });
+    if (res.status === 0 && parseTimeFile(probe)) return "gnu-time";
+    reason = "/usr/bin/time is not GNU time (no -f/-o support)";
+  }
+  if (forced === "gnu-time") throw new Error(`BENCH_TIMER=gnu-time but ${reason}`);
+  log(
+    `note: ${reason}; measuring wall time with hrtime and peak RSS with process.resourceUsage() in a preload ` +
+      `(Debian/Ubuntu: apt-get install -y time)`,
+  );
+  return "fallback";
+}
+
+/** GNU time writes "Command exited with non-zero status N" first on failure, so read the last line. */
+function parseTimeFile(file) {
+  let text;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const last = text.trim().split("\n").pop() ?? "";
+  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last.trim());
+  return m ? { elapsedS: Number(m[1]), maxRssKB: Number(m[2]) } : undefined;
+}
+
+let activeChild;
+let activeTmpDir;
+
+function runOnce(timer, tmpDir, file, env, runId) {
+  const timeFile = path.join(tmpDir, `time-${runId}.txt`);
+  const rssFile = path.join(tmpDir, `rss-${runId}.txt`);
+  const cliArgs = [CLI, "analyze", file, "--json"];
+  const [cmd, args] =
+    timer === "gnu-time"
+      ? ["/usr/bin/time", ["-f", "%e %M", "-o", timeFile, process.execPath, ...cliArgs]]
+      : [process.execPath, ["--import", RSS_PRELOAD, ...cliArgs]];
+
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    // detached: own process group, so a timeout or Ctrl-C can stop time *and* node together.
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: timer === "gnu-time" ? env : { ...env, BENCH_RSS_FILE: rssFile },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    activeChild = child;
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (b) => out.push(b));
+    child.stderr.on("data", (b) => err.push(b));
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, TIMEOUT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timeout);
+      activeChild = undefined;
+      resolve({ error: `spawn failed: ${error.message}`, stdout: "", stderr: "" });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timeout);
+      activeChild = undefined;
+      const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      const stdout = Buffer.concat(out).toString("utf8");
+      const stderr = Buffer.concat(err).toString("utf8");
+      let peakRssKB;
+      let timeElapsedS;
+      if (timer === "gnu-time") {
+        const t = parseTimeFile(timeFile);
+        peakRssKB = t?.maxRssKB;
+        timeElapsedS = t?.elapsedS;
+      } else {
+        const raw = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : Number.NaN;
+        peakRssKB = Number.isFinite(raw) ? raw : undefined;
+      }
+      const result = { wallS, timeElapsedS, peakRssKB, stdout, stderr };
+      if (timedOut) result.error = `timed out after ${TIMEOUT_MS / 1000} s`;
+      else if (code !== 0) result.error = `exit ${code ?? signal}`;
+      resolve(result);
+    });
+  });
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    if (activeChild) killGroup(activeChild);
+    if (activeTmpDir) rmSync(activeTmpDir, { recursive: true, force: true });
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checking the CLI's answer
+// ---------------------------------------------------------------------------------------------------------
+
+function parseJsonOutput(stdout) {
+  const text = stdout.trim();
+  try {
+    return JSON.parse(text);
+  } catch {}
+  for (const line of text.split(/\r?\n/).reverse()) {
+    if (!line.trimStart().startsWith("{")) continue;
+    try {
+      return JSON.parse(line);
+    } catch {}
+  }
+  const a = text.indexOf("{");
+  const b = text.lastIndexOf("}");
+  if (a >= 0 && b > a) {
+    try {
+      return JSON.parse(text.slice(a, b + 1));
+    } catch {}
+  }
+  return undefined;
+}
+
+/** Top-level numeric `key`, else the shallowest nested one (depth <= 3). Returns { value, path }. */
+function findNumber(json, key) {
+  const queue = [{ node: json, path: "" }];
+  while (queue.length > 0) {
+    const { node, path: at } = queue.shift();
+    if (node === null || typeof node !== "object" || at.split(".").length > 3) continue;
+    const v = node[key];
+    if (typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)))) {
+      return { value: Number(v), path: at ? `${at}.${key}` : key };
+    }
+    for (const [k, child] of Object.entries(node)) {
+      if (child && typeof child === "object" && !Array.isArray(child)) {
+        queue.push({ node: child, path: at ? `${at}.${k}` : k });
+      }
+    }
+  }
+  return undefined;
+}
+
+function revenueCheck(json, summary) {
+  const found = findNumber(json, "totalRevenue");
+  if (!found) return "absent";
+  const near = (cents) => Math.abs(found.value - cents / 100) < 0.005;
+  if (near(summary.totalRevenueCents)) return "gross";
+  if (near(summary.netRevenueCents)) return "net";
+  return `mismatch: ${found.path}=${found.value}, generated gross ${summary.totalRevenueCents / 100}, net ${summary.netRevenueCents / 100}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function round(n, digits) {
+  return n === undefined || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
+}
+
+function gitInfo() {
+  const git = (...args) =>
+    spawnSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const head = git("rev-parse", "HEAD");
+  if (head.status !== 0) return { commit: null, dirty: null };
+  const status = git("status", "--porcelain", "--untracked-files=no");
+  return { commit: head.stdout.trim(), dirty: status.status === 0 ? status.stdout.trim() !== "" : null };
+}
+
+/** Limits sized so the benchmark files are accepted; values already in the environment win. */
+function childEnv(ds, bytes) {
+  const env = { ...process.env };
+  env.MAX_FILE_MB ||= String(Math.min(2048, Math.max(50, Math.ceil(bytes / 1048576) + 1)));
+  env.MAX_ROWS ||= String(Math.max(1_000_000, ds.rows + 1));
+  return env;
+}
+
+function printTable(results) {
+  const header = ["file", "rows", "MB", "median wall s", "rows/s", "MB/s", "peak RSS MB"];
+  const fmtInt = (n) => (n === null ? "-" : Math.round(n).toLocaleString("en-US"));
+  const fmt = (n, d) => (n === null ? "-" : n.toFixed(d));
+  const lines = results.map((r) => [
+    r.file,
+    fmtInt(r.rows),
+    fmt(r.mb, 1),
+    fmt(r.medianWallS, 3),
+    fmtInt(r.rowsPerS),
+    fmt(r.mbPerS, 1),
+    fmt(r.peakRssMB, 1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(row(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const l of lines) console.log(row(l));
+  for (const r of results) if (r.error) console.log(`FAILED ${r.file}: ${r.error}`);
+  for (const r of results) {
+    if (!r.error && r.revenueCheck !== "gross" && r.revenueCheck !== "net") {
+      console.log(`warning ${r.file}: totalRevenue ${r.revenueCheck}`);
+    }
+  }
+}
+
+async function main() {
+  if (!existsSync(CLI)) {
+    log(`${displayPath(CLI)} not found: run \`npm run build\` first (or set BENCH_CLI)`);
+    process.exit(2);
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  removeStaleTempFiles();
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), "sales-bench-"));
+  activeTmpDir = tmpDir;
+  try {
+    const timer = detectTimer(tmpDir);
+    const genHash = generatorHash();
+    const prepared = DATASETS.map((ds) => ({ ds, ...ensureDataFile(ds, genHash) }));
+    log(`node ${process.version}, timer ${timer}, ${REPEATS} repeat(s) per file, cli ${displayPath(CLI)}`);
+
+    const results = [];
+    let runId = 0;
+    for (const { ds, file, bytes, summary } of prepared) {
+      const runs = [];
+      let error;
+      let revenue = "absent";
+      const env = childEnv(ds, bytes);
+      for (let i = 0; i < REPEATS; i++) {
+        const r = await runOnce(timer, tmpDir, file, env, runId++);
+        const wall = r.wallS === undefined ? "" : ` ${r.wallS.toFixed(3)} s`;
+        const rss = r.peakRssKB === undefined ? "" : `, ${(r.peakRssKB / 1024).toFixed(1)} MiB`;
+        log(`${path.basename(file)} run ${i + 1}/${REPEATS}:${wall}${rss}${r.error ? ` (${r.error})` : ""}`);
+        if (!r.error) {
+          const json = parseJsonOutput(r.stdout);
+          const rows = json === undefined ? undefined : findNumber(json, "rows");
+          if (json === undefined) r.error = "stdout is not JSON";
+          else if (!rows) r.error = "JSON output has no numeric `rows`";
+          else if (rows.value !== ds.rows) r.error = `${rows.path} = ${rows.value}, expected ${ds.rows}`;
+          else revenue = revenueCheck(json, summary);
+        }
+        if (r.error) {
+          error = r.error;
+          const tail = (s) => s.trim().slice(-1500);
+          if (r.stderr.trim()) log(`stderr:\n${tail(r.stderr)}`);
+          if (r.stdout.trim()) log(`stdout:\n${tail(r.stdout)}`);
+          break;
+        }
+        runs.push({
+          wallS: round(r.wallS, 4),
+          timeElapsedS: round(r.timeElapsedS, 2),
+          peakRssKB: r.peakRssKB ?? null,
+        });
+      }
+      const ok = error === undefined && runs.length === REPEATS;
+      const wall = ok ? median(runs.map((r) => r.wallS)) : undefined;
+      const rssKBs = runs.map((r) => r.peakRssKB).filter((v) => v !== null);
+      const peakRssKB = ok && rssKBs.length > 0 ? Math.max(...rssKBs) : undefined;
+      const mb = bytes / 1e6;
+      results.push({
+        name: ds.name,
+        file: path.basename(file),
+        format: ds.format,
+        rows: ds.rows,
+        bytes,
+        mb: round(mb, 2),
+        medianWallS: round(wall, 4),
+        rowsPerS: round(wall ? ds.rows / wall : undefined, 0),
+        mbPerS: round(wall ? mb / wall : undefined, 2),
+        peakRssMB: round(peakRssKB === undefined ? undefined : (peakRssKB * 1024) / 1e6, 1),
+        runs,
+        revenueCheck: ok ? revenue : null,
+        limits: { MAX_FILE_MB: env.MAX_FILE_MB, MAX_ROWS: env.MAX_ROWS },
+        expected: {
+          totalRevenue: summary.totalRevenueCents / 100,
+          netRevenueExcludingCancelled: summary.netRevenueCents / 100,
+        },
+        ...(error ? { error } : {}),
+      });
+    }
+
+    const allOk = results.every((r) => !r.error);
+    printTable(results);
+    const cpus = os.cpus();
+    const report = {
+      schema: "sales-insight-bot/bench@1",
+      ok: allOk,
+      smoke: SMOKE,
+      repeats: REPEATS,
+      timer,
+      units: { mb: "1e6 bytes", peakRssMB: "1e6 bytes (max over runs)", wall: "median over runs" },
+      git: gitInfo(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: cpus[0]?.model ?? null,
+      cpus: cpus.length,
+      totalMemMB: Math.round(os.totalmem() / 1e6),
+      date: new Date().toISOString(),
+      results,
+    };
+    const line = JSON.stringify(report);
+    if (process.env.BENCH_JSON_OUT) writeFileSync(process.env.BENCH_JSON_OUT, `${line}\n`);
+    console.log(line);
+    process.exitCode = allOk ? 0 : 1;
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  log(error instanceof Error ? error.message : String(error));
+  process.exitCode = 2;
+});

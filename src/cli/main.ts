@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config.js";
+import { AppError, isInputError } from "../errors.js";
+import { analyzeFile } from "../pipeline/analyze.js";
+import { renderTextReport } from "./report.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+
+const USAGE = `Usage: sales-insight analyze FILE [--json]
+
+Analyses a sales CSV/TSV or Excel .xlsx file offline and prints the metrics.
+
+Options:
+  --json     print one JSON object (the format is documented in the README)
+  -h, --help show this help
+
+Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 internal error.
+Limits come from MAX_FILE_MB, MAX_ROWS, MAX_COLUMNS, MAX_XLSX_UNCOMPRESSED_MB, MAX_XLSX_ENTRIES.
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  const [command, file, ...rest] = positionals;
+  if (command !== "analyze" || !file || rest.length > 0) {
+    io.stderr(USAGE);
+    return EXIT.badInput;
+  }
+  try {
+    const { limits } = loadConfig(io.env);
+    const analysis = await analyzeFile(file, { limits });
+    io.stdout(values.json ? `${JSON.stringify(analysis, null, 2)}\n` : renderTextReport(analysis));
+    return EXIT.ok;
+  } catch (error) {
+    if (isInputError(error)) {
+      io.stderr(`Cannot analyse ${file}: ${error.userMessage}\n`);
+      return EXIT.badInput;
+    }
+    if (isMissingFile(error)) {
+      io.stderr(`Cannot analyse ${file}: no such file.\n`);
+      return EXIT.badInput;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.internal;
+    }
+    const message = error instanceof AppError ? error.userMessage : "an internal error occurred";
+    io.stderr(`Cannot analyse ${file}: ${message}. Set DEBUG=1 for details.\n`);
+    if (io.env.DEBUG) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  });
+}
+
+function isMissingFile(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "EISDIR";
+}

@@ -1,0 +1,153 @@
+import { open, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { InputError } from "../errors.js";
+import type { Cell } from "./cell.js";
+import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+import type { Metrics } from "./metrics.js";
+import { describeQuality } from "./notes.js";
+import { readCsv, tooLarge } from "./read/csv.js";
+import { sniff } from "./read/sniff.js";
+import { readXlsx } from "./read/xlsx.js";
+import { noRevenueError } from "./schema.js";
+import { TableBuilder, type TableProblem, type TableResult } from "./table.js";
+
+export interface SourceInfo {
+  name: string;
+  type: "csv" | "xlsx";
+  bytes: number;
+  /** CSV only. */
+  encoding: string | null;
+  delimiter: string | null;
+  decimalComma: boolean;
+  /** XLSX only: the sheet the table came from, and the ones passed over. */
+  sheet: string | null;
+  sheetsSkipped: string[];
+  headerRow: number;
+}
+
+export interface Analysis extends Metrics {
+  source: SourceInfo;
+}
+
+export interface AnalyzeOptions {
+  /** The name the user knows the file by (a Slack upload's title); defaults to the path's base name. */
+  fileName?: string;
+  limits?: Limits;
+  onRows?: (rows: number) => void;
+}
+
+/** The whole analysis of one file: sniff, stream through the right reader, fold, describe. */
+export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const name = options.fileName ?? basename(path);
+  const { size } = await stat(path);
+  if (size > limits.maxFileBytes) throw tooLarge(limits);
+  const kind = sniff(await readHead(path));
+
+  if (kind === "text") {
+    const table = new TableBuilder(limits, { onRows: options.onRows });
+    const info = await readCsv(path, limits, (cells) => table.push(cells));
+    const result = table.finish();
+    if (!("metrics" in result)) throw problemToError(result);
+    return withSource(result, {
+      name,
+      type: "csv",
+      bytes: info.bytes,
+      encoding: info.encoding,
+      delimiter: info.delimiter,
+      decimalComma: result.schema.decimalComma,
+      sheet: null,
+      sheetsSkipped: [],
+      headerRow: result.headerRow,
+    });
+  }
+
+  const sheets: { name: string; result: TableResult | TableProblem }[] = [];
+  let current: { name: string; table: TableBuilder } | null = null;
+  let rowsSoFar = 0;
+  await readXlsx(path, limits, {
+    startSheet(sheetName, { date1904 }) {
+      const remaining = { ...limits, maxRows: limits.maxRows - rowsSoFar };
+      current = { name: sheetName, table: new TableBuilder(remaining, { date1904, onRows: options.onRows }) };
+    },
+    row(cells: Cell[]) {
+      current?.table.push(cells);
+    },
+    endSheet() {
+      if (!current) return;
+      const result = current.table.finish();
+      if ("metrics" in result) rowsSoFar += result.metrics.rows;
+      sheets.push({ name: current.name, result });
+      current = null;
+    },
+  });
+  const chosen = chooseSheet(sheets);
+  if (!chosen) {
+    if (sheets.length === 0) throw new InputError("no-table", "The workbook has no worksheets with data.");
+    const withHeaders = sheets.find((s) => "headers" in s.result && s.result.headers);
+    const problem = (withHeaders ?? sheets[0])?.result as TableProblem;
+    throw problemToError(problem, sheets.length > 1 ? sheets.map((s) => s.name) : undefined);
+  }
+  const result = chosen.result as TableResult;
+  return withSource(result, {
+    name,
+    type: "xlsx",
+    bytes: size,
+    encoding: null,
+    delimiter: null,
+    decimalComma: false,
+    sheet: chosen.name,
+    sheetsSkipped: sheets.filter((s) => s !== chosen).map((s) => s.name),
+    headerRow: result.headerRow,
+  });
+}
+
+const PIVOT_HEADER = /^(row labels|column labels|grand total|(sum|count|average) of .+)$/i;
+
+/**
+ * The sales table is the sheet with usable revenue and the most data rows; pivot tables (which repeat
+ * the same money in summary form) only win when nothing else has data.
+ */
+function chooseSheet(sheets: { name: string; result: TableResult | TableProblem }[]) {
+  let best: (typeof sheets)[number] | null = null;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const sheet of sheets) {
+    if (!("metrics" in sheet.result)) continue;
+    const { metrics, schema } = sheet.result;
+    const pivot = schema.headers.some((h) => PIVOT_HEADER.test(h.trim()));
+    const score = metrics.rows - (pivot ? 1e9 : 0);
+    if (score > bestScore) {
+      best = sheet;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function problemToError(problem: TableProblem, sheetNames?: string[]): InputError {
+  const where = sheetNames ? ` (looked at sheets: ${sheetNames.join(", ")})` : "";
+  if (problem.error.problem === "no-revenue" && problem.headers) {
+    const e = noRevenueError(problem.headers);
+    return where ? new InputError("no-revenue", `${e.userMessage}${where}`) : problem.error;
+  }
+  if (where) return new InputError(problem.error.problem, `${problem.error.userMessage}${where}`);
+  return problem.error;
+}
+
+function withSource(result: TableResult, source: SourceInfo): Analysis {
+  const metrics = result.metrics;
+  const analysis: Analysis = { source, ...metrics };
+  analysis.notes = describeQuality(analysis);
+  return analysis;
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}

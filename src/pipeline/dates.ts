@@ -1,0 +1,214 @@
+import type { Cell } from "./cell.js";
+
+/**
+ * Dates are folded as integer day keys so a million rows cost one small Map, not a million Date
+ * objects. A resolved key is yyyymmdd (positive). Numeric dates whose day/month order cannot be told
+ * from the cell alone ("05/01/19") get a negative key -(yyyy*10000 + first*100 + second); the order is
+ * decided once per column from all of them (see resolveDayOrder).
+ */
+export type DayKey = number;
+
+export type DayOrder = "month-first" | "day-first";
+
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+
+const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);
+const EXCEL_EPOCH_1904 = Date.UTC(1904, 0, 1);
+const DAY_MS = 86_400_000;
+
+export function ymdKey(year: number, month: number, day: number): DayKey {
+  if (!isValidDate(year, month, day)) return Number.NaN;
+  return year * 10000 + month * 100 + day;
+}
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  return day <= daysInMonth(year, month);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function excelSerialToKey(serial: number, date1904 = false): DayKey {
+  if (!(serial >= 1 && serial < 110_000)) return Number.NaN;
+  const d = new Date((date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) + Math.floor(serial) * DAY_MS);
+  return ymdKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+export interface DateReading {
+  /** The column's header says "date", so bare numbers in it are Excel serial dates. */
+  serialNumbers: boolean;
+  date1904: boolean;
+  /** Counts of numeric dates whose order the cell itself proved ("13/01/19" is day-first). */
+  evidence: { dayFirst: number; monthFirst: number };
+}
+
+export function dateReading(serialNumbers: boolean, date1904 = false): DateReading {
+  return { serialNumbers, date1904, evidence: { dayFirst: 0, monthFirst: 0 } };
+}
+
+/** Reads one cell; NaN when it is not a date. */
+export function parseDateCell(cell: Cell, reading: DateReading): DayKey {
+  if (typeof cell === "string") return parseDateText(cell, reading);
+  if (cell instanceof Date) {
+    const t = cell.getTime();
+    if (Number.isNaN(t)) return Number.NaN;
+    return ymdKey(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate());
+  }
+  if (typeof cell === "number") return parseDateNumber(cell, reading);
+  return Number.NaN;
+}
+
+function parseDateNumber(n: number, reading: DateReading): DayKey {
+  if (n >= 19000101 && n <= 22001231 && Number.isInteger(n)) {
+    return ymdKey(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
+  }
+  return reading.serialNumbers ? excelSerialToKey(n, reading.date1904) : Number.NaN;
+}
+
+const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
+const NUMERIC_DAY_MONTH = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:$|[T\s,])/;
+const DAY_NAME_MONTH_YEAR = /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/i;
+const MONTH_NAME_DAY_YEAR = /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
+const MONTH_NAME_YEAR = /^([a-z]{3,9})\.?[\s\-/]+(\d{4})$/i;
+const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
+const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
+
+const TRAILING_TIME = /[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** The calendar-day part of a timestamp, so "04/19/19 08:46" and "04/19/19 21:01" share a cache entry. */
+export function withoutTime(text: string): string {
+  return text.includes(":") ? text.replace(TRAILING_TIME, "") : text;
+}
+
+export function parseDateText(raw: string, reading: DateReading): DayKey {
+  const s = raw.trim();
+  const length = s.length;
+  if (length < 6) return Number.NaN;
+  // Fast path for ISO yyyy-mm-dd, the format of most machine exports.
+  if (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (length === 10 || s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32)) {
+    const year = digits(s, 0, 4);
+    const month = digits(s, 5, 2);
+    const day = digits(s, 8, 2);
+    if (year > 0 && month > 0 && day > 0) return ymdKey(year, month, day);
+  }
+  let m = TWO_PART_YEAR_FIRST.exec(s);
+  if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = NUMERIC_DAY_MONTH.exec(s);
+  if (m) {
+    const first = Number(m[1]);
+    const second = Number(m[3]);
+    const year = fullYear(m[4] as string);
+    if (first > 12 && second <= 12) {
+      reading.evidence.dayFirst++;
+      return ymdKey(year, second, first);
+    }
+    if (second > 12 && first <= 12) {
+      reading.evidence.monthFirst++;
+      return ymdKey(year, first, second);
+    }
+    if (first > 12 || second > 12 || first < 1 || second < 1) return Number.NaN;
+    return -(year * 10000 + first * 100 + second);
+  }
+  const text = s.replace(WEEKDAY_PREFIX, "");
+  m = DAY_NAME_MONTH_YEAR.exec(text);
+  if (m) {
+    const month = monthNumber(m[2] as string);
+    if (month) return ymdKey(fullYear(m[3] as string), month, Number(m[1]));
+  }
+  m = MONTH_NAME_DAY_YEAR.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] as string);
+    if (month) return ymdKey(Number(m[3]), month, Number(m[2]));
+  }
+  m = MONTH_NAME_YEAR.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] as string);
+    if (month) return ymdKey(Number(m[2]), month, 1);
+  }
+  m = YEAR_MONTH.exec(s);
+  if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);
+  if (/^\d+(?:\.\d+)?$/.test(s)) return parseDateNumber(Number(s), reading);
+  return Number.NaN;
+}
+
+function digits(s: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+function monthNumber(name: string): number | undefined {
+  return MONTHS[name.slice(0, name.toLowerCase().startsWith("sept") ? 4 : 3).toLowerCase()];
+}
+
+function fullYear(text: string): number {
+  const n = Number(text);
+  if (text.length === 4) return n;
+  return n < 70 ? 2000 + n : 1900 + n;
+}
+
+export function isAmbiguousKey(key: DayKey): boolean {
+  return key < 0;
+}
+
+/**
+ * Decides the day/month order for a column's ambiguous keys. Cells like "13/01/19" already settled
+ * themselves; for the rest, a sales log runs over consecutive days, so the reading that packs the
+ * dates into fewer distinct months is the right one ("01-12-10", "02-12-10" ... is December, not
+ * January, February ...). A tie falls back to what unambiguous cells said, then to month-first.
+ */
+export function resolveDayOrder(ambiguous: Iterable<DayKey>, evidence: { dayFirst: number; monthFirst: number }): DayOrder {
+  if (evidence.dayFirst > evidence.monthFirst) return "day-first";
+  if (evidence.monthFirst > evidence.dayFirst) return "month-first";
+  const monthsIfMonthFirst = new Set<number>();
+  const monthsIfDayFirst = new Set<number>();
+  for (const key of ambiguous) {
+    const k = -key;
+    const year = Math.floor(k / 10000);
+    const first = Math.floor(k / 100) % 100;
+    const second = k % 100;
+    monthsIfMonthFirst.add(year * 100 + first);
+    monthsIfDayFirst.add(year * 100 + second);
+  }
+  return monthsIfDayFirst.size < monthsIfMonthFirst.size ? "day-first" : "month-first";
+}
+
+export function resolveKey(key: DayKey, order: DayOrder): DayKey {
+  if (key >= 0) return key;
+  const k = -key;
+  const year = Math.floor(k / 10000);
+  const first = Math.floor(k / 100) % 100;
+  const second = k % 100;
+  return order === "month-first" ? ymdKey(year, first, second) : ymdKey(year, second, first);
+}
+
+export function keyToIso(key: DayKey): string {
+  const year = Math.floor(key / 10000);
+  const month = Math.floor(key / 100) % 100;
+  const day = key % 100;
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+export function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

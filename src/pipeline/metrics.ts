@@ -1,0 +1,540 @@
+import { type Cell, cellText, isBlankCell } from "./cell.js";
+import {
+  type DateReading,
+  type DayKey,
+  type DayOrder,
+  dateReading,
+  daysInMonth,
+  keyToIso,
+  pad,
+  parseDateCell,
+  parseDateText,
+  resolveDayOrder,
+  resolveKey,
+  withoutTime,
+} from "./dates.js";
+import { type Currency, currencyFromCode, findCurrency, type NumberReading, numberReading, parseNumber } from "./numbers.js";
+import type { Role, Schema } from "./schema.js";
+import { ExactSum, roundMoney, roundRatio } from "./sum.js";
+
+/** Past this many distinct values a dimension is not a breakdown any more; the rest is pooled. */
+const MAX_GROUPS = 5_000;
+const DUPLICATE_CHECK_ROWS = 250_000;
+const MAX_DISTINCT_ORDERS = 2_000_000;
+const DATE_CACHE_SIZE = 50_000;
+const CANCEL_STATUS = /cancel|return|refund|void|reject|chargeback|reversed/i;
+const OTHER_GROUP = "(other)";
+const BLANK_GROUP = "(blank)";
+
+class Group {
+  readonly revenue = new ExactSum();
+  readonly net = new ExactSum();
+  rows = 0;
+}
+
+export interface GroupRevenue {
+  name: string;
+  revenue: number;
+  share: number;
+  netRevenue: number;
+  rows: number;
+}
+
+export interface MonthRevenue {
+  month: string;
+  revenue: number;
+  netRevenue: number;
+  rows: number;
+  /** Distinct days with at least one row: tells a one-day "month" at the edge of the data apart. */
+  daysWithData: number;
+  partial: boolean;
+  change: number | null;
+}
+
+export interface TopTransaction {
+  rowNumber: number;
+  revenue: number;
+  date: string | null;
+  region: string | null;
+  category: string | null;
+  product: string | null;
+  orderId: string | null;
+}
+
+export interface Quality {
+  blankRows: number;
+  repeatedHeaderRows: number;
+  totalsRows: number;
+  duplicateRows: number;
+  duplicateRowsChecked: number;
+  missingRevenue: number;
+  invalidRevenue: number;
+  invalidDates: number;
+  ambiguousDates: number;
+  dayOrder: DayOrder | null;
+  conflictingDayOrder: boolean;
+  negativeUnits: number;
+  negativeRevenue: number;
+  extraFieldRows: number;
+  currencies: string[];
+}
+
+export interface Metrics {
+  rows: number;
+  rowsSkipped: { count: number; reasons: Record<string, number> };
+  columns: Record<Role, string | null>;
+  revenueSource: Schema["revenueSource"];
+  currency: Currency | null;
+  totalRevenue: number;
+  netRevenue: number;
+  totalUnits: number | null;
+  orders: number;
+  averageOrderValue: number | null;
+  dateRange: { start: string; end: string } | null;
+  revenueByMonth: MonthRevenue[];
+  monthOverMonth: { from: string; to: string; change: number | null } | null;
+  revenueByRegion: GroupRevenue[] | null;
+  revenueByCategory: GroupRevenue[] | null;
+  topRegion: GroupRevenue | null;
+  topCategory: GroupRevenue | null;
+  statusCounts: Record<string, number> | null;
+  cancellations: { count: number; revenue: number; units: number | null; rate: number; revenueShare: number } | null;
+  topTransaction: TopTransaction | null;
+  quality: Quality;
+  notes: string[];
+}
+
+/**
+ * The streamed fold: `add` sees every data row once and keeps only aggregates, so memory stays flat
+ * however long the file is. Everything that needs the whole picture (date order, shares, month
+ * changes) happens in `finish`.
+ */
+export class MetricsFold {
+  private readonly schema: Schema;
+  private readonly numbers: NumberReading;
+  private readonly dates: DateReading;
+  private readonly dateCache = new Map<string, DayKey>();
+  private readonly statusIsCancel = new Map<string, boolean>();
+
+  private rows = 0;
+  private readonly total = new ExactSum();
+  private readonly net = new ExactSum();
+  private readonly units = new ExactSum();
+  private readonly cancelRevenue = new ExactSum();
+  private readonly cancelUnits = new ExactSum();
+  private cancelCount = 0;
+  private readonly regions = new Map<string, Group>();
+  private readonly categories = new Map<string, Group>();
+  private readonly days = new Map<DayKey, Group>();
+  private readonly statuses = new Map<string, number>();
+  private readonly currencies = new Map<string, number>();
+  private readonly orderIds = new Set<string>();
+  private ordersOverflow = false;
+  private readonly rowHashes = new Set<number>();
+  private top: { revenue: number; rowNumber: number; cells: Cell[] } | null = null;
+
+  readonly quality: Quality = {
+    blankRows: 0,
+    repeatedHeaderRows: 0,
+    totalsRows: 0,
+    duplicateRows: 0,
+    duplicateRowsChecked: 0,
+    missingRevenue: 0,
+    invalidRevenue: 0,
+    invalidDates: 0,
+    ambiguousDates: 0,
+    dayOrder: null,
+    conflictingDayOrder: false,
+    negativeUnits: 0,
+    negativeRevenue: 0,
+    extraFieldRows: 0,
+    currencies: [],
+  };
+
+  private readonly iRevenue: number;
+  private readonly iUnits: number;
+  private readonly iPrice: number;
+  private readonly iDate: number;
+  private readonly iRegion: number;
+  private readonly iCategory: number;
+  private readonly iStatus: number;
+  private readonly iOrder: number;
+  private readonly iCurrency: number;
+
+  constructor(schema: Schema, options: { date1904?: boolean } = {}) {
+    this.schema = schema;
+    this.numbers = numberReading(schema.decimalComma);
+    this.dates = dateReading(schema.dateSerialNumbers, options.date1904 ?? false);
+    const i = schema.index;
+    this.iRevenue = i.revenue;
+    this.iUnits = i.units;
+    this.iPrice = i.unitPrice;
+    this.iDate = i.date;
+    this.iRegion = i.region;
+    this.iCategory = i.category;
+    this.iStatus = i.status;
+    this.iOrder = i.orderId;
+    this.iCurrency = i.currency;
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  get runningTotal(): number {
+    return this.total.value;
+  }
+
+  /** Revenue of a row as the fold would count it (NaN when the row has none). */
+  revenueOf(cells: Cell[]): number {
+    if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers);
+    const units = parseNumber(cells[this.iUnits], this.numbers);
+    const price = parseNumber(cells[this.iPrice], this.numbers);
+    return units * price;
+  }
+
+  add(cells: Cell[], rowNumber: number): void {
+    this.rows++;
+    if (cells.length > this.schema.headers.length) this.quality.extraFieldRows++;
+    if (this.rows <= DUPLICATE_CHECK_ROWS) this.checkDuplicate(cells);
+
+    let revenue: number;
+    let units = Number.NaN;
+    if (this.iUnits >= 0) {
+      units = parseNumber(cells[this.iUnits], this.numbers);
+      if (units === units) this.units.add(units);
+    }
+    if (this.iRevenue >= 0) {
+      const cell = cells[this.iRevenue];
+      this.numbers.lastCurrency = null;
+      revenue = parseNumber(cell, this.numbers);
+      if (revenue !== revenue) {
+        if (isBlankCell(cell)) this.quality.missingRevenue++;
+        else this.quality.invalidRevenue++;
+        revenue = 0;
+      } else if (this.numbers.lastCurrency !== null) {
+        this.countCurrency(this.numbers.lastCurrency);
+      }
+    } else {
+      const price = parseNumber(cells[this.iPrice], this.numbers);
+      revenue = units * price;
+      if (revenue !== revenue) {
+        if (isBlankCell(cells[this.iUnits]) || isBlankCell(cells[this.iPrice])) this.quality.missingRevenue++;
+        else this.quality.invalidRevenue++;
+        revenue = 0;
+      }
+    }
+
+    const cancelled = this.isCancellation(cells, revenue, units);
+    this.total.add(revenue);
+    if (revenue < 0) this.quality.negativeRevenue++;
+    if (units < 0) this.quality.negativeUnits++;
+    if (cancelled) {
+      this.cancelCount++;
+      this.cancelRevenue.add(revenue);
+      if (units === units) this.cancelUnits.add(units);
+    } else {
+      this.net.add(revenue);
+      if (this.iOrder >= 0 && !this.ordersOverflow) this.countOrder(cells[this.iOrder]);
+    }
+
+    if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled);
+    if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled);
+    if (this.iDate >= 0) {
+      const key = this.dayKey(cells[this.iDate]);
+      if (key === key) addToGroupKey(this.days, key, revenue, cancelled);
+      else if (!isBlankCell(cells[this.iDate])) this.quality.invalidDates++;
+    }
+    if (this.iCurrency >= 0) {
+      const code = cellText(cells[this.iCurrency]);
+      if (code !== "") this.countCurrency(code.toUpperCase());
+    }
+    if (this.top === null || revenue > this.top.revenue) {
+      this.top = { revenue, rowNumber, cells: cells.slice() };
+    }
+  }
+
+  private isCancellation(cells: Cell[], revenue: number, units: number): boolean {
+    let cancelled = false;
+    if (this.iStatus >= 0) {
+      const status = cellText(cells[this.iStatus]);
+      const label = status || BLANK_GROUP;
+      const count = this.statuses.get(label);
+      if (count !== undefined || this.statuses.size < MAX_GROUPS) this.statuses.set(label, (count ?? 0) + 1);
+      let isCancel = this.statusIsCancel.get(status);
+      if (isCancel === undefined) {
+        isCancel = CANCEL_STATUS.test(status);
+        this.statusIsCancel.set(status, isCancel);
+      }
+      cancelled = isCancel;
+    }
+    if (!cancelled && this.schema.cancelByInvoicePrefix) {
+      const id = cells[this.iOrder];
+      cancelled = typeof id === "string" && /^\s*C\d/i.test(id);
+    }
+    return cancelled || units < 0 || revenue < 0;
+  }
+
+  private dayKey(cell: Cell): DayKey {
+    if (typeof cell !== "string") return parseDateCell(cell, this.dates);
+    const cached = this.dateCache.get(cell);
+    if (cached !== undefined) return cached;
+    const key = parseDateText(withoutTime(cell.trim()), this.dates);
+    if (this.dateCache.size < DATE_CACHE_SIZE) this.dateCache.set(cell, key);
+    return key;
+  }
+
+  private countOrder(cell: Cell): void {
+    const id = cellText(cell);
+    if (id === "") return;
+    this.orderIds.add(id);
+    if (this.orderIds.size > MAX_DISTINCT_ORDERS) {
+      this.ordersOverflow = true;
+      this.orderIds.clear();
+    }
+  }
+
+  private countCurrency(mark: string): void {
+    const key = (findCurrency(mark)?.code ?? mark).toUpperCase();
+    if (this.currencies.size < 50 || this.currencies.has(key)) this.currencies.set(key, (this.currencies.get(key) ?? 0) + 1);
+  }
+
+  private checkDuplicate(cells: Cell[]): void {
+    this.quality.duplicateRowsChecked++;
+    const hash = hashRow(cells);
+    if (this.rowHashes.has(hash)) this.quality.duplicateRows++;
+    else this.rowHashes.add(hash);
+  }
+
+  finish(skipped: Record<string, number>): Metrics {
+    const schema = this.schema;
+    const total = this.total.value;
+    const net = this.net.value;
+    const columns = Object.fromEntries(
+      Object.entries(schema.index).map(([role, i]) => [role, i >= 0 ? (schema.headers[i] ?? null) : null]),
+    ) as Record<Role, string | null>;
+
+    const days = this.resolveDays();
+    const months = monthSeries(days);
+    const last = months.at(-1);
+    const previous = months.at(-2);
+    const regions = this.iRegion >= 0 ? groupList(this.regions, total) : null;
+    const categories = this.iCategory >= 0 ? groupList(this.categories, total) : null;
+    const orders = this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
+    const hasCancelSignal = this.iStatus >= 0 || this.schema.cancelByInvoicePrefix || this.cancelCount > 0;
+    this.quality.currencies = [...this.currencies.keys()];
+
+    const metrics: Metrics = {
+      rows: this.rows,
+      rowsSkipped: { count: Object.values(skipped).reduce((a, b) => a + b, 0), reasons: skipped },
+      columns,
+      revenueSource: schema.revenueSource,
+      currency: this.currency(),
+      totalRevenue: roundMoney(total),
+      netRevenue: roundMoney(net),
+      totalUnits: this.iUnits >= 0 ? roundRatio(this.units.value, 4) : null,
+      orders,
+      averageOrderValue: orders > 0 ? roundMoney(net / orders) : null,
+      dateRange: days.size > 0 ? { start: keyToIso(minKey(days)), end: keyToIso(maxKey(days)) } : null,
+      revenueByMonth: months,
+      monthOverMonth: last && previous ? { from: previous.month, to: last.month, change: last.change } : null,
+      revenueByRegion: regions,
+      revenueByCategory: categories,
+      topRegion: regions?.[0] ?? null,
+      topCategory: categories?.[0] ?? null,
+      statusCounts: this.iStatus >= 0 ? Object.fromEntries([...this.statuses].sort((a, b) => b[1] - a[1])) : null,
+      cancellations: hasCancelSignal
+        ? {
+            count: this.cancelCount,
+            revenue: roundMoney(this.cancelRevenue.value),
+            units: this.iUnits >= 0 ? roundRatio(this.cancelUnits.value, 4) : null,
+            rate: this.rows > 0 ? roundRatio(this.cancelCount / this.rows) : 0,
+            revenueShare: total !== 0 ? roundRatio(this.cancelRevenue.value / total) : 0,
+          }
+        : null,
+      topTransaction: this.topTransaction(),
+      quality: this.quality,
+      notes: [],
+    };
+    return metrics;
+  }
+
+  private currency(): Currency | null {
+    if (this.currencies.size > 0) {
+      const [code] = [...this.currencies].sort((a, b) => b[1] - a[1])[0] ?? [];
+      if (code) return /^[A-Z]{3}$/.test(code) ? currencyFromCode(code) : findCurrency(code);
+    }
+    return this.schema.headerCurrency;
+  }
+
+  private resolveDays(): Map<DayKey, Group> {
+    const ambiguous = [...this.days.keys()].filter((k) => k < 0);
+    const { evidence } = this.dates;
+    this.quality.conflictingDayOrder = evidence.dayFirst > 0 && evidence.monthFirst > 0;
+    if (ambiguous.length === 0) {
+      if (evidence.dayFirst + evidence.monthFirst > 0) this.quality.dayOrder = evidence.dayFirst >= evidence.monthFirst ? "day-first" : "month-first";
+      return this.days;
+    }
+    const order = resolveDayOrder(ambiguous, evidence);
+    this.quality.dayOrder = order;
+    if (evidence.dayFirst === 0 && evidence.monthFirst === 0) {
+      for (const k of ambiguous) this.quality.ambiguousDates += this.days.get(k)?.rows ?? 0;
+    }
+    const resolved = new Map<DayKey, Group>();
+    for (const [key, group] of this.days) {
+      const k = resolveKey(key, order);
+      if (k !== k) {
+        this.quality.invalidDates += group.rows;
+        continue;
+      }
+      const existing = resolved.get(k);
+      if (existing) mergeGroup(existing, group);
+      else resolved.set(k, group);
+    }
+    return resolved;
+  }
+
+  private topTransaction(): TopTransaction | null {
+    if (!this.top) return null;
+    const { cells } = this.top;
+    const pick = (i: number) => (i >= 0 ? cellText(cells[i]) || null : null);
+    const dateKey = this.iDate >= 0 ? this.dayKey(cells[this.iDate]) : Number.NaN;
+    const order = this.quality.dayOrder ?? "month-first";
+    const resolved = dateKey === dateKey ? resolveKey(dateKey, order) : Number.NaN;
+    return {
+      rowNumber: this.top.rowNumber,
+      revenue: roundMoney(this.top.revenue),
+      date: resolved === resolved ? keyToIso(resolved) : null,
+      region: pick(this.iRegion),
+      category: pick(this.iCategory),
+      product: pick(this.schema.index.product),
+      orderId: pick(this.iOrder),
+    };
+  }
+}
+
+function addToGroup(groups: Map<string, Group>, cell: Cell, revenue: number, cancelled: boolean): void {
+  let name = typeof cell === "string" ? cell.trim() : cellText(cell);
+  if (name === "") name = BLANK_GROUP;
+  let group = groups.get(name);
+  if (group === undefined) {
+    if (groups.size >= MAX_GROUPS) name = OTHER_GROUP;
+    group = groups.get(name);
+    if (group === undefined) {
+      group = new Group();
+      groups.set(name, group);
+    }
+  }
+  group.rows++;
+  group.revenue.add(revenue);
+  if (!cancelled) group.net.add(revenue);
+}
+
+function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): void {
+  let group = groups.get(key);
+  if (group === undefined) {
+    group = new Group();
+    groups.set(key, group);
+  }
+  group.rows++;
+  group.revenue.add(revenue);
+  if (!cancelled) group.net.add(revenue);
+}
+
+function mergeGroup(into: Group, from: Group): void {
+  into.rows += from.rows;
+  into.revenue.add(from.revenue.value);
+  into.net.add(from.net.value);
+}
+
+function groupList(groups: Map<string, Group>, total: number): GroupRevenue[] {
+  return [...groups]
+    .map(([name, g]) => ({
+      name,
+      revenue: roundMoney(g.revenue.value),
+      share: total !== 0 ? roundRatio(g.revenue.value / total) : 0,
+      netRevenue: roundMoney(g.net.value),
+      rows: g.rows,
+    }))
+    .sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
+}
+
+function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
+  if (days.size === 0) return [];
+  const months = new Map<number, { group: Group; days: number }>();
+  for (const [key, group] of days) {
+    const month = Math.floor(key / 100);
+    const entry = months.get(month) ?? { group: new Group(), days: 0 };
+    mergeGroup(entry.group, group);
+    entry.days++;
+    months.set(month, entry);
+  }
+  const startKey = minKey(days);
+  const endKey = maxKey(days);
+  const first = Math.floor(startKey / 100);
+  const last = Math.floor(endKey / 100);
+  // Only a daily-dense log can call an edge month "partial": six orders over a quarter are sparse by
+  // nature, but 30 days of data followed by one day of May means May is a stub.
+  const dense = days.size / (daySpan(startKey, endKey) + 1) >= 0.5;
+  const series: MonthRevenue[] = [];
+  // Months with no sales stay in the series as zeros: a gap is news, not something to skip over.
+  for (let m = first, guard = 0; m <= last && guard < 1200; m = nextMonth(m), guard++) {
+    const entry = months.get(m);
+    const year = Math.floor(m / 100);
+    const month = m % 100;
+    const length = daysInMonth(year, month);
+    const covered = Math.min(m === last ? endKey % 100 : length, length) - (m === first ? (startKey % 100) - 1 : 0);
+    const revenue = entry ? entry.group.revenue.value : 0;
+    const prev = series.at(-1);
+    series.push({
+      month: `${year}-${pad(month)}`,
+      revenue: roundMoney(revenue),
+      netRevenue: roundMoney(entry ? entry.group.net.value : 0),
+      rows: entry?.group.rows ?? 0,
+      daysWithData: entry?.days ?? 0,
+      partial: dense && first !== last && covered < length / 3,
+      change: prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
+    });
+  }
+  return series;
+}
+
+function daySpan(startKey: DayKey, endKey: DayKey): number {
+  const toTime = (k: DayKey) => Date.UTC(Math.floor(k / 10000), (Math.floor(k / 100) % 100) - 1, k % 100);
+  return Math.round((toTime(endKey) - toTime(startKey)) / 86_400_000);
+}
+
+function nextMonth(m: number): number {
+  return m % 100 === 12 ? (Math.floor(m / 100) + 1) * 100 + 1 : m + 1;
+}
+
+function minKey(days: Map<DayKey, Group>): DayKey {
+  let min = Number.POSITIVE_INFINITY;
+  for (const k of days.keys()) if (k < min) min = k;
+  return min;
+}
+
+function maxKey(days: Map<DayKey, Group>): DayKey {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const k of days.keys()) if (k > max) max = k;
+  return max;
+}
+
+/** cyrb53: a 53-bit hash, so a quarter of a million rows give no false duplicates in practice. */
+function hashRow(cells: Cell[]): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (const cell of cells) {
+    const s = typeof cell === "string" ? cell : cellText(cell);
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 31, 2654435761);
+    h2 = Math.imul(h2 ^ 31, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

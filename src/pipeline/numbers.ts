@@ -1,0 +1,172 @@
+import type { Cell } from "./cell.js";
+
+/** Currency marks we recognise in cells and headers, mapped to ISO codes for display. */
+const SYMBOL_TO_CODE: Record<string, string> = {
+  $: "USD",
+  "€": "EUR",
+  "£": "GBP",
+  "¥": "JPY",
+  "₹": "INR",
+  "₩": "KRW",
+  "₽": "RUB",
+  "₺": "TRY",
+  "฿": "THB",
+  "₫": "VND",
+  "₪": "ILS",
+  "₱": "PHP",
+  "₦": "NGN",
+  R$: "BRL",
+  Rs: "INR",
+  "Rs.": "INR",
+  zł: "PLN",
+  kr: "SEK",
+  CHF: "CHF",
+};
+const CODE_TO_SYMBOL: Record<string, string> = {
+  USD: "$",
+  EUR: "€",
+  GBP: "£",
+  JPY: "¥",
+  INR: "₹",
+  KRW: "₩",
+  RUB: "₽",
+  TRY: "₺",
+  THB: "฿",
+  VND: "₫",
+  ILS: "₪",
+  PHP: "₱",
+  NGN: "₦",
+  BRL: "R$",
+  CNY: "¥",
+  AUD: "A$",
+  CAD: "C$",
+};
+const ISO_CODE = /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
+const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥₹₩₽₺฿₫₪₱₦]/;
+
+export interface Currency {
+  code: string | null;
+  symbol: string;
+}
+
+export function currencyFromCode(code: string): Currency {
+  const upper = code.toUpperCase();
+  return { code: upper, symbol: CODE_TO_SYMBOL[upper] ?? upper };
+}
+
+/** Finds a currency mark or ISO code in free text such as a header ("Amount (INR)") or a cell ("$1,200"). */
+export function findCurrency(text: string): Currency | null {
+  const code = ISO_CODE.exec(text);
+  if (code?.[1]) return currencyFromCode(code[1]);
+  const mark = CURRENCY_MARK.exec(text);
+  if (mark) {
+    const symbol = mark[0];
+    const isoCode = SYMBOL_TO_CODE[symbol] ?? null;
+    return { code: isoCode, symbol: isoCode ? (CODE_TO_SYMBOL[isoCode] ?? symbol) : symbol };
+  }
+  return null;
+}
+
+export interface NumberReading {
+  /** Decimal separator of the file: decided once per table from a sample, never per cell. */
+  decimalComma: boolean;
+  /** Set by parseNumber when a cell carried a currency mark; the caller resets it as it needs. */
+  lastCurrency: string | null;
+}
+
+export function numberReading(decimalComma: boolean): NumberReading {
+  return { decimalComma, lastCurrency: null };
+}
+
+/**
+ * Parses a money or quantity cell. Returns NaN for anything that is not a number, including formulas
+ * such as "=1+1" (which are data to us, never something to evaluate). Handles currency marks and
+ * codes, thousands separators, spaces, (negative) parentheses, leading or trailing minus and the
+ * unicode minus sign.
+ */
+export function parseNumber(cell: Cell, reading: NumberReading): number {
+  if (typeof cell === "number") return Number.isFinite(cell) ? cell : Number.NaN;
+  if (typeof cell !== "string") return Number.NaN;
+  const first = cell.charCodeAt(0);
+  // Fast path: plain "123", "-4.5", "0.99" (the shape of almost every cell in a big export).
+  if (!reading.decimalComma && ((first >= 48 && first <= 57) || first === 45)) {
+    const n = +cell;
+    if (n === n && cell.charCodeAt(1) !== 120 /* 0x.. */) return Number.isFinite(n) ? n : Number.NaN;
+  }
+  return parseMessyNumber(cell, reading);
+}
+
+const SPACES = /[\s\u00a0\u202f']/g;
+const PLAIN = /^\d+(?:\.\d+)?(?:e[+-]?\d+)?$|^\.\d+$/i;
+const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
+
+function parseMessyNumber(raw: string, reading: NumberReading): number {
+  let s = raw.trim();
+  if (s === "") return Number.NaN;
+  let negative = false;
+  if (s.startsWith("(") && s.endsWith(")")) {
+    negative = true;
+    s = s.slice(1, -1).trim();
+  }
+  const currency = CURRENCY_MARK.exec(s) ?? ISO_CODE.exec(s);
+  if (currency) {
+    reading.lastCurrency = currency[0];
+    s = s.replace(currency[0], "").trim();
+  }
+  if (s.startsWith("-") || s.startsWith("\u2212")) {
+    negative = !negative;
+    s = s.slice(1);
+  } else if (s.startsWith("+")) {
+    s = s.slice(1);
+  }
+  if (s.endsWith("-")) {
+    negative = !negative;
+    s = s.slice(0, -1);
+  }
+  if (s.endsWith("%")) s = s.slice(0, -1);
+  // A currency mark may also sit after the sign: "-$5".
+  if (!currency) {
+    const inner = CURRENCY_MARK.exec(s);
+    if (inner) {
+      reading.lastCurrency = inner[0];
+      s = s.replace(inner[0], "");
+    }
+  }
+  s = s.replace(SPACES, "");
+  const normalised = normaliseSeparators(s, reading.decimalComma);
+  if (normalised === null || !PLAIN.test(normalised)) return Number.NaN;
+  const value = Number(normalised);
+  return negative ? -value : value;
+}
+
+function normaliseSeparators(s: string, decimalComma: boolean): string | null {
+  const comma = s.indexOf(",");
+  const dot = s.indexOf(".");
+  if (decimalComma) {
+    if (comma === -1) return dot !== -1 && /^\d{1,3}(?:\.\d{3})+$/.test(s) ? s.replaceAll(".", "") : s;
+    return s.replaceAll(".", "").replace(",", ".");
+  }
+  if (comma === -1) return s;
+  if (dot !== -1) {
+    // Both present: whichever comes last is the decimal separator ("1,234.50" or "1.234,50").
+    return s.lastIndexOf(",") > s.lastIndexOf(".") ? s.replaceAll(".", "").replace(",", ".") : s.replaceAll(",", "");
+  }
+  if (GROUPED_THOUSANDS.test(s)) return s.replaceAll(",", "");
+  // A lone comma not followed by exactly three digits ("12,5") can only be a decimal comma.
+  return /^\d+,\d+$/.test(s) ? s.replace(",", ".") : null;
+}
+
+/**
+ * Decides whether a table writes decimals with a comma, from evidence that cannot be read both ways:
+ * "74,69" or "1.234,5" say comma; "74.69" or "1,234.5" say dot. "1,234" alone is ambiguous.
+ */
+export function detectDecimalComma(samples: Iterable<string>): boolean {
+  let comma = 0;
+  let dot = 0;
+  for (const raw of samples) {
+    const s = raw.replace(/[^\d.,-]/g, "");
+    if (/^-?\d+(?:\.\d{3})*,(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:\.\d{3})+,\d+$/.test(s)) comma++;
+    else if (/^-?\d+(?:,\d{3})*\.(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:,\d{3})+\.\d+$/.test(s)) dot++;
+  }
+  return comma > dot;
+}

@@ -1,0 +1,78 @@
+import { createReadStream } from "node:fs";
+import { InputError } from "../../errors.js";
+import type { Cell } from "../cell.js";
+import type { Limits } from "../limits.js";
+import { CsvTokenizer } from "./csv-tokenizer.js";
+import { type Delimiter, detectDelimiter } from "./csv-dialect.js";
+import { SpreadsheetTextDecoder, type TextEncodingName } from "./text-decoding.js";
+
+export interface CsvInfo {
+  encoding: TextEncodingName;
+  delimiter: Delimiter;
+  bytes: number;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+/** Enough text to see the header and a few dozen rows before choosing a delimiter. */
+const DIALECT_SAMPLE_CHARS = 64 * 1024;
+
+/**
+ * Streams a CSV/TSV file into `onRow`, one row of strings at a time, never holding the whole file.
+ * The byte limit is enforced as bytes arrive, not only from the file's stat, so it also holds for
+ * streams whose size nobody told us.
+ */
+export async function readCsv(path: string, limits: Limits, onRow: (cells: Cell[]) => void): Promise<CsvInfo> {
+  const decoder = new SpreadsheetTextDecoder();
+  let tokenizer: CsvTokenizer | null = null;
+  let delimiter: Delimiter = ",";
+  let bytes = 0;
+  let pendingText = "";
+  let crOnly = false;
+
+  const feed = (text: string) => {
+    if (crOnly) text = text.replaceAll("\r", "\n");
+    (tokenizer as CsvTokenizer).push(text, onRow);
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    const buffer = chunk as Buffer;
+    bytes += buffer.length;
+    if (bytes > limits.maxFileBytes) throw tooLarge(limits);
+    const text = decoder.decode(buffer);
+    if (tokenizer) {
+      feed(text);
+      continue;
+    }
+    pendingText += text;
+    if (pendingText.length < DIALECT_SAMPLE_CHARS) continue;
+    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText));
+    feed(pendingText);
+    pendingText = "";
+  }
+  const tail = decoder.decode(new Uint8Array(0), true);
+  if (!tokenizer) {
+    pendingText += tail;
+    if (pendingText.trim() === "") {
+      throw new InputError("empty", "The file is empty: there is no header row and no data.");
+    }
+    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText));
+    feed(pendingText);
+  } else if (tail) {
+    feed(tail);
+  }
+  tokenizer.end(onRow);
+  return { encoding: decoder.encoding, delimiter, bytes };
+}
+
+function startTokenizer(sample: string): { tokenizer: CsvTokenizer; delimiter: Delimiter; crOnly: boolean } {
+  // Classic Mac exports end lines with a bare CR.
+  const crOnly = !sample.includes("\n") && sample.includes("\r");
+  const normalised = crOnly ? sample.replaceAll("\r", "\n") : sample;
+  const delimiter = detectDelimiter(normalised);
+  return { tokenizer: new CsvTokenizer(delimiter), delimiter, crOnly };
+}
+
+export function tooLarge(limits: Limits): InputError {
+  const mb = Math.round((limits.maxFileBytes / 1024 / 1024) * 10) / 10;
+  return new InputError("too-large", `The file is larger than ${mb} MB (MAX_FILE_MB). Split it or raise the limit.`);
+}

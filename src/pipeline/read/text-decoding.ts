@@ -1,0 +1,57 @@
+export type TextEncodingName = "utf-8" | "utf-8 (BOM)" | "windows-1252" | "utf-8 (invalid bytes replaced)";
+
+// Bytes 0x80-0x9F differ between ISO-8859-1 and Windows-1252. Node 20's TextDecoder("windows-1252")
+// decodes them as ISO-8859-1 control characters (Node 24 does not), so we map them ourselves.
+const CP1252_C1 =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+const C1_RANGE = /[\x80-\x9f]/g;
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  return latin1.replace(C1_RANGE, (c) => CP1252_C1[c.charCodeAt(0) - 0x80] ?? c);
+}
+
+/**
+ * Streaming decoder that starts as strict UTF-8 and falls back to Windows-1252 (a superset of latin-1)
+ * the first time a chunk is not valid UTF-8, provided everything before was plain ASCII (and therefore
+ * decoded identically). Files exported from Excel on Windows are usually cp1252; most others are UTF-8.
+ */
+export class SpreadsheetTextDecoder {
+  private utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  private mode: "utf-8" | "windows-1252" | "utf-8-lenient" = "utf-8";
+  private sawNonAscii = false;
+  private first = true;
+  private hadBom = false;
+
+  get encoding(): TextEncodingName {
+    if (this.mode === "windows-1252") return "windows-1252";
+    if (this.mode === "utf-8-lenient") return "utf-8 (invalid bytes replaced)";
+    return this.hadBom ? "utf-8 (BOM)" : "utf-8";
+  }
+
+  decode(chunk: Uint8Array, final = false): string {
+    let bytes = chunk;
+    if (this.first) {
+      this.first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        this.hadBom = true;
+        bytes = bytes.subarray(3);
+      }
+    }
+    if (this.mode === "windows-1252") return decodeWindows1252(bytes);
+    try {
+      const text = this.utf8.decode(bytes, { stream: !final });
+      if (text.length !== bytes.length) this.sawNonAscii = true;
+      return text;
+    } catch {
+      if (!this.sawNonAscii) {
+        this.mode = "windows-1252";
+        return decodeWindows1252(bytes);
+      }
+      this.mode = "utf-8-lenient";
+      this.utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+      return this.utf8.decode(bytes, { stream: !final });
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import { type Cell, cellText, isBlankCell } from "./cell.js";
+import { InputError } from "../errors.js";
+import type { Limits } from "./limits.js";
+import { type Metrics, MetricsFold } from "./metrics.js";
+import { inferSchema, type Schema } from "./schema.js";
+
+/** Rows read before the header is chosen: title blocks above a table are rarely longer. */
+const HEADER_SEARCH_ROWS = 30;
+/** Rows after the header that schema inference looks at. */
+const SAMPLE_ROWS = 1_000;
+const TOTALS_LABEL = /^(?:grand\s+)?totals?:?$|^sum$|^total\s+(?:sales|revenue|amount)$/i;
+
+export type SkipReason = "blank row" | "repeated header" | "totals row";
+
+export interface TableResult {
+  headerRow: number;
+  schema: Schema;
+  metrics: Metrics;
+}
+
+export interface TableProblem {
+  /** Headers of the table we found, if any, for the error message. */
+  headers: string[] | null;
+  error: InputError;
+}
+
+/**
+ * Turns a stream of raw rows (one sheet, or the whole CSV) into a folded result: finds the header row
+ * below any title lines, holds back a sample to infer the schema, then streams the rest straight into
+ * the fold. Skips blank rows, repeated header rows and a totals row, counting each.
+ */
+export class TableBuilder {
+  private pending: { cells: Cell[]; rowNumber: number }[] = [];
+  private headerRow = -1;
+  private headers: string[] = [];
+  private headerKey = "";
+  private headerFirst = "";
+  private schema: Schema | null = null;
+  private fold: MetricsFold | null = null;
+  private failure: InputError | null = null;
+  private readonly skipped: Record<string, number> = {};
+  private rowNumber = 0;
+  private dataRows = 0;
+
+  constructor(
+    private readonly limits: Limits,
+    private readonly options: { date1904?: boolean; onRows?: (rows: number) => void } = {},
+  ) {}
+
+  /** Physical rows seen (header and skipped rows included). */
+  get rowsSeen(): number {
+    return this.rowNumber;
+  }
+
+  push(cells: Cell[]): void {
+    this.rowNumber++;
+    if (cells.length > this.limits.maxColumns) {
+      throw new InputError(
+        "too-many-columns",
+        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns} (MAX_COLUMNS). Is this really a sales table?`,
+      );
+    }
+    if (this.failure) return;
+    if (this.fold) {
+      this.accept(cells, this.rowNumber);
+      return;
+    }
+    this.pending.push({ cells, rowNumber: this.rowNumber });
+    if (this.headerRow === -1) {
+      if (this.pending.length >= HEADER_SEARCH_ROWS) this.chooseHeader();
+    } else if (this.pending.length >= SAMPLE_ROWS) {
+      this.startFold();
+    }
+  }
+
+  /** Ends the table; returns the result, or the reason this table has no usable sales data. */
+  finish(): TableResult | TableProblem {
+    if (!this.fold && !this.failure) {
+      if (this.headerRow === -1) this.chooseHeader();
+      if (this.headerRow !== -1 && !this.failure) this.startFold();
+    }
+    if (this.failure || !this.fold || !this.schema) {
+      return {
+        headers: this.headerRow === -1 ? null : this.headers,
+        error: this.failure ?? new InputError("no-table", "No table with a header row was found."),
+      };
+    }
+    return { headerRow: this.headerRow, schema: this.schema, metrics: this.fold.finish(this.skipped) };
+  }
+
+  private chooseHeader(): void {
+    const rows = this.pending;
+    let widest = 0;
+    for (const { cells } of rows) widest = Math.max(widest, filledCount(cells));
+    if (widest < 2) {
+      // Nothing table-shaped yet; keep looking if the stream goes on.
+      if (rows.length >= HEADER_SEARCH_ROWS) {
+        this.pending = rows.slice(-1);
+      }
+      return;
+    }
+    const found = rows.findIndex(({ cells }) => looksLikeHeader(cells, widest));
+    if (found === -1) {
+      this.failure = new InputError("no-table", "No header row was found: the first rows hold no column names.");
+      this.pending = [];
+      return;
+    }
+    const header = rows[found];
+    if (!header) return;
+    this.headerRow = header.rowNumber;
+    this.headers = header.cells.map((c) => cellText(c));
+    this.headerKey = rowKey(header.cells);
+    this.headerFirst = cellText(header.cells[0]).toLowerCase();
+    const before = rows.slice(0, found);
+    for (const { cells } of before) if (filledCount(cells) === 0) this.skip("blank row");
+    this.pending = rows.slice(found + 1);
+    if (this.pending.length >= SAMPLE_ROWS) this.startFold();
+  }
+
+  private startFold(): void {
+    const sample = this.pending.filter(({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey);
+    try {
+      this.schema = inferSchema(
+        this.headers,
+        sample.map((r) => r.cells),
+      );
+    } catch (error) {
+      if (error instanceof InputError) {
+        this.failure = error;
+        this.pending = [];
+        return;
+      }
+      throw error;
+    }
+    this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
+    const pending = this.pending;
+    this.pending = [];
+    for (const { cells, rowNumber } of pending) this.accept(cells, rowNumber);
+  }
+
+  private accept(cells: Cell[], rowNumber: number): void {
+    const fold = this.fold as MetricsFold;
+    if (filledCount(cells) === 0) {
+      this.skip("blank row");
+      return;
+    }
+    if (cellText(cells[0]).toLowerCase() === this.headerFirst && rowKey(cells) === this.headerKey) {
+      this.skip("repeated header");
+      return;
+    }
+    if (this.isTotalsRow(cells, fold)) {
+      this.skip("totals row");
+      return;
+    }
+    this.dataRows++;
+    if (this.dataRows > this.limits.maxRows) {
+      throw new InputError(
+        "too-many-rows",
+        `The file has more than ${this.limits.maxRows.toLocaleString("en-US")} data rows (MAX_ROWS). Split it or raise the limit.`,
+      );
+    }
+    fold.add(cells, rowNumber);
+    if (this.options.onRows && this.dataRows % 100_000 === 0) this.options.onRows(this.dataRows);
+  }
+
+  /**
+   * A row labelled "Total"/"Grand Total" whose revenue equals everything above it is the spreadsheet's
+   * own sum; counting it would double the total. A "Total" row that does not add up is kept as data.
+   */
+  private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
+    let labelled = false;
+    for (const cell of cells) {
+      if (typeof cell !== "string" || cell.length === 0) continue;
+      // Cheap first-letter gate (t, g, s) before the regex: this runs for every cell of every row.
+      const initial = cell.charCodeAt(0) | 32;
+      if ((initial === 116 || initial === 103 || initial === 115) && TOTALS_LABEL.test(cell.trim())) {
+        labelled = true;
+        break;
+      }
+    }
+    if (!labelled || fold.rowCount === 0) return false;
+    const revenue = fold.revenueOf(cells);
+    const running = fold.runningTotal;
+    return Number.isFinite(revenue) && Math.abs(revenue - running) <= Math.max(0.01, Math.abs(running) * 0.005);
+  }
+
+  private skip(reason: SkipReason): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+}
+
+function filledCount(cells: Cell[]): number {
+  let n = 0;
+  for (const c of cells) if (!isBlankCell(c)) n++;
+  return n;
+}
+
+function rowKey(cells: Cell[]): string {
+  let end = cells.length;
+  while (end > 0 && isBlankCell(cells[end - 1])) end--;
+  let key = "";
+  for (let i = 0; i < end; i++) key += `${cellText(cells[i]).toLowerCase()}\u001f`;
+  return key;
+}
+
+/**
+ * A header row is filled across most of the table's width with short text labels, none of which is a
+ * number or a date.
+ */
+function looksLikeHeader(cells: Cell[], widest: number): boolean {
+  const filled = filledCount(cells);
+  if (filled < Math.max(2, Math.ceil(widest * 0.5))) return false;
+  let labels = 0;
+  for (const cell of cells) {
+    if (isBlankCell(cell)) continue;
+    if (typeof cell !== "string") return false;
+    const text = cell.trim();
+    if (text.length > 80 || /^[-+(]?[$€£¥₹]?\d[\d,.\s]*\)?%?$/.test(text)) return false;
+    labels++;
+  }
+  return labels >= 2;
+}
