@@ -6,7 +6,10 @@ export class AppError extends Error {
   readonly userMessage: string;
 
   constructor(userMessage: string, options?: { cause?: unknown; detail?: string }) {
-    super(options?.detail ?? userMessage, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options?.detail ?? userMessage,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.userMessage = userMessage;
   }

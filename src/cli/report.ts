@@ -10,19 +10,26 @@ export function renderTextReport(a: Analysis): string {
   const where = a.source.sheet ? ` (sheet "${a.source.sheet}")` : "";
   lines.push(`Sales insights: ${a.source.name}${where}`);
   lines.push("");
-  lines.push(`  Rows analysed      ${int(a.rows)}${a.rowsSkipped.count > 0 ? `  (${int(a.rowsSkipped.count)} skipped)` : ""}`);
+  lines.push(
+    `  Rows analysed      ${int(a.rows)}${a.rowsSkipped.count > 0 ? `  (${int(a.rowsSkipped.count)} skipped)` : ""}`,
+  );
   if (a.dateRange) lines.push(`  Period             ${a.dateRange.start} to ${a.dateRange.end}`);
-  lines.push(`  Total revenue      ${money(a.totalRevenue)}${a.revenueSource === "column" ? "" : "  (units x unit price)"}`);
+  lines.push(
+    `  Total revenue      ${money(a.totalRevenue)}${a.revenueSource === "column" ? "" : "  (units x unit price)"}`,
+  );
   lines.push(`  Net revenue        ${money(a.netRevenue)}  (cancellations and returns left out)`);
   if (a.totalUnits !== null) lines.push(`  Units              ${int(a.totalUnits)}`);
-  if (a.averageOrderValue !== null) lines.push(`  Avg order value    ${money(a.averageOrderValue)}  over ${int(a.orders)} orders`);
+  if (a.averageOrderValue !== null)
+    lines.push(`  Avg order value    ${money(a.averageOrderValue)}  over ${int(a.orders)} orders`);
   if (a.cancellations) {
     lines.push(
       `  Cancellations      ${int(a.cancellations.count)} rows, ${money(a.cancellations.revenue)} (${pct(a.cancellations.rate)} of rows)`,
     );
   }
   if (a.monthOverMonth && a.monthOverMonth.change !== null) {
-    lines.push(`  Latest month       ${a.monthOverMonth.to}: ${signedPct(a.monthOverMonth.change)} vs ${a.monthOverMonth.from}`);
+    lines.push(
+      `  Latest month       ${a.monthOverMonth.to}: ${signedPct(a.monthOverMonth.change)} vs ${a.monthOverMonth.from}`,
+    );
   }
   if (a.topTransaction) {
     const t = a.topTransaction;
@@ -35,16 +42,21 @@ export function renderTextReport(a: Analysis): string {
     lines.push("", "Revenue by month");
     for (const m of a.revenueByMonth.slice(-12)) {
       const change = m.change === null ? "" : `  ${signedPct(m.change)}`;
-      lines.push(`  ${m.month}  ${money(m.revenue).padStart(16)}${change}${m.partial ? "  (partial month)" : ""}`);
+      lines.push(
+        `  ${m.month}  ${money(m.revenue).padStart(16)}${change}${m.partial ? "  (partial month)" : ""}`,
+      );
     }
-    if (a.revenueByMonth.length > 12) lines.push(`  … ${a.revenueByMonth.length - 12} earlier months in --json`);
+    if (a.revenueByMonth.length > 12)
+      lines.push(`  … ${a.revenueByMonth.length - 12} earlier months in --json`);
   }
   if (a.statusCounts) {
     lines.push("", `Orders by status (${a.columns.status})`);
-    for (const [status, count] of Object.entries(a.statusCounts).slice(0, 10)) lines.push(`  ${status.padEnd(28)} ${int(count)}`);
+    for (const [status, count] of Object.entries(a.statusCounts).slice(0, 10))
+      lines.push(`  ${status.padEnd(28)} ${int(count)}`);
   }
   lines.push("", "Columns used");
-  for (const [role, header] of Object.entries(a.columns)) if (header) lines.push(`  ${role.padEnd(10)} ${header}`);
+  for (const [role, header] of Object.entries(a.columns))
+    if (header) lines.push(`  ${role.padEnd(10)} ${header}`);
   if (a.notes.length > 0) {
     lines.push("", "Notes");
     for (const note of a.notes) lines.push(`  - ${note}`);
@@ -52,11 +64,18 @@ export function renderTextReport(a: Analysis): string {
   return `${lines.join("\n")}\n`;
 }
 
-function section(lines: string[], title: string, groups: GroupRevenue[] | null, money: (n: number) => string): void {
+function section(
+  lines: string[],
+  title: string,
+  groups: GroupRevenue[] | null,
+  money: (n: number) => string,
+): void {
   if (!groups || groups.length === 0) return;
   lines.push("", title);
   for (const g of groups.slice(0, TOP_GROUPS)) {
-    lines.push(`  ${g.name.slice(0, 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}`);
+    lines.push(
+      `  ${g.name.slice(0, 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}`,
+    );
   }
   if (groups.length > TOP_GROUPS) lines.push(`  … ${groups.length - TOP_GROUPS} more in --json`);
 }
@@ -64,7 +83,11 @@ function section(lines: string[], title: string, groups: GroupRevenue[] | null, 
 function moneyFormatter(code: string | null, symbol: string | null): (n: number) => string {
   if (code && /^[A-Z]{3}$/.test(code)) {
     try {
-      const f = new Intl.NumberFormat("en-US", { style: "currency", currency: code, maximumFractionDigits: 2 });
+      const f = new Intl.NumberFormat("en-US", {
+        style: "currency",
+        currency: code,
+        maximumFractionDigits: 2,
+      });
       return (n) => f.format(n);
     } catch {
       // Unknown ISO code: fall through to the symbol.

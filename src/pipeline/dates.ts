@@ -40,8 +40,11 @@ export function isValidDate(year: number, month: number, day: number): boolean {
   return day <= daysInMonth(year, month);
 }
 
+const MONTH_LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return MONTH_LENGTHS[month - 1] ?? 0;
 }
 
 export function excelSerialToKey(serial: number, date1904 = false): DayKey {
@@ -55,11 +58,23 @@ export interface DateReading {
   serialNumbers: boolean;
   date1904: boolean;
   /** Counts of numeric dates whose order the cell itself proved ("13/01/19" is day-first). */
-  evidence: { dayFirst: number; monthFirst: number };
+  evidence: DayOrderEvidence;
+}
+
+export interface DayOrderEvidence {
+  dayFirst: number;
+  monthFirst: number;
+  /** Ambiguous cells written with "-" or "." (European, UK and Indian habit) versus "/" (the US habit). */
+  ambiguousDashOrDot: number;
+  ambiguousSlash: number;
 }
 
 export function dateReading(serialNumbers: boolean, date1904 = false): DateReading {
-  return { serialNumbers, date1904, evidence: { dayFirst: 0, monthFirst: 0 } };
+  return {
+    serialNumbers,
+    date1904,
+    evidence: { dayFirst: 0, monthFirst: 0, ambiguousDashOrDot: 0, ambiguousSlash: 0 },
+  };
 }
 
 /** Reads one cell; NaN when it is not a date. */
@@ -83,13 +98,16 @@ function parseDateNumber(n: number, reading: DateReading): DayKey {
 
 const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:$|[T\s,])/;
-const DAY_NAME_MONTH_YEAR = /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/i;
-const MONTH_NAME_DAY_YEAR = /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
+const DAY_NAME_MONTH_YEAR =
+  /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/i;
+const MONTH_NAME_DAY_YEAR =
+  /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
 const MONTH_NAME_YEAR = /^([a-z]{3,9})\.?[\s\-/]+(\d{4})$/i;
 const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
 const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 
-const TRAILING_TIME = /[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/i;
+const TRAILING_TIME =
+  /[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** The calendar-day part of a timestamp, so "04/19/19 08:46" and "04/19/19 21:01" share a cache entry. */
 export function withoutTime(text: string): string {
@@ -100,13 +118,8 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   const s = raw.trim();
   const length = s.length;
   if (length < 6) return Number.NaN;
-  // Fast path for ISO yyyy-mm-dd, the format of most machine exports.
-  if (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (length === 10 || s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32)) {
-    const year = digits(s, 0, 4);
-    const month = digits(s, 5, 2);
-    const day = digits(s, 8, 2);
-    if (year > 0 && month > 0 && day > 0) return ymdKey(year, month, day);
-  }
+  const iso = parseIsoDate(s);
+  if (iso > 0) return iso;
   let m = TWO_PART_YEAR_FIRST.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
   m = NUMERIC_DAY_MONTH.exec(s);
@@ -123,6 +136,8 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
       return ymdKey(year, first, second);
     }
     if (first > 12 || second > 12 || first < 1 || second < 1) return Number.NaN;
+    if (m[2] === "/") reading.evidence.ambiguousSlash++;
+    else reading.evidence.ambiguousDashOrDot++;
     return -(year * 10000 + first * 100 + second);
   }
   const text = s.replace(WEEKDAY_PREFIX, "");
@@ -145,6 +160,21 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);
   if (/^\d+(?:\.\d+)?$/.test(s)) return parseDateNumber(Number(s), reading);
   return Number.NaN;
+}
+
+/**
+ * Fast path for ISO yyyy-mm-dd (optionally followed by a time), the format of most machine exports.
+ * Returns NaN for anything else, so callers fall through to the general parser.
+ */
+export function parseIsoDate(s: string): DayKey {
+  const length = s.length;
+  if (length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
+  if (length > 10 && s.charCodeAt(10) !== 84 && s.charCodeAt(10) !== 32) return Number.NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return Number.NaN;
+  return ymdKey(year, month, day);
 }
 
 function digits(s: string, start: number, count: number): number {
@@ -175,11 +205,18 @@ export function isAmbiguousKey(key: DayKey): boolean {
  * Decides the day/month order for a column's ambiguous keys. Cells like "13/01/19" already settled
  * themselves; for the rest, a sales log runs over consecutive days, so the reading that packs the
  * dates into fewer distinct months is the right one ("01-12-10", "02-12-10" ... is December, not
- * January, February ...). A tie falls back to what unambiguous cells said, then to month-first.
+ * January, February ...). A tie goes by the separator: "/" is month-first (US), "-" and "." day-first.
  */
-export function resolveDayOrder(ambiguous: Iterable<DayKey>, evidence: { dayFirst: number; monthFirst: number }): DayOrder {
-  if (evidence.dayFirst > evidence.monthFirst) return "day-first";
-  if (evidence.monthFirst > evidence.dayFirst) return "month-first";
+export function resolveDayOrder(
+  ambiguous: Iterable<DayKey>,
+  evidence: DayOrderEvidence,
+): { order: DayOrder; reason: string } {
+  if (evidence.dayFirst !== evidence.monthFirst) {
+    return {
+      order: evidence.dayFirst > evidence.monthFirst ? "day-first" : "month-first",
+      reason: "other dates in the column can only be read that way",
+    };
+  }
   const monthsIfMonthFirst = new Set<number>();
   const monthsIfDayFirst = new Set<number>();
   for (const key of ambiguous) {
@@ -190,7 +227,15 @@ export function resolveDayOrder(ambiguous: Iterable<DayKey>, evidence: { dayFirs
     monthsIfMonthFirst.add(year * 100 + first);
     monthsIfDayFirst.add(year * 100 + second);
   }
-  return monthsIfDayFirst.size < monthsIfMonthFirst.size ? "day-first" : "month-first";
+  if (monthsIfDayFirst.size !== monthsIfMonthFirst.size) {
+    return {
+      order: monthsIfDayFirst.size < monthsIfMonthFirst.size ? "day-first" : "month-first",
+      reason: "that keeps the dates in consecutive months",
+    };
+  }
+  return evidence.ambiguousDashOrDot > evidence.ambiguousSlash
+    ? { order: "day-first", reason: 'dates written with "-" or "." are usually day first' }
+    : { order: "month-first", reason: 'dates written with "/" are usually month first (US style)' };
 }
 
 export function resolveKey(key: DayKey, order: DayOrder): DayKey {

@@ -9,17 +9,25 @@ import {
   pad,
   parseDateCell,
   parseDateText,
+  parseIsoDate,
   resolveDayOrder,
   resolveKey,
   withoutTime,
 } from "./dates.js";
-import { type Currency, currencyFromCode, findCurrency, type NumberReading, numberReading, parseNumber } from "./numbers.js";
+import {
+  type Currency,
+  currencyFromCode,
+  findCurrency,
+  type NumberReading,
+  numberReading,
+  parseNumber,
+} from "./numbers.js";
 import type { Role, Schema } from "./schema.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
 
 /** Past this many distinct values a dimension is not a breakdown any more; the rest is pooled. */
 const MAX_GROUPS = 5_000;
-const DUPLICATE_CHECK_ROWS = 250_000;
+const DUPLICATE_CHECK_ROWS = 100_000;
 const MAX_DISTINCT_ORDERS = 2_000_000;
 const DATE_CACHE_SIZE = 50_000;
 const CANCEL_STATUS = /cancel|return|refund|void|reject|chargeback|reversed/i;
@@ -72,8 +80,11 @@ export interface Quality {
   invalidDates: number;
   ambiguousDates: number;
   dayOrder: DayOrder | null;
+  dayOrderReason: string | null;
   conflictingDayOrder: boolean;
   negativeUnits: number;
+  /** Rows where the revenue column disagrees with units x unit price by more than 1%. */
+  revenueMismatchRows: number;
   negativeRevenue: number;
   extraFieldRows: number;
   currencies: string[];
@@ -98,7 +109,13 @@ export interface Metrics {
   topRegion: GroupRevenue | null;
   topCategory: GroupRevenue | null;
   statusCounts: Record<string, number> | null;
-  cancellations: { count: number; revenue: number; units: number | null; rate: number; revenueShare: number } | null;
+  cancellations: {
+    count: number;
+    revenue: number;
+    units: number | null;
+    rate: number;
+    revenueShare: number;
+  } | null;
   topTransaction: TopTransaction | null;
   quality: Quality;
   notes: string[];
@@ -114,7 +131,9 @@ export class MetricsFold {
   private readonly numbers: NumberReading;
   private readonly dates: DateReading;
   private readonly dateCache = new Map<string, DayKey>();
-  private readonly statusIsCancel = new Map<string, boolean>();
+  /** Keyed by the raw cell text, so the common case is one Map lookup per row with no trimming. */
+  private readonly statusByCell = new Map<string, { label: string; cancel: boolean; count: number }>();
+  private readonly overflowStatus = { label: OTHER_GROUP, cancel: false, count: 0 };
 
   private rows = 0;
   private readonly total = new ExactSum();
@@ -126,7 +145,6 @@ export class MetricsFold {
   private readonly regions = new Map<string, Group>();
   private readonly categories = new Map<string, Group>();
   private readonly days = new Map<DayKey, Group>();
-  private readonly statuses = new Map<string, number>();
   private readonly currencies = new Map<string, number>();
   private readonly orderIds = new Set<string>();
   private ordersOverflow = false;
@@ -144,8 +162,10 @@ export class MetricsFold {
     invalidDates: 0,
     ambiguousDates: 0,
     dayOrder: null,
+    dayOrderReason: null,
     conflictingDayOrder: false,
     negativeUnits: 0,
+    revenueMismatchRows: 0,
     negativeRevenue: 0,
     extraFieldRows: 0,
     currencies: [],
@@ -212,8 +232,9 @@ export class MetricsFold {
         if (isBlankCell(cell)) this.quality.missingRevenue++;
         else this.quality.invalidRevenue++;
         revenue = 0;
-      } else if (this.numbers.lastCurrency !== null) {
-        this.countCurrency(this.numbers.lastCurrency);
+      } else {
+        if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
+        if (this.iPrice >= 0 && units === units) this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
       }
     } else {
       const price = parseNumber(cells[this.iPrice], this.numbers);
@@ -254,19 +275,27 @@ export class MetricsFold {
     }
   }
 
+  private checkAgainstPrice(revenue: number, units: number, priceCell: Cell): void {
+    const expected = units * parseNumber(priceCell, this.numbers);
+    if (expected === expected && Math.abs(revenue - expected) > Math.max(0.01, Math.abs(revenue) * 0.01)) {
+      this.quality.revenueMismatchRows++;
+    }
+  }
+
   private isCancellation(cells: Cell[], revenue: number, units: number): boolean {
     let cancelled = false;
     if (this.iStatus >= 0) {
-      const status = cellText(cells[this.iStatus]);
-      const label = status || BLANK_GROUP;
-      const count = this.statuses.get(label);
-      if (count !== undefined || this.statuses.size < MAX_GROUPS) this.statuses.set(label, (count ?? 0) + 1);
-      let isCancel = this.statusIsCancel.get(status);
-      if (isCancel === undefined) {
-        isCancel = CANCEL_STATUS.test(status);
-        this.statusIsCancel.set(status, isCancel);
+      const cell = cells[this.iStatus];
+      const raw = typeof cell === "string" ? cell : cellText(cell);
+      let status = this.statusByCell.get(raw);
+      if (status === undefined) {
+        const label = detach(raw.trim()) || BLANK_GROUP;
+        status = { label, cancel: CANCEL_STATUS.test(label), count: 0 };
+        if (this.statusByCell.size < MAX_GROUPS) this.statusByCell.set(detach(raw), status);
+        else status = this.overflowStatus;
       }
-      cancelled = isCancel;
+      status.count++;
+      cancelled = status.cancel;
     }
     if (!cancelled && this.schema.cancelByInvoicePrefix) {
       const id = cells[this.iOrder];
@@ -277,17 +306,19 @@ export class MetricsFold {
 
   private dayKey(cell: Cell): DayKey {
     if (typeof cell !== "string") return parseDateCell(cell, this.dates);
+    const iso = parseIsoDate(cell);
+    if (iso > 0) return iso;
     const cached = this.dateCache.get(cell);
     if (cached !== undefined) return cached;
     const key = parseDateText(withoutTime(cell.trim()), this.dates);
-    if (this.dateCache.size < DATE_CACHE_SIZE) this.dateCache.set(cell, key);
+    if (this.dateCache.size < DATE_CACHE_SIZE) this.dateCache.set(detach(cell), key);
     return key;
   }
 
   private countOrder(cell: Cell): void {
     const id = cellText(cell);
     if (id === "") return;
-    this.orderIds.add(id);
+    if (!this.orderIds.has(id)) this.orderIds.add(detach(id));
     if (this.orderIds.size > MAX_DISTINCT_ORDERS) {
       this.ordersOverflow = true;
       this.orderIds.clear();
@@ -296,7 +327,8 @@ export class MetricsFold {
 
   private countCurrency(mark: string): void {
     const key = (findCurrency(mark)?.code ?? mark).toUpperCase();
-    if (this.currencies.size < 50 || this.currencies.has(key)) this.currencies.set(key, (this.currencies.get(key) ?? 0) + 1);
+    if (this.currencies.size < 50 || this.currencies.has(key))
+      this.currencies.set(key, (this.currencies.get(key) ?? 0) + 1);
   }
 
   private checkDuplicate(cells: Cell[]): void {
@@ -320,7 +352,8 @@ export class MetricsFold {
     const previous = months.at(-2);
     const regions = this.iRegion >= 0 ? groupList(this.regions, total) : null;
     const categories = this.iCategory >= 0 ? groupList(this.categories, total) : null;
-    const orders = this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
+    const orders =
+      this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
     const hasCancelSignal = this.iStatus >= 0 || this.schema.cancelByInvoicePrefix || this.cancelCount > 0;
     this.quality.currencies = [...this.currencies.keys()];
 
@@ -342,7 +375,7 @@ export class MetricsFold {
       revenueByCategory: categories,
       topRegion: regions?.[0] ?? null,
       topCategory: categories?.[0] ?? null,
-      statusCounts: this.iStatus >= 0 ? Object.fromEntries([...this.statuses].sort((a, b) => b[1] - a[1])) : null,
+      statusCounts: this.iStatus >= 0 ? this.statusCounts() : null,
       cancellations: hasCancelSignal
         ? {
             count: this.cancelCount,
@@ -359,6 +392,15 @@ export class MetricsFold {
     return metrics;
   }
 
+  /** Cells that differ only in spacing ("Shipped", "Shipped ") share a label. */
+  private statusCounts(): Record<string, number> {
+    const counts = new Map<string, number>();
+    for (const { label, count } of [...this.statusByCell.values(), this.overflowStatus]) {
+      if (count > 0) counts.set(label, (counts.get(label) ?? 0) + count);
+    }
+    return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+  }
+
   private currency(): Currency | null {
     if (this.currencies.size > 0) {
       const [code] = [...this.currencies].sort((a, b) => b[1] - a[1])[0] ?? [];
@@ -372,11 +414,13 @@ export class MetricsFold {
     const { evidence } = this.dates;
     this.quality.conflictingDayOrder = evidence.dayFirst > 0 && evidence.monthFirst > 0;
     if (ambiguous.length === 0) {
-      if (evidence.dayFirst + evidence.monthFirst > 0) this.quality.dayOrder = evidence.dayFirst >= evidence.monthFirst ? "day-first" : "month-first";
+      if (evidence.dayFirst + evidence.monthFirst > 0)
+        this.quality.dayOrder = evidence.dayFirst >= evidence.monthFirst ? "day-first" : "month-first";
       return this.days;
     }
-    const order = resolveDayOrder(ambiguous, evidence);
+    const { order, reason } = resolveDayOrder(ambiguous, evidence);
     this.quality.dayOrder = order;
+    this.quality.dayOrderReason = reason;
     if (evidence.dayFirst === 0 && evidence.monthFirst === 0) {
       for (const k of ambiguous) this.quality.ambiguousDates += this.days.get(k)?.rows ?? 0;
     }
@@ -414,15 +458,18 @@ export class MetricsFold {
 }
 
 function addToGroup(groups: Map<string, Group>, cell: Cell, revenue: number, cancelled: boolean): void {
-  let name = typeof cell === "string" ? cell.trim() : cellText(cell);
-  if (name === "") name = BLANK_GROUP;
+  let name = typeof cell === "string" ? cell : cellText(cell);
   let group = groups.get(name);
   if (group === undefined) {
-    if (groups.size >= MAX_GROUPS) name = OTHER_GROUP;
+    name = name.trim() || BLANK_GROUP;
     group = groups.get(name);
     if (group === undefined) {
-      group = new Group();
-      groups.set(name, group);
+      if (groups.size >= MAX_GROUPS) name = OTHER_GROUP;
+      group = groups.get(name);
+      if (group === undefined) {
+        group = new Group();
+        groups.set(detach(name), group);
+      }
     }
   }
   group.rows++;
@@ -483,7 +530,8 @@ function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
     const year = Math.floor(m / 100);
     const month = m % 100;
     const length = daysInMonth(year, month);
-    const covered = Math.min(m === last ? endKey % 100 : length, length) - (m === first ? (startKey % 100) - 1 : 0);
+    const covered =
+      Math.min(m === last ? endKey % 100 : length, length) - (m === first ? (startKey % 100) - 1 : 0);
     const revenue = entry ? entry.group.revenue.value : 0;
     const prev = series.at(-1);
     series.push({
@@ -493,7 +541,8 @@ function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
       rows: entry?.group.rows ?? 0,
       daysWithData: entry?.days ?? 0,
       partial: dense && first !== last && covered < length / 3,
-      change: prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
+      change:
+        prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
     });
   }
   return series;
@@ -537,4 +586,13 @@ function hashRow(cells: Cell[]): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * A copy of `s` that does not share memory with the 1 MB chunk it was sliced from. V8 keeps a whole
+ * parent string alive for every slice of it, so a Map key taken straight from a cell would pin every
+ * chunk that introduced a new date or group name.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, "utf8").toString("utf8");
 }

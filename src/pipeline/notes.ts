@@ -16,8 +16,10 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(`Read sheet "${s.sheet}"${others}.`);
   }
   if (s.headerRow > 1) notes.push(`The header is on row ${s.headerRow}; the rows above it were titles.`);
-  if (s.encoding === "windows-1252") notes.push("The file is not UTF-8; it was read as Windows-1252 (Western European).");
-  if (s.encoding === "utf-8 (invalid bytes replaced)") notes.push("The file has bytes that are not valid UTF-8; they were replaced.");
+  if (s.encoding === "windows-1252")
+    notes.push("The file is not UTF-8; it was read as Windows-1252 (Western European).");
+  if (s.encoding === "utf-8 (invalid bytes replaced)")
+    notes.push("The file has bytes that are not valid UTF-8; they were replaced.");
   if (s.decimalComma) notes.push("Numbers use a decimal comma (1.234,56).");
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
@@ -26,22 +28,44 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(`Skipped ${plural(count, reason)}.`);
   }
   if (q.duplicateRows > 0) {
-    const scope = q.duplicateRowsChecked < a.rows ? ` among the first ${fmt(q.duplicateRowsChecked)} rows` : "";
-    notes.push(`${plural(q.duplicateRows, "row is an exact duplicate", "rows are exact duplicates")} of an earlier row${scope}; they are counted.`);
+    const scope =
+      q.duplicateRowsChecked < a.rows ? ` among the first ${fmt(q.duplicateRowsChecked)} rows` : "";
+    notes.push(
+      `${plural(q.duplicateRows, "row is an exact duplicate", "rows are exact duplicates")} of an earlier row${scope}; they are counted.`,
+    );
   }
   const revenueColumn = a.columns.revenue ?? `${a.columns.units} x ${a.columns.unitPrice}`;
-  if (q.missingRevenue > 0) notes.push(`${plural(q.missingRevenue, "row has", "rows have")} no ${revenueColumn} value (counted as 0).`);
-  if (q.invalidRevenue > 0) notes.push(`${plural(q.invalidRevenue, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`);
-  if (q.invalidDates > 0) notes.push(`${plural(q.invalidDates, "row has", "rows have")} a ${a.columns.date} that is not a date (left out of the monthly figures).`);
+  if (q.missingRevenue > 0)
+    notes.push(
+      `${plural(q.missingRevenue, "row has", "rows have")} no ${revenueColumn} value (counted as 0).`,
+    );
+  if (q.invalidRevenue > 0)
+    notes.push(
+      `${plural(q.invalidRevenue, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
+    );
+  if (q.invalidDates > 0)
+    notes.push(
+      `${plural(q.invalidDates, "row has", "rows have")} a ${a.columns.date} that is not a date (left out of the monthly figures).`,
+    );
   if (q.ambiguousDates > 0) {
     notes.push(
-      `${plural(q.ambiguousDates, "date")} like 01/02/2024 could be read either way; read as ${q.dayOrder === "day-first" ? "day/month" : "month/day"} because that keeps the dates in consecutive months.`,
+      `${plural(q.ambiguousDates, "date")} could be read as day/month or month/day; read as ${q.dayOrder === "day-first" ? "day/month" : "month/day"} because ${q.dayOrderReason}.`,
+    );
+  }
+  if (q.revenueMismatchRows > 0) {
+    notes.push(
+      `${plural(q.revenueMismatchRows, "row has", "rows have")} ${a.columns.revenue} different from ${a.columns.units} x ${a.columns.unitPrice} (discounts, or an error in the file); ${a.columns.revenue} was used as written.`,
     );
   }
   if (q.conflictingDayOrder) notes.push(`The ${a.columns.date} column mixes day/month and month/day dates.`);
-  if (q.currencies.length > 1) notes.push(`Mixed currencies: ${q.currencies.join(", ")}. Totals add them as if they were one currency.`);
-  if (q.extraFieldRows > 0) notes.push(`${plural(q.extraFieldRows, "row has", "rows have")} more fields than the header; the extra fields were ignored.`);
+  if (q.currencies.length > 1)
+    notes.push(`Mixed currencies: ${q.currencies.join(", ")}. Totals add them as if they were one currency.`);
+  if (q.extraFieldRows > 0)
+    notes.push(
+      `${plural(q.extraFieldRows, "row has", "rows have")} more fields than the header; the extra fields were ignored.`,
+    );
   const partial = a.revenueByMonth.filter((m) => m.partial);
-  for (const m of partial) notes.push(`${m.month} has data for only ${plural(m.daysWithData, "day")}; compare it with care.`);
+  for (const m of partial)
+    notes.push(`${m.month} has data for only ${plural(m.daysWithData, "day")}; compare it with care.`);
   return notes;
 }

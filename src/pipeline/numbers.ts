@@ -41,7 +41,8 @@ const CODE_TO_SYMBOL: Record<string, string> = {
   AUD: "A$",
   CAD: "C$",
 };
-const ISO_CODE = /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
+const ISO_CODE =
+  /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
 const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥₹₩₽₺฿₫₪₱₦]/;
 
 export interface Currency {
@@ -149,7 +150,9 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
   if (comma === -1) return s;
   if (dot !== -1) {
     // Both present: whichever comes last is the decimal separator ("1,234.50" or "1.234,50").
-    return s.lastIndexOf(",") > s.lastIndexOf(".") ? s.replaceAll(".", "").replace(",", ".") : s.replaceAll(",", "");
+    return s.lastIndexOf(",") > s.lastIndexOf(".")
+      ? s.replaceAll(".", "").replace(",", ".")
+      : s.replaceAll(",", "");
   }
   if (GROUPED_THOUSANDS.test(s)) return s.replaceAll(",", "");
   // A lone comma not followed by exactly three digits ("12,5") can only be a decimal comma.

@@ -1,9 +1,17 @@
+import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
 import { dateReading, parseDateCell } from "./dates.js";
-import { InputError } from "../errors.js";
 import { type Currency, detectDecimalComma, findCurrency, numberReading, parseNumber } from "./numbers.js";
 
-export const METRIC_ROLES = ["revenue", "units", "unitPrice", "date", "region", "category", "status"] as const;
+export const METRIC_ROLES = [
+  "revenue",
+  "units",
+  "unitPrice",
+  "date",
+  "region",
+  "category",
+  "status",
+] as const;
 export const EXTRA_ROLES = ["product", "customer", "orderId", "currency"] as const;
 export type MetricRole = (typeof METRIC_ROLES)[number];
 export type Role = MetricRole | (typeof EXTRA_ROLES)[number];
@@ -23,20 +31,54 @@ interface Rule {
 const RULES: Record<Role, Rule> = {
   revenue: {
     exact: {
-      revenue: 100, totalrevenue: 100, netrevenue: 98, salesrevenue: 98, revenueamount: 98,
-      sales: 95, totalsales: 96, netsales: 96, salesamount: 95, saleamount: 95, salesvalue: 94, turnover: 90,
-      linetotal: 90, totalamount: 88, ordertotal: 88, orderamount: 88, ordervalue: 88, totalprice: 85,
-      extendedprice: 85, extprice: 85, amount: 85, total: 80, grossrevenue: 75, grosssales: 70, subtotal: 70,
+      revenue: 100,
+      totalrevenue: 100,
+      netrevenue: 98,
+      salesrevenue: 98,
+      revenueamount: 98,
+      sales: 95,
+      totalsales: 96,
+      netsales: 96,
+      salesamount: 95,
+      saleamount: 95,
+      salesvalue: 94,
+      turnover: 90,
+      linetotal: 90,
+      totalamount: 88,
+      ordertotal: 88,
+      orderamount: 88,
+      ordervalue: 88,
+      totalprice: 85,
+      extendedprice: 85,
+      extprice: 85,
+      amount: 85,
+      total: 80,
+      grossrevenue: 75,
+      grosssales: 70,
+      subtotal: 70,
       value: 55,
     },
     contains: { revenue: 80, sales: 70, amount: 60, total: 50 },
-    exclude: /profit|cost|cogs|margin|tax|discount|price|msrp|id$|number|rate|percent|income|qty|quantity|count|commission|budget|target|forecast|quota|shipping|freight|year|month|units|rank|growth|share/,
+    exclude:
+      /profit|cost|cogs|margin|tax|discount|price|msrp|id$|number|rate|percent|income|qty|quantity|count|commission|budget|target|forecast|quota|shipping|freight|year|month|units|rank|growth|share/,
     kind: "number",
   },
   units: {
     exact: {
-      units: 100, unitssold: 100, unitsold: 98, quantityordered: 98, qtyordered: 98, quantitysold: 98, qtysold: 98,
-      quantity: 95, qty: 95, volume: 60, pieces: 60, pcs: 60, itemssold: 80, numberofunits: 90,
+      units: 100,
+      unitssold: 100,
+      unitsold: 98,
+      quantityordered: 98,
+      qtyordered: 98,
+      quantitysold: 98,
+      qtysold: 98,
+      quantity: 95,
+      qty: 95,
+      volume: 60,
+      pieces: 60,
+      pcs: 60,
+      itemssold: 80,
+      numberofunits: 90,
     },
     contains: { quantity: 70, qty: 70, units: 65 },
     exclude: /price|cost|revenue|sales|amount|linenumber|id$|per|value/,
@@ -44,8 +86,17 @@ const RULES: Record<Role, Rule> = {
   },
   unitPrice: {
     exact: {
-      unitprice: 100, priceeach: 98, priceperunit: 98, price: 90, saleprice: 92, sellingprice: 92, salesprice: 92,
-      unitsellingprice: 95, listprice: 60, unitcost: 70, rate: 45,
+      unitprice: 100,
+      priceeach: 98,
+      priceperunit: 98,
+      price: 90,
+      saleprice: 92,
+      sellingprice: 92,
+      salesprice: 92,
+      unitsellingprice: 95,
+      listprice: 60,
+      unitcost: 70,
+      rate: 45,
     },
     contains: { unitprice: 90, price: 70 },
     exclude: /msrp|total|discount|margin|percent/,
@@ -53,8 +104,21 @@ const RULES: Record<Role, Rule> = {
   },
   date: {
     exact: {
-      orderdate: 100, date: 95, invoicedate: 98, transactiondate: 98, saledate: 98, salesdate: 98, purchasedate: 95,
-      orderdatetime: 96, createdat: 70, created: 65, timestamp: 70, day: 60, period: 50, month: 45, shipdate: 40,
+      orderdate: 100,
+      date: 95,
+      invoicedate: 98,
+      transactiondate: 98,
+      saledate: 98,
+      salesdate: 98,
+      purchasedate: 95,
+      orderdatetime: 96,
+      createdat: 70,
+      created: 65,
+      timestamp: 70,
+      day: 60,
+      period: 50,
+      month: 45,
+      shipdate: 40,
     },
     contains: { orderdate: 90, date: 70, day: 50 },
     exclude: /ship|deliver|due|birth|updated|modified|expir|return/,
@@ -62,8 +126,20 @@ const RULES: Record<Role, Rule> = {
   },
   region: {
     exact: {
-      region: 100, salesregion: 100, territory: 98, salesterritory: 98, market: 85, area: 80, zone: 80, country: 70,
-      state: 60, province: 60, city: 55, location: 50, branch: 40, store: 35,
+      region: 100,
+      salesregion: 100,
+      territory: 98,
+      salesterritory: 98,
+      market: 85,
+      area: 80,
+      zone: 80,
+      country: 70,
+      state: 60,
+      province: 60,
+      city: 55,
+      location: 50,
+      branch: 40,
+      store: 35,
     },
     contains: { region: 90, territory: 90, country: 60, state: 50, city: 45 },
     exclude: /id$|code|postal|zip|status|statement/,
@@ -71,37 +147,79 @@ const RULES: Record<Role, Rule> = {
   },
   category: {
     exact: {
-      productcategory: 100, category: 100, productline: 98, productgroup: 95, producttype: 92, itemcategory: 95,
-      department: 85, segment: 70, item: 60, class: 55, family: 55, subcategory: 55, brand: 50,
+      productcategory: 100,
+      category: 100,
+      productline: 98,
+      productgroup: 95,
+      producttype: 92,
+      itemcategory: 95,
+      department: 85,
+      segment: 70,
+      item: 60,
+      class: 55,
+      family: 55,
+      subcategory: 55,
+      brand: 50,
     },
     contains: { category: 80, productline: 90 },
     exclude: /id$|code/,
     kind: "text",
   },
   status: {
-    exact: { status: 100, orderstatus: 100, transactionstatus: 95, shipmentstatus: 80, deliverystatus: 80, paymentstatus: 50 },
+    exact: {
+      status: 100,
+      orderstatus: 100,
+      transactionstatus: 95,
+      shipmentstatus: 80,
+      deliverystatus: 80,
+      paymentstatus: 50,
+    },
     contains: { status: 70 },
     kind: "text",
   },
   product: {
     exact: {
-      product: 100, productname: 100, itemname: 90, description: 80, productdescription: 85, sku: 70, stockcode: 70,
-      productcode: 65, productid: 60, model: 50,
+      product: 100,
+      productname: 100,
+      itemname: 90,
+      description: 80,
+      productdescription: 85,
+      sku: 70,
+      stockcode: 70,
+      productcode: 65,
+      productid: 60,
+      model: 50,
     },
     contains: { product: 60 },
     exclude: /category|line|group|type/,
     kind: "text",
   },
   customer: {
-    exact: { customer: 100, customername: 100, customerid: 90, client: 90, clientname: 90, buyer: 70, account: 50 },
+    exact: {
+      customer: 100,
+      customername: 100,
+      customerid: 90,
+      client: 90,
+      clientname: 90,
+      buyer: 70,
+      account: 50,
+    },
     contains: { customer: 70, client: 70 },
     exclude: /type|segment|gender|city|state|country|since|age/,
     kind: "text",
   },
   orderId: {
     exact: {
-      orderid: 100, ordernumber: 100, orderno: 95, invoiceno: 95, invoiceid: 95, invoicenumber: 95, invoice: 90,
-      transactionid: 90, receiptno: 80, order: 60,
+      orderid: 100,
+      ordernumber: 100,
+      orderno: 95,
+      invoiceno: 95,
+      invoiceid: 95,
+      invoicenumber: 95,
+      invoice: 90,
+      transactionid: 90,
+      receiptno: 80,
+      order: 60,
     },
     contains: { orderid: 90, invoice: 70 },
     exclude: /date|line|status|item/,
@@ -114,7 +232,17 @@ const RULES: Record<Role, Rule> = {
 };
 
 const ROLE_ORDER: Role[] = [
-  "revenue", "units", "unitPrice", "date", "status", "region", "category", "product", "customer", "orderId", "currency",
+  "revenue",
+  "units",
+  "unitPrice",
+  "date",
+  "status",
+  "region",
+  "category",
+  "product",
+  "customer",
+  "orderId",
+  "currency",
 ];
 
 export interface ColumnProfile {
@@ -205,7 +333,13 @@ function score(role: Role, p: ColumnProfile): number {
   const rule = RULES[role];
   let s = headerScore(rule, p.compact);
   if (s === 0 || !fits(rule.kind, role, p)) return 0;
-  if (rule.kind === "text" && role !== "orderId" && role !== "customer" && role !== "product" && p.distinct < 2) {
+  if (
+    rule.kind === "text" &&
+    role !== "orderId" &&
+    role !== "customer" &&
+    role !== "product" &&
+    p.distinct < 2
+  ) {
     // A column with one value ("IN" for every row) cannot break anything down.
     s -= 40;
   }
@@ -242,7 +376,9 @@ export function inferSchema(headers: string[], sample: Cell[][]): Schema {
 
   const orderProfile = index.orderId >= 0 ? profiles[index.orderId] : undefined;
   const cancelByInvoicePrefix =
-    orderProfile !== undefined && orderProfile.compact.includes("invoice") && orderProfile.numeric / Math.max(1, orderProfile.nonEmpty) >= 0.5;
+    orderProfile !== undefined &&
+    orderProfile.compact.includes("invoice") &&
+    orderProfile.numeric / Math.max(1, orderProfile.nonEmpty) >= 0.5;
 
   const revenueHeader = index.revenue >= 0 ? (headers[index.revenue] ?? "") : "";
   const dateHeader = index.date >= 0 ? compactHeader(headers[index.date] ?? "") : "";
@@ -276,8 +412,10 @@ export function noRevenueError(headers: string[], index?: Record<Role, number>):
   const shown = headers.filter((h) => h.trim() !== "").slice(0, 30);
   const more = headers.length > shown.length ? `, … (${headers.length} in all)` : "";
   let hint = "";
-  if (index && index.units >= 0) hint = ` Found a quantity column (${headers[index.units]}) but no unit price.`;
-  else if (index && index.unitPrice >= 0) hint = ` Found a price column (${headers[index.unitPrice]}) but no quantity.`;
+  if (index && index.units >= 0)
+    hint = ` Found a quantity column (${headers[index.units]}) but no unit price.`;
+  else if (index && index.unitPrice >= 0)
+    hint = ` Found a price column (${headers[index.unitPrice]}) but no quantity.`;
   return new InputError(
     "no-revenue",
     `No revenue column found. Columns: ${shown.join(", ")}${more}. Expected one of: Revenue, Sales, Amount, Total, or Quantity and Unit Price.${hint}`,

@@ -1,5 +1,5 @@
-import { type Cell, cellText, isBlankCell } from "./cell.js";
 import { InputError } from "../errors.js";
+import { type Cell, cellText, isBlankCell } from "./cell.js";
 import type { Limits } from "./limits.js";
 import { type Metrics, MetricsFold } from "./metrics.js";
 import { inferSchema, type Schema } from "./schema.js";
@@ -101,7 +101,10 @@ export class TableBuilder {
     }
     const found = rows.findIndex(({ cells }) => looksLikeHeader(cells, widest));
     if (found === -1) {
-      this.failure = new InputError("no-table", "No header row was found: the first rows hold no column names.");
+      this.failure = new InputError(
+        "no-table",
+        "No header row was found: the first rows hold no column names.",
+      );
       this.pending = [];
       return;
     }
@@ -118,7 +121,9 @@ export class TableBuilder {
   }
 
   private startFold(): void {
-    const sample = this.pending.filter(({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey);
+    const sample = this.pending.filter(
+      ({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey,
+    );
     try {
       this.schema = inferSchema(
         this.headers,
@@ -140,7 +145,7 @@ export class TableBuilder {
 
   private accept(cells: Cell[], rowNumber: number): void {
     const fold = this.fold as MetricsFold;
-    if (filledCount(cells) === 0) {
+    if (isBlankRow(cells)) {
       this.skip("blank row");
       return;
     }
@@ -169,7 +174,9 @@ export class TableBuilder {
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
     let labelled = false;
-    for (const cell of cells) {
+    // Spreadsheets put the "Total" label in one of the first columns.
+    for (let i = 0; i < cells.length && i < 3; i++) {
+      const cell = cells[i];
       if (typeof cell !== "string" || cell.length === 0) continue;
       // Cheap first-letter gate (t, g, s) before the regex: this runs for every cell of every row.
       const initial = cell.charCodeAt(0) | 32;
@@ -181,12 +188,19 @@ export class TableBuilder {
     if (!labelled || fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
     const running = fold.runningTotal;
-    return Number.isFinite(revenue) && Math.abs(revenue - running) <= Math.max(0.01, Math.abs(running) * 0.005);
+    return (
+      Number.isFinite(revenue) && Math.abs(revenue - running) <= Math.max(0.01, Math.abs(running) * 0.005)
+    );
   }
 
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
+}
+
+function isBlankRow(cells: Cell[]): boolean {
+  for (const c of cells) if (!isBlankCell(c)) return false;
+  return true;
 }
 
 function filledCount(cells: Cell[]): number {

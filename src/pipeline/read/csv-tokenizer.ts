@@ -47,7 +47,7 @@ export class CsvTokenizer {
       }
       if (nextQuote > newline) {
         const end = newline > pos && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
-        emit(text.slice(pos, end).split(delimiter));
+        emit(splitLine(text, pos, end, delimiter));
         this.lineNumber++;
         pos = newline + 1;
         continue;
@@ -100,12 +100,17 @@ export class CsvTokenizer {
         // Text between a closing quote and the next delimiter is kept, as spreadsheets do.
         const stop = this.fieldEnd(text, i);
         if (stop === -1) return -1;
-        if (stop > i) value += text.slice(i, text.charCodeAt(stop - 1) === CR && text.charCodeAt(stop) === LF ? stop - 1 : stop);
+        if (stop > i)
+          value += text.slice(
+            i,
+            text.charCodeAt(stop - 1) === CR && text.charCodeAt(stop) === LF ? stop - 1 : stop,
+          );
         i = stop;
       } else {
         const stop = this.fieldEnd(text, i);
         if (stop === -1) return -1;
-        const end = text.charCodeAt(stop) === LF && stop > i && text.charCodeAt(stop - 1) === CR ? stop - 1 : stop;
+        const end =
+          text.charCodeAt(stop) === LF && stop > i && text.charCodeAt(stop - 1) === CR ? stop - 1 : stop;
         value = text.slice(i, end);
         i = stop;
       }
@@ -126,5 +131,20 @@ export class CsvTokenizer {
     const n = text.indexOf("\n", from);
     if (n === -1) return -1;
     return d !== -1 && d < n ? d : n;
+  }
+}
+
+/** Splits text[start, end) at each delimiter; measured faster than `slice(...).split(...)` on V8. */
+function splitLine(text: string, start: number, end: number, delimiter: string): string[] {
+  const cells: string[] = [];
+  let p = start;
+  for (;;) {
+    const d = text.indexOf(delimiter, p);
+    if (d === -1 || d >= end) {
+      cells.push(text.slice(p, end));
+      return cells;
+    }
+    cells.push(text.slice(p, d));
+    p = d + 1;
   }
 }

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { InputError } from "../../errors.js";
 import type { Cell } from "../cell.js";
 import type { Limits } from "../limits.js";
-import { CsvTokenizer } from "./csv-tokenizer.js";
 import { type Delimiter, detectDelimiter } from "./csv-dialect.js";
+import { CsvTokenizer } from "./csv-tokenizer.js";
 import { SpreadsheetTextDecoder, type TextEncodingName } from "./text-decoding.js";
 
 export interface CsvInfo {
@@ -12,7 +12,7 @@ export interface CsvInfo {
   bytes: number;
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 262144;
 /** Enough text to see the header and a few dozen rows before choosing a delimiter. */
 const DIALECT_SAMPLE_CHARS = 64 * 1024;
 
@@ -21,7 +21,11 @@ const DIALECT_SAMPLE_CHARS = 64 * 1024;
  * The byte limit is enforced as bytes arrive, not only from the file's stat, so it also holds for
  * streams whose size nobody told us.
  */
-export async function readCsv(path: string, limits: Limits, onRow: (cells: Cell[]) => void): Promise<CsvInfo> {
+export async function readCsv(
+  path: string,
+  limits: Limits,
+  onRow: (cells: Cell[]) => void,
+): Promise<CsvInfo> {
   const decoder = new SpreadsheetTextDecoder();
   let tokenizer: CsvTokenizer | null = null;
   let delimiter: Delimiter = ",";
@@ -74,5 +78,8 @@ function startTokenizer(sample: string): { tokenizer: CsvTokenizer; delimiter: D
 
 export function tooLarge(limits: Limits): InputError {
   const mb = Math.round((limits.maxFileBytes / 1024 / 1024) * 10) / 10;
-  return new InputError("too-large", `The file is larger than ${mb} MB (MAX_FILE_MB). Split it or raise the limit.`);
+  return new InputError(
+    "too-large",
+    `The file is larger than ${mb} MB (MAX_FILE_MB). Split it or raise the limit.`,
+  );
 }

@@ -13,19 +13,22 @@ export function sniff(head: Uint8Array): SniffedKind {
   if (head.length === 0) throw new InputError("empty", `The file is empty. ${EXPECTED}`);
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return "zip";
   const named = knownBinary(head);
-  if (named) throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
+  if (named)
+    throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
     throw new InputError(
       "unsupported-type",
       `This is UTF-16 text ("Unicode Text" export). Save it as "CSV UTF-8" instead. ${EXPECTED}`,
     );
   }
-  if (looksBinary(head)) throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
+  if (looksBinary(head))
+    throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
   const text = Buffer.from(head.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();
   if (text.startsWith("<!doctype html") || text.startsWith("<html")) {
     throw new InputError("unsupported-type", `This is a web page (HTML), not a spreadsheet. ${EXPECTED}`);
   }
-  if (text.startsWith("{\\rtf")) throw new InputError("unsupported-type", `This is a rich-text document (RTF). ${EXPECTED}`);
+  if (text.startsWith("{\\rtf"))
+    throw new InputError("unsupported-type", `This is a rich-text document (RTF). ${EXPECTED}`);
   return "text";
 }
 

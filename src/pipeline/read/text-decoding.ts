@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 export type TextEncodingName = "utf-8" | "utf-8 (BOM)" | "windows-1252" | "utf-8 (invalid bytes replaced)";
 
 // Bytes 0x80-0x9F differ between ISO-8859-1 and Windows-1252. Node 20's TextDecoder("windows-1252")
@@ -23,6 +24,7 @@ export class SpreadsheetTextDecoder {
   private sawNonAscii = false;
   private first = true;
   private hadBom = false;
+  private pendingBytes = false;
 
   get encoding(): TextEncodingName {
     if (this.mode === "windows-1252") return "windows-1252";
@@ -40,9 +42,16 @@ export class SpreadsheetTextDecoder {
       }
     }
     if (this.mode === "windows-1252") return decodeWindows1252(bytes);
+    // Pure ASCII decodes the same in every encoding we accept; Buffer's latin1 path is the cheapest.
+    if (this.mode === "utf-8" && !this.pendingBytes && isAscii(bytes)) {
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+    }
     try {
       const text = this.utf8.decode(bytes, { stream: !final });
       if (text.length !== bytes.length) this.sawNonAscii = true;
+      // A multi-byte character cut at the chunk edge leaves bytes inside the decoder; until the next
+      // chunk completes it, that chunk must go through the decoder too.
+      this.pendingBytes = !final && endsMidCharacter(bytes);
       return text;
     } catch {
       if (!this.sawNonAscii) {
@@ -54,4 +63,17 @@ export class SpreadsheetTextDecoder {
       return this.utf8.decode(bytes, { stream: !final });
     }
   }
+}
+
+/** True when the last bytes start a UTF-8 sequence that the chunk does not finish. */
+function endsMidCharacter(bytes: Uint8Array): boolean {
+  for (let i = bytes.length - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) return false;
+    if (b >= 0xc0) {
+      const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return seen < needed;
+    }
+  }
+  return false;
 }

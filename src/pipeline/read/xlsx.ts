@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import ExcelJS from "exceljs";
 import { InputError } from "../../errors.js";
 import type { Cell } from "../cell.js";
 import type { Limits } from "../limits.js";
@@ -17,7 +16,8 @@ const EXPECTED = "Expected a CSV file or an Excel .xlsx workbook.";
 function describeZip(names: string[]): string {
   if (names.some((n) => n.startsWith("word/"))) return "a Word document (.docx)";
   if (names.some((n) => n.startsWith("ppt/"))) return "a PowerPoint file (.pptx)";
-  if (names.includes("content.xml") && names.includes("mimetype")) return "an OpenDocument file (.ods/.odt); save it as .xlsx or CSV";
+  if (names.includes("content.xml") && names.includes("mimetype"))
+    return "an OpenDocument file (.ods/.odt); save it as .xlsx or CSV";
   return "a zip archive";
 }
 
@@ -33,6 +33,8 @@ export async function readXlsx(path: string, limits: Limits, sink: SheetSink): P
   }
   await assertSafeZip(path, entries, limits);
 
+  // Loaded on demand: exceljs adds about a tenth of a second to start-up that CSV users never need.
+  const { default: ExcelJS } = await import("exceljs");
   const stream = createReadStream(path);
   // Styles are ignored on purpose: caching them costs about a quarter of the parse time, and date
   // columns are recognised by header and converted from Excel serial numbers instead.
@@ -44,11 +46,15 @@ export async function readXlsx(path: string, limits: Limits, sink: SheetSink): P
     entries: "ignore",
   });
   try {
-    const events = (reader as unknown as { parse(): AsyncIterable<{ eventType: string; value: unknown }> }).parse();
+    const events = (
+      reader as unknown as { parse(): AsyncIterable<{ eventType: string; value: unknown }> }
+    ).parse();
     for await (const { eventType, value } of events) {
       if (eventType !== "worksheet") continue;
       const worksheet = value as WorksheetReaderLike;
-      const date1904 = Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
+      const date1904 = Boolean(
+        (reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904,
+      );
       sink.startSheet(worksheet.name ?? `Sheet ${worksheet.id}`, { date1904 });
       for await (const events of worksheet.parse()) {
         for (const event of events) {
@@ -59,9 +65,13 @@ export async function readXlsx(path: string, limits: Limits, sink: SheetSink): P
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError("corrupt", "The workbook could not be read; it may be damaged. Re-save it in Excel and try again.", {
-      cause: error,
-    });
+    throw new InputError(
+      "corrupt",
+      "The workbook could not be read; it may be damaged. Re-save it in Excel and try again.",
+      {
+        cause: error,
+      },
+    );
   } finally {
     stream.destroy();
   }

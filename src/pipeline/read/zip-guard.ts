@@ -36,7 +36,10 @@ export async function listZipEntries(path: string, limits: Limits): Promise<ZipE
     if (eocd === -1) throw corrupt("no zip directory found");
     if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_EOCD_LOCATOR) {
       // Workbooks under our size limit never need ZIP64; a ZIP64 directory here is a crafted file.
-      throw new InputError("zip-bomb", "The workbook uses a ZIP64 layout, which spreadsheets of this size never need. Re-save it in Excel.");
+      throw new InputError(
+        "zip-bomb",
+        "The workbook uses a ZIP64 layout, which spreadsheets of this size never need. Re-save it in Excel.",
+      );
     }
     const count = tail.readUInt16LE(eocd + 10);
     const directorySize = tail.readUInt32LE(eocd + 12);
@@ -99,7 +102,13 @@ export async function assertSafeZip(path: string, entries: ZipEntry[], limits: L
   }
 }
 
-async function inflatedSize(path: string, start: number, length: number, budget: number, limits: Limits): Promise<number> {
+async function inflatedSize(
+  path: string,
+  start: number,
+  length: number,
+  budget: number,
+  limits: Limits,
+): Promise<number> {
   if (length === 0) return 0;
   const source = createReadStream(path, { start, end: start + length - 1 });
   const inflate = createInflateRaw();
@@ -131,9 +140,15 @@ function bomb(limits: Limits): InputError {
 }
 
 function tooManyEntries(limits: Limits): InputError {
-  return new InputError("zip-bomb", `The workbook holds more than ${limits.maxXlsxEntries} parts (MAX_XLSX_ENTRIES). It was not opened.`);
+  return new InputError(
+    "zip-bomb",
+    `The workbook holds more than ${limits.maxXlsxEntries} parts (MAX_XLSX_ENTRIES). It was not opened.`,
+  );
 }
 
 function corrupt(detail: string): InputError {
-  return new InputError("corrupt", `The workbook is damaged and cannot be read (${detail}). Re-save it in Excel.`);
+  return new InputError(
+    "corrupt",
+    `The workbook is damaged and cannot be read (${detail}). Re-save it in Excel.`,
+  );
 }
