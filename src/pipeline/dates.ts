@@ -48,7 +48,8 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 export function excelSerialToKey(serial: number, date1904 = false): DayKey {
-  if (!(serial >= 1 && serial < 110_000)) return Number.NaN;
+  // 10,000 is 1927: smaller "serials" in a date column are day numbers or noise, not sales dates.
+  if (!(serial >= 10_000 && serial < 110_000)) return Number.NaN;
   const d = new Date((date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH_1900) + Math.floor(serial) * DAY_MS);
   return ymdKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
@@ -117,7 +118,7 @@ export function withoutTime(text: string): string {
 export function parseDateText(raw: string, reading: DateReading): DayKey {
   const s = raw.trim();
   const length = s.length;
-  if (length < 6) return Number.NaN;
+  if (length < 4) return Number.NaN;
   const iso = parseIsoDate(s);
   if (iso > 0) return iso;
   let m = TWO_PART_YEAR_FIRST.exec(s);

@@ -30,8 +30,11 @@ const MAX_GROUPS = 5_000;
 const DUPLICATE_CHECK_ROWS = 100_000;
 const MAX_DISTINCT_ORDERS = 2_000_000;
 const DATE_CACHE_SIZE = 50_000;
-const CANCEL_STATUS = /cancel|return|refund|void|reject|chargeback|reversed/i;
+// English plus the German, Spanish, French and Italian words for cancelled/returned.
+const CANCEL_STATUS =
+  /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
 const OTHER_GROUP = "(other)";
+const TOP_PRODUCTS = 20;
 const BLANK_GROUP = "(blank)";
 
 class Group {
@@ -106,6 +109,8 @@ export interface Metrics {
   monthOverMonth: { from: string; to: string; change: number | null } | null;
   revenueByRegion: GroupRevenue[] | null;
   revenueByCategory: GroupRevenue[] | null;
+  /** The best-selling products (top 20 by revenue); null when the file names no products. */
+  revenueByProduct: GroupRevenue[] | null;
   topRegion: GroupRevenue | null;
   topCategory: GroupRevenue | null;
   statusCounts: Record<string, number> | null;
@@ -144,6 +149,7 @@ export class MetricsFold {
   private cancelCount = 0;
   private readonly regions = new Map<string, Group>();
   private readonly categories = new Map<string, Group>();
+  private readonly products = new Map<string, Group>();
   private readonly days = new Map<DayKey, Group>();
   private readonly currencies = new Map<string, number>();
   private readonly orderIds = new Set<string>();
@@ -177,6 +183,7 @@ export class MetricsFold {
   private readonly iDate: number;
   private readonly iRegion: number;
   private readonly iCategory: number;
+  private readonly iProduct: number;
   private readonly iStatus: number;
   private readonly iOrder: number;
   private readonly iCurrency: number;
@@ -192,6 +199,7 @@ export class MetricsFold {
     this.iDate = i.date;
     this.iRegion = i.region;
     this.iCategory = i.category;
+    this.iProduct = i.product;
     this.iStatus = i.status;
     this.iOrder = i.orderId;
     this.iCurrency = i.currency;
@@ -222,24 +230,28 @@ export class MetricsFold {
     let units = Number.NaN;
     if (this.iUnits >= 0) {
       units = parseNumber(cells[this.iUnits], this.numbers);
-      if (units === units) this.units.add(units);
+      if (!Number.isNaN(units)) this.units.add(units);
     }
     if (this.iRevenue >= 0) {
       const cell = cells[this.iRevenue];
       this.numbers.lastCurrency = null;
       revenue = parseNumber(cell, this.numbers);
-      if (revenue !== revenue) {
+      if (Number.isNaN(revenue)) {
         if (isBlankCell(cell)) this.quality.missingRevenue++;
         else this.quality.invalidRevenue++;
         revenue = 0;
       } else {
         if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
-        if (this.iPrice >= 0 && units === units) this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
+        if (this.iPrice >= 0 && !Number.isNaN(units))
+          this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
       }
     } else {
+      this.numbers.lastCurrency = null;
       const price = parseNumber(cells[this.iPrice], this.numbers);
+      if (this.numbers.lastCurrency !== null && !Number.isNaN(price))
+        this.countCurrency(this.numbers.lastCurrency);
       revenue = units * price;
-      if (revenue !== revenue) {
+      if (Number.isNaN(revenue)) {
         if (isBlankCell(cells[this.iUnits]) || isBlankCell(cells[this.iPrice])) this.quality.missingRevenue++;
         else this.quality.invalidRevenue++;
         revenue = 0;
@@ -253,7 +265,7 @@ export class MetricsFold {
     if (cancelled) {
       this.cancelCount++;
       this.cancelRevenue.add(revenue);
-      if (units === units) this.cancelUnits.add(units);
+      if (!Number.isNaN(units)) this.cancelUnits.add(units);
     } else {
       this.net.add(revenue);
       if (this.iOrder >= 0 && !this.ordersOverflow) this.countOrder(cells[this.iOrder]);
@@ -261,9 +273,10 @@ export class MetricsFold {
 
     if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled);
     if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled);
+    if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled);
     if (this.iDate >= 0) {
       const key = this.dayKey(cells[this.iDate]);
-      if (key === key) addToGroupKey(this.days, key, revenue, cancelled);
+      if (!Number.isNaN(key)) addToGroupKey(this.days, key, revenue, cancelled);
       else if (!isBlankCell(cells[this.iDate])) this.quality.invalidDates++;
     }
     if (this.iCurrency >= 0) {
@@ -277,7 +290,7 @@ export class MetricsFold {
 
   private checkAgainstPrice(revenue: number, units: number, priceCell: Cell): void {
     const expected = units * parseNumber(priceCell, this.numbers);
-    if (expected === expected && Math.abs(revenue - expected) > Math.max(0.01, Math.abs(revenue) * 0.01)) {
+    if (!Number.isNaN(expected) && Math.abs(revenue - expected) > Math.max(0.01, Math.abs(revenue) * 0.01)) {
       this.quality.revenueMismatchRows++;
     }
   }
@@ -373,6 +386,7 @@ export class MetricsFold {
       monthOverMonth: last && previous ? { from: previous.month, to: last.month, change: last.change } : null,
       revenueByRegion: regions,
       revenueByCategory: categories,
+      revenueByProduct: this.iProduct >= 0 ? groupList(this.products, total).slice(0, TOP_PRODUCTS) : null,
       topRegion: regions?.[0] ?? null,
       topCategory: categories?.[0] ?? null,
       statusCounts: this.iStatus >= 0 ? this.statusCounts() : null,
@@ -427,7 +441,7 @@ export class MetricsFold {
     const resolved = new Map<DayKey, Group>();
     for (const [key, group] of this.days) {
       const k = resolveKey(key, order);
-      if (k !== k) {
+      if (Number.isNaN(k)) {
         this.quality.invalidDates += group.rows;
         continue;
       }
@@ -444,11 +458,11 @@ export class MetricsFold {
     const pick = (i: number) => (i >= 0 ? cellText(cells[i]) || null : null);
     const dateKey = this.iDate >= 0 ? this.dayKey(cells[this.iDate]) : Number.NaN;
     const order = this.quality.dayOrder ?? "month-first";
-    const resolved = dateKey === dateKey ? resolveKey(dateKey, order) : Number.NaN;
+    const resolved = !Number.isNaN(dateKey) ? resolveKey(dateKey, order) : Number.NaN;
     return {
       rowNumber: this.top.rowNumber,
       revenue: roundMoney(this.top.revenue),
-      date: resolved === resolved ? keyToIso(resolved) : null,
+      date: !Number.isNaN(resolved) ? keyToIso(resolved) : null,
       region: pick(this.iRegion),
       category: pick(this.iCategory),
       product: pick(this.schema.index.product),

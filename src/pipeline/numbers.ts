@@ -92,7 +92,7 @@ export function parseNumber(cell: Cell, reading: NumberReading): number {
   // Fast path: plain "123", "-4.5", "0.99" (the shape of almost every cell in a big export).
   if (!reading.decimalComma && ((first >= 48 && first <= 57) || first === 45)) {
     const n = +cell;
-    if (n === n && cell.charCodeAt(1) !== 120 /* 0x.. */) return Number.isFinite(n) ? n : Number.NaN;
+    if (!Number.isNaN(n) && cell.charCodeAt(1) !== 120 /* 0x.. */) return Number.isFinite(n) ? n : Number.NaN;
   }
   return parseMessyNumber(cell, reading);
 }
