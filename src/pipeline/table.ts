@@ -124,6 +124,12 @@ export class TableBuilder {
     const sample = this.pending.filter(
       ({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey,
     );
+    if (sample.length === 0) {
+      const shown = this.headers.filter((h) => h !== "").join(", ");
+      this.failure = new InputError("empty", `The file has a header row (${shown}) but no data rows.`);
+      this.pending = [];
+      return;
+    }
     try {
       this.schema = inferSchema(
         this.headers,
