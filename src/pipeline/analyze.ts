@@ -70,8 +70,8 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
       const remaining = { ...limits, maxRows: limits.maxRows - rowsSoFar };
       current = { name: sheetName, table: new TableBuilder(remaining, { date1904, onRows: options.onRows }) };
     },
-    row(cells: Cell[]) {
-      current?.table.push(cells);
+    row(cells: Cell[], rowNumber: number) {
+      current?.table.push(cells, rowNumber);
     },
     endSheet() {
       if (!current) return;

@@ -47,13 +47,9 @@ export class TableBuilder {
     private readonly options: { date1904?: boolean; onRows?: (rows: number) => void } = {},
   ) {}
 
-  /** Physical rows seen (header and skipped rows included). */
-  get rowsSeen(): number {
-    return this.rowNumber;
-  }
-
-  push(cells: Cell[]): void {
-    this.rowNumber++;
+  /** `rowNumber` is the sheet's own row number when the reader knows it (XLSX skips empty rows). */
+  push(cells: Cell[], rowNumber?: number): void {
+    this.rowNumber = rowNumber ?? this.rowNumber + 1;
     if (cells.length > this.limits.maxColumns) {
       throw new InputError(
         "too-many-columns",

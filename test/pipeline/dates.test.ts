@@ -64,7 +64,12 @@ describe("resolveDayOrder", () => {
 
   it("follows cells that proved the order", () => {
     const { keys: k, evidence: e } = keys(["13/01/2024", "01/02/2024"]);
-    expect(resolveDayOrder(k.filter((x) => x < 0), e).order).toBe("day-first");
+    expect(
+      resolveDayOrder(
+        k.filter((x) => x < 0),
+        e,
+      ).order,
+    ).toBe("day-first");
   });
 
   it("prefers the reading that keeps a daily log in consecutive months", () => {

@@ -6,7 +6,7 @@ import { assertSafeZip, listZipEntries } from "./zip-guard.js";
 
 export interface SheetSink {
   startSheet(name: string, options: { date1904: boolean }): void;
-  row(cells: Cell[]): void;
+  row(cells: Cell[], rowNumber: number): void;
   endSheet(): void;
 }
 
@@ -58,7 +58,7 @@ export async function readXlsx(path: string, limits: Limits, sink: SheetSink): P
       sink.startSheet(worksheet.name ?? `Sheet ${worksheet.id}`, { date1904 });
       for await (const events of worksheet.parse()) {
         for (const event of events) {
-          if (event.eventType === "row") sink.row(plainRow(event.value.values));
+          if (event.eventType === "row") sink.row(plainRow(event.value.values), event.value.number);
         }
       }
       sink.endSheet();
@@ -80,7 +80,7 @@ export async function readXlsx(path: string, limits: Limits, sink: SheetSink): P
 interface WorksheetReaderLike {
   id: string | number;
   name?: string;
-  parse(): AsyncIterable<{ eventType: string; value: { values: unknown[] } }[]>;
+  parse(): AsyncIterable<{ eventType: string; value: { values: unknown[]; number: number } }[]>;
 }
 
 /** exceljs rows are 1-based sparse arrays of rich objects; the pipeline wants plain values from 0. */

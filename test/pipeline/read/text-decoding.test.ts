@@ -13,7 +13,10 @@ const bytes = (s: string) => [...Buffer.from(s, "utf8")];
 
 describe("SpreadsheetTextDecoder", () => {
   it("strips a UTF-8 BOM and says so", () => {
-    expect(decodeAll([[0xef, 0xbb, 0xbf, ...bytes("Date")]])).toEqual({ text: "Date", encoding: "utf-8 (BOM)" });
+    expect(decodeAll([[0xef, 0xbb, 0xbf, ...bytes("Date")]])).toEqual({
+      text: "Date",
+      encoding: "utf-8 (BOM)",
+    });
   });
 
   it("keeps a multi-byte character cut across chunks", () => {

@@ -1,0 +1,102 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { FIXTURES, SAMPLE_DATA, tempFiles } from "../helpers/files.js";
+
+const files = tempFiles();
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env });
+  return { code, stdout, stderr };
+}
+
+describe("sales-insight analyze", () => {
+  it("prints one JSON object with the documented keys", async () => {
+    const { code, stdout, stderr } = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`, "--json"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    const json = JSON.parse(stdout);
+    for (const key of [
+      "rows",
+      "rowsSkipped",
+      "columns",
+      "currency",
+      "totalRevenue",
+      "netRevenue",
+      "totalUnits",
+      "averageOrderValue",
+      "dateRange",
+      "revenueByMonth",
+      "monthOverMonth",
+      "revenueByRegion",
+      "revenueByCategory",
+      "topRegion",
+      "topCategory",
+      "statusCounts",
+      "cancellations",
+      "topTransaction",
+      "quality",
+      "notes",
+      "source",
+    ]) {
+      expect(json, key).toHaveProperty(key);
+    }
+    expect(Object.keys(json.columns)).toEqual(
+      expect.arrayContaining(["revenue", "units", "unitPrice", "date", "region", "category", "status"]),
+    );
+    expect(json.revenueByRegion[0]).toEqual({
+      name: "North",
+      revenue: 466500,
+      share: 0.682,
+      netRevenue: 442500,
+      rows: 3,
+    });
+    expect(json.cancellations).toMatchObject({ count: 1, revenue: 24000 });
+  });
+
+  it("prints a readable report by default", async () => {
+    const { code, stdout } = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Total revenue\s+684,000\.00/);
+    expect(stdout).toMatch(/North\s+466,500\.00\s+68\.2%/);
+  });
+
+  it("exits 2 with the reason on stderr (no stack) for a file it cannot analyse", async () => {
+    const { code, stdout, stderr } = await run(["analyze", `${FIXTURES}no-revenue.csv`, "--json"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/No revenue column found\. Columns: name, age, city\./);
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it("exits 2 for a missing file and for bad usage", async () => {
+    expect((await run(["analyze", `${files.dir}/nope.csv`])).code).toBe(2);
+    expect((await run(["summarise", "x.csv"])).code).toBe(2);
+    expect((await run(["analyze", "a.csv", "--frobnicate"])).code).toBe(2);
+  });
+
+  it("reads its limits from the environment and names a bad variable", async () => {
+    const small = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`], { MAX_ROWS: "3" });
+    expect(small.code).toBe(2);
+    expect(small.stderr).toMatch(/more than 3 data rows/);
+    const bad = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`], { MAX_ROWS: "lots" });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/MAX_ROWS/);
+  });
+
+  it("runs as a real process with the exit codes a script can rely on", () => {
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+        encoding: "utf8",
+        cwd: process.cwd(),
+      });
+    const ok = cli(["analyze", "sample_data/sales_q1_2026.csv", "--json"]);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).totalRevenue).toBe(684000);
+    const refused = cli(["analyze", "test/fixtures/files/empty.csv"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/empty/);
+  });
+});
