@@ -45,8 +45,8 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   const kind = sniff(await readHead(path));
 
   if (kind === "text") {
-    const table = new TableBuilder(limits, { onRows: options.onRows });
-    const info = await readCsv(path, limits, (cells) => table.push(cells));
+    const table = new TableBuilder(limits, { onRows: options.onRows, typedColumns: true });
+    const info = await readCsv(path, limits, (cells) => table.push(cells), table.typing);
     const result = table.finish();
     if (!("metrics" in result)) throw problemToError(result);
     return withSource(result, {

@@ -588,6 +588,18 @@ function hashRow(cells: Cell[]): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (const cell of cells) {
+    if (typeof cell === "number") {
+      // Numbers from the CSV fast path hash by value, so 5 and "5" do not differ in a row key.
+      const s = String(cell);
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+      }
+      h1 = Math.imul(h1 ^ 31, 2654435761);
+      h2 = Math.imul(h2 ^ 31, 1597334677);
+      continue;
+    }
     const s = typeof cell === "string" ? cell : cellText(cell);
     for (let i = 0; i < s.length; i++) {
       const ch = s.charCodeAt(i);

@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
 import type { Limits } from "./limits.js";
 import { type Metrics, MetricsFold } from "./metrics.js";
+import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
 import { inferSchema, type Schema } from "./schema.js";
 
 /** Rows read before the header is chosen: title blocks above a table are rarely longer. */
@@ -37,6 +38,8 @@ export class TableBuilder {
   private headerFirst = "";
   private schema: Schema | null = null;
   private fold: MetricsFold | null = null;
+  /** Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). */
+  readonly typing: ColumnTyping = { kinds: null };
   private failure: InputError | null = null;
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
@@ -44,7 +47,12 @@ export class TableBuilder {
 
   constructor(
     private readonly limits: Limits,
-    private readonly options: { date1904?: boolean; onRows?: (rows: number) => void } = {},
+    private readonly options: {
+      date1904?: boolean;
+      onRows?: (rows: number) => void;
+      /** The reader will pre-convert typed columns (CSV): convert the held-back sample the same way. */
+      typedColumns?: boolean;
+    } = {},
   ) {}
 
   /** `rowNumber` is the sheet's own row number when the reader knows it (XLSX skips empty rows). */
@@ -140,9 +148,14 @@ export class TableBuilder {
       throw error;
     }
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
+    this.typing.kinds = this.options.typedColumns ? columnKindsFor(this.schema) : null;
     const pending = this.pending;
     this.pending = [];
-    for (const { cells, rowNumber } of pending) this.accept(cells, rowNumber);
+    const kinds = this.typing.kinds;
+    for (const { cells, rowNumber } of pending) {
+      if (kinds) for (let i = 0; i < cells.length; i++) cells[i] = convertCell(cells[i], kinds[i] ?? 0);
+      this.accept(cells, rowNumber);
+    }
   }
 
   private accept(cells: Cell[], rowNumber: number): void {
@@ -235,4 +248,15 @@ function looksLikeHeader(cells: Cell[], widest: number): boolean {
     labels++;
   }
   return labels >= 2;
+}
+
+function columnKindsFor(schema: Schema): Uint8Array | null {
+  // With a decimal comma, "1.234" means a thousand and more: leave every cell to the general parser.
+  if (schema.decimalComma) return null;
+  const kinds = new Uint8Array(schema.headers.length);
+  for (const i of [schema.index.revenue, schema.index.units, schema.index.unitPrice]) {
+    if (i >= 0) kinds[i] = ColumnKind.Number;
+  }
+  if (schema.index.date >= 0) kinds[schema.index.date] = ColumnKind.IsoDate;
+  return kinds;
 }

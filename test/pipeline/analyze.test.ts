@@ -208,6 +208,18 @@ describe("refusals", () => {
   });
 });
 
+describe("rows read before and after the schema is known", () => {
+  it("count an exact duplicate that spans the sample boundary (typed and untyped cells agree)", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (let i = 0; i < 3000; i++) lines.push(`2026-01-${String((i % 28) + 1).padStart(2, "0")},R${i},${i}.50`);
+    lines.push("2026-01-06,R5,5.50");
+    const a = await analyzeFile(files.write("boundary.csv", `${lines.join("\n")}\n`));
+    expect(a.quality.duplicateRows).toBe(1);
+    expect(a.rows).toBe(3001);
+    expect(a.totalRevenue).toBe((2999 * 3000) / 2 + 3000 * 0.5 + 5.5);
+  });
+});
+
 describe("latin-1 / cp1252 input", () => {
   it("decodes accented names instead of mangling them", async () => {
     const text = "Date,Region,Revenue\n2026-01-05,Zürich,10\n2026-01-06,Malmö,5\n2026-01-07,Zürich,1\n";

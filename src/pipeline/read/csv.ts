@@ -3,7 +3,7 @@ import { InputError } from "../../errors.js";
 import type { Cell } from "../cell.js";
 import type { Limits } from "../limits.js";
 import { type Delimiter, detectDelimiter } from "./csv-dialect.js";
-import { CsvTokenizer } from "./csv-tokenizer.js";
+import { type ColumnTyping, CsvTokenizer } from "./csv-tokenizer.js";
 import { SpreadsheetTextDecoder, type TextEncodingName } from "./text-decoding.js";
 
 export interface CsvInfo {
@@ -17,7 +17,8 @@ const CHUNK_BYTES = 262144;
 const DIALECT_SAMPLE_CHARS = 64 * 1024;
 
 /**
- * Streams a CSV/TSV file into `onRow`, one row of strings at a time, never holding the whole file.
+ * Streams a CSV/TSV file into `onRow`, one row at a time, never holding the whole file. Cells are
+ * strings, except that `typing` may ask for plain numbers and ISO dates to arrive pre-converted.
  * The byte limit is enforced as bytes arrive, not only from the file's stat, so it also holds for
  * streams whose size nobody told us.
  */
@@ -25,6 +26,7 @@ export async function readCsv(
   path: string,
   limits: Limits,
   onRow: (cells: Cell[]) => void,
+  typing: ColumnTyping = { kinds: null },
 ): Promise<CsvInfo> {
   const decoder = new SpreadsheetTextDecoder();
   let tokenizer: CsvTokenizer | null = null;
@@ -49,7 +51,7 @@ export async function readCsv(
     }
     pendingText += text;
     if (pendingText.length < DIALECT_SAMPLE_CHARS) continue;
-    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText));
+    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
     feed(pendingText);
     pendingText = "";
   }
@@ -59,7 +61,7 @@ export async function readCsv(
     if (pendingText.trim() === "") {
       throw new InputError("empty", "The file is empty: there is no header row and no data.");
     }
-    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText));
+    ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
     feed(pendingText);
   } else if (tail) {
     feed(tail);
@@ -68,12 +70,15 @@ export async function readCsv(
   return { encoding: decoder.encoding, delimiter, bytes };
 }
 
-function startTokenizer(sample: string): { tokenizer: CsvTokenizer; delimiter: Delimiter; crOnly: boolean } {
+function startTokenizer(
+  sample: string,
+  typing: ColumnTyping,
+): { tokenizer: CsvTokenizer; delimiter: Delimiter; crOnly: boolean } {
   // Classic Mac exports end lines with a bare CR.
   const crOnly = !sample.includes("\n") && sample.includes("\r");
   const normalised = crOnly ? sample.replaceAll("\r", "\n") : sample;
   const delimiter = detectDelimiter(normalised);
-  return { tokenizer: new CsvTokenizer(delimiter), delimiter, crOnly };
+  return { tokenizer: new CsvTokenizer(delimiter, typing), delimiter, crOnly };
 }
 
 export function tooLarge(limits: Limits): InputError {

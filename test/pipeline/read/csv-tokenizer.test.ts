@@ -2,11 +2,17 @@ import fc from "fast-check";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/errors.js";
-import { CsvTokenizer } from "../../../src/pipeline/read/csv-tokenizer.js";
+import type { Cell } from "../../../src/pipeline/cell.js";
+import { ColumnKind, CsvTokenizer } from "../../../src/pipeline/read/csv-tokenizer.js";
 
-function tokenize(text: string, delimiter = ",", chunkSizes: number[] = [text.length || 1]): string[][] {
-  const rows: string[][] = [];
-  const tokenizer = new CsvTokenizer(delimiter);
+function tokenize(
+  text: string,
+  delimiter = ",",
+  chunkSizes: number[] = [text.length || 1],
+  kinds: Uint8Array | null = null,
+): Cell[][] {
+  const rows: Cell[][] = [];
+  const tokenizer = new CsvTokenizer(delimiter, { kinds });
   let pos = 0;
   let i = 0;
   while (pos < text.length) {
@@ -46,6 +52,31 @@ describe("CsvTokenizer", () => {
     for (let size = 1; size <= text.length; size++) {
       expect(tokenize(text, ";", [size])).toEqual(whole);
     }
+  });
+
+  it("pre-converts plain numbers and ISO dates when asked, exactly as Number() would", () => {
+    const kinds = Uint8Array.from([ColumnKind.IsoDate, ColumnKind.Number, ColumnKind.Text]);
+    const rows = tokenize(
+      "2026-01-05,0.1,x\n2026-1-5,$3,07\n2026-02-28,-1234.56,y\n,1e5,z\n",
+      ",",
+      [7],
+      kinds,
+    );
+    expect(rows).toEqual([
+      [20260105, 0.1, "x"],
+      ["2026-1-5", "$3", "07"],
+      [20260228, -1234.56, "y"],
+      ["", "1e5", "z"],
+    ]);
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }), (n, places) => {
+        const text = (n / 10 ** places).toFixed(places);
+        const [[value]] = tokenize(`${text}\n`, ",", undefined, Uint8Array.from([ColumnKind.Number])) as [
+          [Cell],
+        ];
+        expect(value).toBe(Number(text));
+      }),
+    );
   });
 
   it("refuses a quoted field that never closes instead of swallowing the file", () => {
