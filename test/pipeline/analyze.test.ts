@@ -212,11 +212,12 @@ describe("rows read before and after the schema is known", () => {
   it("count an exact duplicate that spans the sample boundary (typed and untyped cells agree)", async () => {
     const lines = ["Date,Region,Revenue"];
     for (let i = 0; i < 3000; i++) lines.push(`2026-01-${String((i % 28) + 1).padStart(2, "0")},R${i},${i}.50`);
-    lines.push("2026-01-06,R5,5.50");
+    // Row 1100 arrives after the 1,000-row sample but inside the first read chunk.
+    lines.push("2026-01-09,R1100,1100.50");
     const a = await analyzeFile(files.write("boundary.csv", `${lines.join("\n")}\n`));
     expect(a.quality.duplicateRows).toBe(1);
     expect(a.rows).toBe(3001);
-    expect(a.totalRevenue).toBe((2999 * 3000) / 2 + 3000 * 0.5 + 5.5);
+    expect(a.totalRevenue).toBe((2999 * 3000) / 2 + 3000 * 0.5 + 1100.5);
   });
 });
 
