@@ -583,23 +583,12 @@ function maxKey(days: Map<DayKey, Group>): DayKey {
   return max;
 }
 
-/** cyrb53: a 53-bit hash, so a quarter of a million rows give no false duplicates in practice. */
+/** cyrb53: a 53-bit hash, so the rows we check (100,000) give no false duplicates in practice. */
 function hashRow(cells: Cell[]): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (const cell of cells) {
-    if (typeof cell === "number") {
-      // Numbers from the CSV fast path hash by value, so 5 and "5" do not differ in a row key.
-      const s = String(cell);
-      for (let i = 0; i < s.length; i++) {
-        const ch = s.charCodeAt(i);
-        h1 = Math.imul(h1 ^ ch, 2654435761);
-        h2 = Math.imul(h2 ^ ch, 1597334677);
-      }
-      h1 = Math.imul(h1 ^ 31, 2654435761);
-      h2 = Math.imul(h2 ^ 31, 1597334677);
-      continue;
-    }
+    // Numbers (typed by the CSV fast path) hash as their shortest text, like the same value as text.
     const s = typeof cell === "string" ? cell : cellText(cell);
     for (let i = 0; i < s.length; i++) {
       const ch = s.charCodeAt(i);
@@ -615,7 +604,7 @@ function hashRow(cells: Cell[]): number {
 }
 
 /**
- * A copy of `s` that does not share memory with the 1 MB chunk it was sliced from. V8 keeps a whole
+ * A copy of `s` that does not share memory with the text chunk it was sliced from. V8 keeps a whole
  * parent string alive for every slice of it, so a Map key taken straight from a cell would pin every
  * chunk that introduced a new date or group name.
  */
