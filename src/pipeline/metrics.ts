@@ -213,6 +213,14 @@ export class MetricsFold {
     return this.total.value;
   }
 
+  get runningUnits(): number {
+    return this.units.value;
+  }
+
+  unitsOf(cells: Cell[]): number {
+    return this.iUnits >= 0 ? parseNumber(cells[this.iUnits], this.numbers) : Number.NaN;
+  }
+
   /** Revenue of a row as the fold would count it (NaN when the row has none). */
   revenueOf(cells: Cell[]): number {
     if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers);
@@ -609,5 +617,6 @@ function hashRow(cells: Cell[]): number {
  * chunk that introduced a new date or group name.
  */
 function detach(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, "utf8").toString("utf8");
+  // JSON round-trips every string exactly (lone surrogates included) into fresh memory.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }

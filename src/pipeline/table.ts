@@ -9,6 +9,8 @@ import { inferSchema, type Schema } from "./schema.js";
 const HEADER_SEARCH_ROWS = 30;
 /** Rows after the header that schema inference looks at. */
 const SAMPLE_ROWS = 1_000;
+const NO_TABLE =
+  "No table was found: expected a header row with at least two column names (such as Date, Region, Revenue) followed by data rows.";
 const TOTALS_LABEL = /^(?:grand\s+)?totals?:?$|^sum$|^total\s+(?:sales|revenue|amount)$/i;
 
 export type SkipReason = "blank row" | "repeated header" | "totals row";
@@ -86,7 +88,7 @@ export class TableBuilder {
     if (this.failure || !this.fold || !this.schema) {
       return {
         headers: this.headerRow === -1 ? null : this.headers,
-        error: this.failure ?? new InputError("no-table", "No table with a header row was found."),
+        error: this.failure ?? new InputError("no-table", NO_TABLE),
       };
     }
     return { headerRow: this.headerRow, schema: this.schema, metrics: this.fold.finish(this.skipped) };
@@ -107,7 +109,7 @@ export class TableBuilder {
     if (found === -1) {
       this.failure = new InputError(
         "no-table",
-        "No header row was found: the first rows hold no column names.",
+        `No header row was found in the first ${HEADER_SEARCH_ROWS} rows: expected column names such as Date, Region, Revenue above the data.`,
       );
       this.pending = [];
       return;
@@ -202,15 +204,19 @@ export class TableBuilder {
     }
     if (!labelled || fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
-    const running = fold.runningTotal;
-    return (
-      Number.isFinite(revenue) && Math.abs(revenue - running) <= Math.max(0.01, Math.abs(running) * 0.005)
-    );
+    if (Number.isFinite(revenue)) return sameTotal(revenue, fold.runningTotal);
+    // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
+    const units = fold.unitsOf(cells);
+    return Number.isFinite(units) && sameTotal(units, fold.runningUnits);
   }
 
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
+}
+
+function sameTotal(value: number, running: number): boolean {
+  return Math.abs(value - running) <= Math.max(0.01, Math.abs(running) * 0.005);
 }
 
 function isBlankRow(cells: Cell[]): boolean {

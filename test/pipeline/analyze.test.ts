@@ -122,6 +122,22 @@ describe("fixtures", () => {
     expect(a.rowsSkipped.reasons).toEqual({ "blank row": 2, "repeated header": 1, "totals row": 1 });
   });
 
+  it("skips a totals row under derived revenue, where only the quantity is summed", async () => {
+    const path = files.write("derived-total.csv", "Item,Qty,Price Each\nPen,2,1.50\nInk,3,4.00\nTotal,5,\n");
+    const a = await analyzeFile(path);
+    expect(a.rows).toBe(2);
+    expect(a.totalUnits).toBe(5);
+    expect(a.totalRevenue).toBe(15);
+    expect(a.rowsSkipped.reasons).toEqual({ "totals row": 1 });
+  });
+
+  it("keeps a row labelled Total that does not add up: it is data", async () => {
+    const path = files.write("total-region.csv", "Region,Revenue\nNorth,10\nTotal,3\n");
+    const a = await analyzeFile(path);
+    expect(a.rows).toBe(2);
+    expect(a.totalRevenue).toBe(13);
+  });
+
   it("derives revenue from quantity x price and says so", async () => {
     const a = await analyzeFile(`${FIXTURES}units-price.csv`);
     expect(a.revenueSource).toBe("units x unit price");
@@ -161,6 +177,12 @@ describe("refusals", () => {
     const error = await problemOf(`${FIXTURES}${name}`);
     expect(error.problem).toBe(problem);
     expect(error.userMessage).toMatch(message);
+  });
+
+  it("says what a table needs when a file has a single column", async () => {
+    const error = await problemOf(files.write("one-column.csv", "Revenue\n100\n200\n"));
+    expect(error.problem).toBe("no-table");
+    expect(error.userMessage).toMatch(/header row with at least two column names/);
   });
 
   it("names the columns it found when there is no revenue", async () => {
@@ -211,7 +233,8 @@ describe("refusals", () => {
 describe("rows read before and after the schema is known", () => {
   it("count an exact duplicate that spans the sample boundary (typed and untyped cells agree)", async () => {
     const lines = ["Date,Region,Revenue"];
-    for (let i = 0; i < 3000; i++) lines.push(`2026-01-${String((i % 28) + 1).padStart(2, "0")},R${i},${i}.50`);
+    for (let i = 0; i < 3000; i++)
+      lines.push(`2026-01-${String((i % 28) + 1).padStart(2, "0")},R${i},${i}.50`);
     // Row 1100 arrives after the 1,000-row sample but inside the first read chunk.
     lines.push("2026-01-09,R1100,1100.50");
     const a = await analyzeFile(files.write("boundary.csv", `${lines.join("\n")}\n`));
