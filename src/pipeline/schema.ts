@@ -277,7 +277,7 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
 }
 
 function isDateHeader(compact: string): boolean {
-  return /date|day|time|period|created/.test(compact);
+  return /date|day|time|period|created|month|week|when/.test(compact);
 }
 
 function fits(kind: Kind, role: Role, p: ColumnProfile): boolean {

@@ -77,7 +77,10 @@ function startTokenizer(
   // Classic Mac exports end lines with a bare CR.
   const crOnly = !sample.includes("\n") && sample.includes("\r");
   const normalised = crOnly ? sample.replaceAll("\r", "\n") : sample;
-  const delimiter = detectDelimiter(normalised);
+  // Excel honours a first line "sep=;" naming the delimiter; so do we (the line itself is then a
+  // one-cell title row, which the header search passes over).
+  const hinted = /^sep=([,;\t|])\r?\n/i.exec(normalised)?.[1] as Delimiter | undefined;
+  const delimiter = hinted ?? detectDelimiter(normalised);
   return { tokenizer: new CsvTokenizer(delimiter, typing), delimiter, crOnly };
 }
 

@@ -15,12 +15,8 @@ export function sniff(head: Uint8Array): SniffedKind {
   const named = knownBinary(head);
   if (named)
     throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
-    throw new InputError(
-      "unsupported-type",
-      `This is UTF-16 text ("Unicode Text" export). Save it as "CSV UTF-8" instead. ${EXPECTED}`,
-    );
-  }
+  // UTF-16 text (Excel's "Unicode Text") is full of NUL bytes but is still text.
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return "text";
   if (looksBinary(head))
     throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
   const text = Buffer.from(head.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();

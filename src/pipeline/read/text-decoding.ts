@@ -1,5 +1,11 @@
 import { isAscii } from "node:buffer";
-export type TextEncodingName = "utf-8" | "utf-8 (BOM)" | "windows-1252" | "utf-8 (invalid bytes replaced)";
+export type TextEncodingName =
+  | "utf-8"
+  | "utf-8 (BOM)"
+  | "utf-16le"
+  | "utf-16be"
+  | "windows-1252"
+  | "utf-8 (invalid bytes replaced)";
 
 // Bytes 0x80-0x9F differ between ISO-8859-1 and Windows-1252. Node 20's TextDecoder("windows-1252")
 // decodes them as ISO-8859-1 control characters (Node 24 does not), so we map them ourselves.
@@ -20,14 +26,16 @@ function decodeWindows1252(bytes: Uint8Array): string {
  */
 export class SpreadsheetTextDecoder {
   private utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  private mode: "utf-8" | "windows-1252" | "utf-8-lenient" = "utf-8";
+  private mode: "utf-8" | "windows-1252" | "utf-8-lenient" | "utf-16le" | "utf-16be" = "utf-8";
   private sawNonAscii = false;
   private first = true;
   private hadBom = false;
   private pendingBytes = false;
+  private utf16: InstanceType<typeof TextDecoder> | null = null;
 
   get encoding(): TextEncodingName {
-    if (this.mode === "windows-1252") return "windows-1252";
+    if (this.mode === "windows-1252" || this.mode === "utf-16le" || this.mode === "utf-16be")
+      return this.mode;
     if (this.mode === "utf-8-lenient") return "utf-8 (invalid bytes replaced)";
     return this.hadBom ? "utf-8 (BOM)" : "utf-8";
   }
@@ -39,8 +47,13 @@ export class SpreadsheetTextDecoder {
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
         this.hadBom = true;
         bytes = bytes.subarray(3);
+      } else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and usually tabs).
+        this.mode = bytes[0] === 0xff ? "utf-16le" : "utf-16be";
+        this.utf16 = new TextDecoder(this.mode, { fatal: false, ignoreBOM: false });
       }
     }
+    if (this.utf16) return this.utf16.decode(bytes, { stream: !final });
     if (this.mode === "windows-1252") return decodeWindows1252(bytes);
     // Pure ASCII decodes the same in every encoding we accept; Buffer's latin1 path is the cheapest.
     if (this.mode === "utf-8" && !this.pendingBytes && isAscii(bytes)) {
