@@ -350,8 +350,7 @@ export function inferSchema(headers: string[], sample: Cell[][]): Schema {
 
   const orderProfile = index.orderId >= 0 ? profiles[index.orderId] : undefined;
   const cancelByInvoicePrefix =
-    orderProfile !== undefined &&
-    orderProfile.compact.includes("invoice") &&
+    orderProfile?.compact.includes("invoice") === true &&
     orderProfile.numeric / Math.max(1, orderProfile.nonEmpty) >= 0.5;
 
   const revenueHeader = index.revenue >= 0 ? (headers[index.revenue] ?? "") : "";

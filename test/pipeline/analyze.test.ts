@@ -252,3 +252,20 @@ describe("latin-1 / cp1252 input", () => {
     expect(a.revenueByRegion?.map((g) => g.name)).toEqual(["Zürich", "Malmö"]);
   });
 });
+
+describe("other text exports", () => {
+  it("reads Excel's UTF-16 'Unicode Text' export (tab separated)", async () => {
+    const text = "Date\tRegion\tRevenue\r\n2026-01-05\tZürich\t10,5\r\n2026-01-06\tOslo\t2\r\n";
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const a = await analyzeFile(files.write("unicode.txt", le));
+    expect(a.source).toMatchObject({ encoding: "utf-16le", delimiter: "\t" });
+    expect(a.revenueByRegion?.map((g) => g.name)).toEqual(["Zürich", "Oslo"]);
+    expect(a.totalRevenue).toBe(12.5);
+  });
+
+  it("honours Excel's sep= hint line", async () => {
+    const a = await analyzeFile(files.write("sep.csv", "sep=;\nDate;Region;Revenue\n2026-01-05;A,B;3\n"));
+    expect(a.source.delimiter).toBe(";");
+    expect(a.revenueByRegion?.[0]?.name).toBe("A,B");
+  });
+});
