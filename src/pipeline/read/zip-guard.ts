@@ -110,8 +110,9 @@ async function inflatedSize(
   limits: Limits,
 ): Promise<number> {
   if (length === 0) return 0;
-  const source = createReadStream(path, { start, end: start + length - 1 });
-  const inflate = createInflateRaw();
+  // Large buffers: this pass only counts bytes, and fewer callbacks make it several times faster.
+  const source = createReadStream(path, { start, end: start + length - 1, highWaterMark: 1024 * 1024 });
+  const inflate = createInflateRaw({ chunkSize: 1024 * 1024 });
   let produced = 0;
   return new Promise<number>((resolve, reject) => {
     const fail = (error: Error) => {
