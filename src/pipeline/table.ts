@@ -166,7 +166,7 @@ export class TableBuilder {
       this.skip("blank row");
       return;
     }
-    if (cellText(cells[0]).toLowerCase() === this.headerFirst && rowKey(cells) === this.headerKey) {
+    if (this.isHeaderAgain(cells)) {
       this.skip("repeated header");
       return;
     }
@@ -183,6 +183,19 @@ export class TableBuilder {
     }
     fold.add(cells, rowNumber);
     if (this.options.onRows && this.dataRows % 100_000 === 0) this.options.onRows(this.dataRows);
+  }
+
+  /** A header row again (exports that concatenate files repeat it). Runs for every row, so cheap tests first. */
+  private isHeaderAgain(cells: Cell[]): boolean {
+    const first = cells[0];
+    if (this.headerFirst === "") return isBlankCell(first) && rowKey(cells) === this.headerKey;
+    // A header's first cell is text: numbers and dates typed by the CSV fast path never match.
+    if (typeof first !== "string") return false;
+    // Comparing first letters (ASCII case folded) rejects almost every data row without allocating.
+    if ((first.charCodeAt(0) | 32) !== (this.headerFirst.charCodeAt(0) | 32) && first.trimStart() === first) {
+      return false;
+    }
+    return first.trim().toLowerCase() === this.headerFirst && rowKey(cells) === this.headerKey;
   }
 
   /**
