@@ -10,10 +10,30 @@ const envSchema = z.object({
   MAX_COLUMNS: positiveInt.max(16_384).default(500),
   MAX_XLSX_UNCOMPRESSED_MB: z.coerce.number().positive().default(500),
   MAX_XLSX_ENTRIES: positiveInt.default(10_000),
+  GEMINI_API_KEY: z.string().optional(),
+  // An alias that follows Google's current Flash model, so a model retirement never breaks the bot.
+  GEMINI_MODEL: z
+    .string()
+    .regex(/^[\w.-]+$/, "must be a model name such as gemini-flash-latest")
+    .default("gemini-flash-latest"),
+  GEMINI_BASE_URL: z.url().optional(),
+  GEMINI_TIMEOUT_MS: positiveInt.max(600_000).default(20_000),
+  GEMINI_MAX_CONCURRENCY: positiveInt.max(64).default(4),
 });
+
+export interface GeminiConfig {
+  /** Absent: summaries are written offline and nothing is sent anywhere. */
+  apiKey: string | null;
+  model: string;
+  baseUrl: string | null;
+  /** Per attempt; the whole call (retries included) gets a few times this. */
+  timeoutMs: number;
+  maxConcurrency: number;
+}
 
 export interface Config {
   limits: Limits;
+  gemini: GeminiConfig;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +54,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxColumns: e.MAX_COLUMNS,
       maxXlsxUncompressedBytes: Math.round(e.MAX_XLSX_UNCOMPRESSED_MB * 1024 * 1024),
       maxXlsxEntries: e.MAX_XLSX_ENTRIES,
+    },
+    gemini: {
+      apiKey: e.GEMINI_API_KEY ?? null,
+      model: e.GEMINI_MODEL,
+      baseUrl: e.GEMINI_BASE_URL ?? null,
+      timeoutMs: e.GEMINI_TIMEOUT_MS,
+      maxConcurrency: e.GEMINI_MAX_CONCURRENCY,
     },
   };
 }
