@@ -1,0 +1,151 @@
+import type { Analysis } from "../analyze.js";
+import type { GroupRevenue } from "../metrics.js";
+
+/** How many groups of each kind the prompt shows by name; the rest are pooled as "Other". */
+export const PROMPT_GROUPS = 8;
+const MONTHS_SHOWN = 24;
+
+/**
+ * Every value a summary may cite, derived from the metrics: the figures themselves and the simple
+ * derivations an analyst writes (shares, changes between months, ratios and gaps between groups).
+ * The figure checker accepts a number only if it is one of these, at the precision it was written.
+ */
+export interface Facts {
+  /** Money and plain quantities (revenue, units, counts). */
+  amounts: number[];
+  /** Percentages as percent values (68.2 for 68.2%), always non-negative: "fell 12%" cites 12. */
+  percents: number[];
+  /** Ratios such as "2.4x". */
+  multiples: number[];
+  /** Years the data covers: "2026" in a sentence is a date, not a figure. */
+  years: number[];
+  /** Labels from the file (groups, statuses), longest first: "Store 12" or "$9.9M Club" are names, not figures. */
+  names: string[];
+}
+
+export function deriveFacts(a: Analysis): Facts {
+  const amounts = new Set<number>();
+  const percents = new Set<number>();
+  const multiples = new Set<number>();
+  const money = (v: number | null | undefined) => {
+    if (v !== null && v !== undefined && Number.isFinite(v)) amounts.add(Math.abs(v));
+  };
+  const share = (fraction: number | null | undefined) => {
+    if (fraction !== null && fraction !== undefined && Number.isFinite(fraction))
+      percents.add(Math.abs(fraction * 100));
+  };
+
+  for (const v of [a.totalRevenue, a.netRevenue, a.totalUnits, a.orders, a.averageOrderValue, a.rows])
+    money(v);
+  money(a.totalRevenue - a.netRevenue);
+  money(a.rowsSkipped.count);
+  for (const count of Object.values(a.rowsSkipped.reasons)) money(count);
+  // The data-quality notes travel with the metrics, so their counts are citable too.
+  for (const v of Object.values(a.quality)) if (typeof v === "number") money(v);
+  money(a.source.headerRow);
+  if (a.cancellations) {
+    const c = a.cancellations;
+    for (const v of [c.count, c.revenue, c.units]) money(v);
+    share(c.rate);
+    share(c.revenueShare);
+  }
+  if (a.topTransaction) money(a.topTransaction.revenue);
+  if (a.statusCounts) {
+    for (const count of Object.values(a.statusCounts)) {
+      money(count);
+      share(count / Math.max(1, a.rows));
+    }
+  }
+
+  for (const list of [a.revenueByRegion, a.revenueByCategory]) {
+    if (!list) continue;
+    money(list.length);
+    const shown = list.slice(0, PROMPT_GROUPS);
+    for (const g of shown) {
+      for (const v of [g.revenue, g.netRevenue, g.rows]) money(v);
+      share(g.share);
+    }
+    const other = otherGroup(list);
+    if (other) {
+      money(other.revenue);
+      share(other.share);
+    }
+    addPairs(
+      shown.map((g) => g.revenue),
+      amounts,
+      percents,
+      multiples,
+    );
+    // "The top three regions make up 85%": running totals of the leading groups.
+    let running = 0;
+    let runningShare = 0;
+    for (const g of shown) {
+      running += g.revenue;
+      runningShare += g.share;
+      money(running);
+      share(runningShare);
+    }
+  }
+
+  const months = a.revenueByMonth.slice(-MONTHS_SHOWN);
+  money(months.length);
+  for (const m of months) {
+    for (const v of [m.revenue, m.netRevenue, m.rows, m.daysWithData]) money(v);
+    share(m.change);
+    if (a.totalRevenue !== 0) share(m.revenue / a.totalRevenue);
+  }
+  addPairs(
+    months.map((m) => m.revenue),
+    amounts,
+    percents,
+    multiples,
+  );
+
+  const names = new Set<string>();
+  for (const list of [a.revenueByRegion, a.revenueByCategory]) for (const g of list ?? []) names.add(g.name);
+  for (const status of Object.keys(a.statusCounts ?? {})) names.add(status);
+
+  const years = new Set<number>();
+  if (a.dateRange) {
+    const first = Number(a.dateRange.start.slice(0, 4));
+    const last = Number(a.dateRange.end.slice(0, 4));
+    for (let y = first; y <= last && y - first < 200; y++) years.add(y);
+  }
+  return {
+    amounts: [...amounts],
+    percents: [...percents],
+    multiples: [...multiples],
+    years: [...years],
+    names: [...names].filter((n) => /\d/.test(n)).sort((x, y) => y.length - x.length),
+  };
+}
+
+/** Differences, percentage differences and ratios between every pair of values in a short list. */
+function addPairs(
+  values: number[],
+  amounts: Set<number>,
+  percents: Set<number>,
+  multiples: Set<number>,
+): void {
+  for (const x of values) {
+    for (const y of values) {
+      if (x === y) continue;
+      amounts.add(Math.abs(x - y));
+      if (y !== 0) {
+        percents.add(Math.abs(((x - y) / y) * 100));
+        if (x / y > 0) multiples.add(x / y);
+      }
+    }
+  }
+}
+
+/** The groups past the first PROMPT_GROUPS, pooled, as the prompt shows them. */
+export function otherGroup(list: GroupRevenue[]): { count: number; revenue: number; share: number } | null {
+  const rest = list.slice(PROMPT_GROUPS);
+  if (rest.length === 0) return null;
+  return {
+    count: rest.length,
+    revenue: Math.round(rest.reduce((sum, g) => sum + g.revenue, 0) * 100) / 100,
+    share: Math.round(rest.reduce((sum, g) => sum + g.share, 0) * 10_000) / 10_000,
+  };
+}
