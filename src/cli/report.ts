@@ -1,15 +1,18 @@
 import type { Analysis } from "../pipeline/analyze.js";
 import type { GroupRevenue } from "../pipeline/metrics.js";
+import type { ExecutiveSummary } from "../pipeline/summary/types.js";
+import { summaryFooter } from "../ui/footer.js";
 
 const TOP_GROUPS = 8;
 
-/** A plain-text report for a terminal: the same figures as --json, laid out for people. */
-export function renderTextReport(a: Analysis): string {
+/** A plain-text report for a terminal: the summary, then the same figures as --json, laid out for people. */
+export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): string {
   const money = moneyFormatter(a.currency?.code ?? null, a.currency?.symbol ?? null);
   const lines: string[] = [];
   const where = a.source.sheet ? ` (sheet "${a.source.sheet}")` : "";
   lines.push(`Sales insights: ${a.source.name}${where}`);
   lines.push("");
+  if (summary) lines.push(...summaryLines(summary), "");
   lines.push(
     `  Rows analysed      ${int(a.rows)}${a.rowsSkipped.count > 0 ? `  (${int(a.rowsSkipped.count)} skipped)` : ""}`,
   );
@@ -62,6 +65,20 @@ export function renderTextReport(a: Analysis): string {
     for (const note of a.notes) lines.push(`  - ${note}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+function summaryLines(s: ExecutiveSummary): string[] {
+  const lines = [s.headline.text, ""];
+  const list = (title: string, sentences: { text: string }[]) => {
+    if (sentences.length === 0) return;
+    lines.push(title);
+    for (const sentence of sentences) lines.push(`  - ${sentence.text}`);
+  };
+  list("Key findings", s.keyFindings);
+  list("Risks", s.risks);
+  list("Recommended actions", s.actions);
+  lines.push("", `(${summaryFooter(s)})`, "", "Figures");
+  return lines;
 }
 
 function section(

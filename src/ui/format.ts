@@ -10,7 +10,9 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 export function currencyPrefix(currency: Currency | null): string {
   if (!currency) return "";
-  return currency.symbol.length <= 2 && !/^[A-Z]{3}$/.test(currency.symbol) ? currency.symbol : `${currency.symbol} `;
+  return currency.symbol.length <= 2 && !/^[A-Z]{3}$/.test(currency.symbol)
+    ? currency.symbol
+    : `${currency.symbol} `;
 }
 
 /** Compact money: $684K, $1.2M, $3.4B, $950, -$12K. */
@@ -22,7 +24,10 @@ export function formatMoney(value: number, currency: Currency | null): string {
 /** Full money to the cent: $684,000.00. */
 export function formatMoneyExact(value: number, currency: Currency | null): string {
   const sign = value < 0 ? "-" : "";
-  const digits = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const digits = Math.abs(value).toLocaleString("en-US", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
   return `${sign}${currencyPrefix(currency)}${digits}`;
 }
 
