@@ -2,6 +2,9 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
+import type { SummaryModel } from "../pipeline/summary/model.js";
+import { summarize } from "../pipeline/summary/summarize.js";
+import { createGeminiSummaryModel } from "../services/gemini.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -12,12 +15,15 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
-const USAGE = `Usage: sales-insight analyze FILE [--json]
+const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline]
 
-Analyses a sales CSV/TSV or Excel .xlsx file offline and prints the metrics.
+Analyses a sales CSV/TSV or Excel .xlsx file and prints the metrics with an executive summary.
+The summary is written by Gemini from the aggregated metrics when GEMINI_API_KEY is set, and
+offline (no network) otherwise.
 
 Options:
   --json     print one JSON object (the format is documented in the README)
+  --offline  write the summary offline even when GEMINI_API_KEY is set
   -h, --help show this help
 
 Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 internal error.
@@ -43,9 +49,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.badInput;
   }
   try {
-    const { limits } = loadConfig(io.env);
-    const analysis = await analyzeFile(file, { limits });
-    io.stdout(values.json ? `${JSON.stringify(analysis, null, 2)}\n` : renderTextReport(analysis));
+    const config = loadConfig(io.env);
+    const analysis = await analyzeFile(file, { limits: config.limits });
+    const { apiKey } = config.gemini;
+    const model: SummaryModel | null =
+      apiKey && !values.offline ? createGeminiSummaryModel({ ...config.gemini, apiKey }) : null;
+    const summary = await summarize(analysis, {
+      model,
+      ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),
+    });
+    io.stdout(
+      values.json
+        ? `${JSON.stringify({ ...analysis, summary }, null, 2)}\n`
+        : renderTextReport(analysis, summary),
+    );
     return EXIT.ok;
   } catch (error) {
     if (isInputError(error)) {
@@ -73,6 +90,7 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: {
       json: { type: "boolean", default: false },
+      offline: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });

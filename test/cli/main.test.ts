@@ -100,3 +100,77 @@ describe("sales-insight analyze", () => {
     expect(refused.stderr).toMatch(/empty/);
   });
 });
+
+describe("sales-insight analyze with Gemini (fake server on 127.0.0.1)", () => {
+  it("sends only metrics, checks the answer's figures and prints the summary", async () => {
+    const { startFakeGemini, geminiText } = await import("../helpers/fake-gemini.js");
+    const gemini = await startFakeGemini();
+    try {
+      gemini.enqueue(
+        geminiText(
+          JSON.stringify({
+            headline: "Net revenue reached $660K in Jan-Mar 2026, with North contributing 68.2%.",
+            keyFindings: [
+              "North brought in $466.5K.",
+              "Electronics made up 93.5% of revenue.",
+              "Revenue hit $9.9M.",
+            ],
+            risks: ["1 order worth $24K was cancelled."],
+            actions: ["Grow sales outside North."],
+          }),
+        ),
+        geminiText(
+          JSON.stringify({
+            headline: "Net revenue reached $660K in Jan-Mar 2026.",
+            keyFindings: [
+              "North brought in $466.5K.",
+              "Electronics made up 93.5% of revenue.",
+              "Revenue fell 61.9% in March.",
+            ],
+            risks: ["1 order worth $24K was cancelled."],
+            actions: ["Grow sales outside North."],
+          }),
+        ),
+      );
+      const env = {
+        GEMINI_API_KEY: "test-key-not-secret",
+        GEMINI_BASE_URL: gemini.baseUrl,
+        GEMINI_MODEL: "gemini-test",
+      };
+      const { code, stdout } = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`, "--json"], env);
+      expect(code).toBe(0);
+      const json = JSON.parse(stdout);
+      expect(json.summary).toMatchObject({
+        writer: "gemini",
+        verified: true,
+        model: "gemini-test",
+        rejectedFigures: ["$9.9M"],
+      });
+      expect(gemini.requests).toHaveLength(2);
+      expect(gemini.requests[0]?.url).toBe("/v1beta/models/gemini-test:generateContent");
+      expect(gemini.requests[1]?.rawBody).toMatch(/not in the metrics: \$9\.9M/);
+      // Aggregates only: the category and region names travel, row-level values do not.
+      expect(gemini.requests[0]?.rawBody).not.toMatch(/2026-01-12|2026-01-20/);
+      const offline = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`, "--offline"], env);
+      expect(offline.stdout).toMatch(/Written without Gemini: offline mode \(--offline\)/);
+      expect(gemini.requests).toHaveLength(2);
+    } finally {
+      await gemini.close();
+    }
+  });
+
+  it("falls back to the offline summary when Gemini is down, and says so", async () => {
+    const { startFakeGemini, geminiError } = await import("../helpers/fake-gemini.js");
+    const gemini = await startFakeGemini();
+    try {
+      gemini.setFallback(geminiError(503, "UNAVAILABLE", "overloaded"));
+      const env = { GEMINI_API_KEY: "k", GEMINI_BASE_URL: gemini.baseUrl, GEMINI_TIMEOUT_MS: "2000" };
+      const { code, stdout } = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`], env);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Written without Gemini: Gemini is unavailable \(HTTP 503\)/);
+      expect(stdout).toMatch(/Net revenue of 660K/);
+    } finally {
+      await gemini.close();
+    }
+  });
+});

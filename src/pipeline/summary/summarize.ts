@@ -17,6 +17,8 @@ const draftSchema = z.object({
 export interface SummarizeOptions {
   /** Null: no API key configured; the offline writer is used and nothing leaves the machine. */
   model: SummaryModel | null;
+  /** Why there is no model, when the caller knows better than "no key" (e.g. --offline). */
+  offlineReason?: string;
   signal?: AbortSignal;
 }
 
@@ -28,7 +30,12 @@ export interface SummarizeOptions {
  */
 export async function summarize(analysis: Analysis, options: SummarizeOptions): Promise<ExecutiveSummary> {
   const { model } = options;
-  if (!model) return writeOfflineSummary(analysis, "no Gemini API key is configured (GEMINI_API_KEY)");
+  if (!model) {
+    return writeOfflineSummary(
+      analysis,
+      options.offlineReason ?? "no Gemini API key is configured (GEMINI_API_KEY)",
+    );
+  }
   const facts = deriveFacts(analysis);
 
   let draft: DraftSummary;
