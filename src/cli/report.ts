@@ -1,7 +1,7 @@
 import type { Analysis } from "../pipeline/analyze.js";
 import type { GroupRevenue } from "../pipeline/metrics.js";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
-import { summaryFooter } from "../ui/footer.js";
+import { summaryFooter } from "../ui/summary-content.js";
 
 const TOP_GROUPS = 8;
 

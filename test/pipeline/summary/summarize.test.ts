@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Analysis, analyzeFile } from "../../../src/pipeline/analyze.js";
-import { type SummaryModel, SummaryModelError, type SummaryRequest } from "../../../src/pipeline/summary/model.js";
+import {
+  type SummaryModel,
+  SummaryModelError,
+  type SummaryRequest,
+} from "../../../src/pipeline/summary/model.js";
 import { buildSummaryRequest, promptMetrics } from "../../../src/pipeline/summary/prompt.js";
 import { summarize } from "../../../src/pipeline/summary/summarize.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "../../helpers/files.js";
@@ -24,7 +28,11 @@ function scriptedModel(answers: (string | Error)[]): SummaryModel & { requests: 
 }
 
 const answer = (d: { headline: string; keyFindings: string[]; risks?: string[]; actions?: string[] }) =>
-  JSON.stringify({ risks: ["Revenue depends heavily on North (68.2%)."], actions: ["Grow other regions."], ...d });
+  JSON.stringify({
+    risks: ["Revenue depends heavily on North (68.2%)."],
+    actions: ["Grow other regions."],
+    ...d,
+  });
 
 const GOOD = answer({
   headline: "Net revenue reached $660K in Jan-Mar 2026, with North contributing 68.2%.",
@@ -85,7 +93,11 @@ describe("summarize", () => {
   });
 
   it.each([
-    ["a model failure", new SummaryModelError("Gemini is unavailable (HTTP 503) after 3 attempts"), /HTTP 503/],
+    [
+      "a model failure",
+      new SummaryModelError("Gemini is unavailable (HTTP 503) after 3 attempts"),
+      /HTTP 503/,
+    ],
     ["an answer that is not JSON", "Sure! Here is your summary: ...", /not valid JSON/],
     ["an answer without the sections", JSON.stringify({ summary: "hi" }), /expected sections/],
   ])("falls back to the offline writer on %s, with the reason", async (_, reply, reason) => {
@@ -100,7 +112,9 @@ describe("what is sent to the model", () => {
     const lines = ["Order ID,Date,Customer,Product,Region,Category,Revenue,Status"];
     for (let i = 0; i < 40; i++) {
       const customer = i === 17 ? "ZZ-PLANTED-CUSTOMER-4242" : `Customer ${i % 7}`;
-      lines.push(`ORD-PLANTED-${9000 + i},2026-0${(i % 3) + 1}-1${i % 9},${customer},SKU-PLANTED-${i},R${i % 4},C${i % 3},${100 + i},Shipped`);
+      lines.push(
+        `ORD-PLANTED-${9000 + i},2026-0${(i % 3) + 1}-1${i % 9},${customer},SKU-PLANTED-${i},R${i % 4},C${i % 3},${100 + i},Shipped`,
+      );
     }
     const a = await analyzeFile(files.write("planted.csv", `${lines.join("\n")}\n`));
     const model = scriptedModel([GOOD, GOOD]);

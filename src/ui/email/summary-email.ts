@@ -1,0 +1,199 @@
+import mjml2html from "mjml";
+import type { Analysis } from "../../pipeline/analyze.js";
+import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
+import { cleanText, clip, escapeHtml } from "../escape.js";
+import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
+
+export interface SummaryEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type SummaryEmailOptions = ContentOptions;
+
+/** mjml found errors in the template: a bug in this file, never the user's data (that is escaped). */
+export class EmailTemplateError extends Error {
+  override name = "EmailTemplateError";
+  readonly problems: string[];
+
+  constructor(problems: string[], options?: { cause?: unknown }) {
+    super(`The summary e-mail template is invalid MJML:\n${problems.join("\n")}`, options);
+    this.problems = problems;
+  }
+}
+
+const SUBJECT_FILE_MAX = 120;
+const MAX_GROUP_NAME = 120;
+
+const COLOR = {
+  text: "#1f2933",
+  muted: "#616e7c",
+  rule: "#e4e7eb",
+  page: "#f4f5f7",
+  card: "#ffffff",
+};
+
+const h = escapeHtml;
+
+/**
+ * The summary as an e-mail: subject, HTML (MJML: one 600px column, tables and inline styles that
+ * Gmail and Outlook render) and a plain-text part with the same content. Every value from the file
+ * or the model is HTML-escaped before it enters the template; mjml passes text through as written.
+ * Rejects with EmailTemplateError if mjml's strict validation finds anything wrong.
+ */
+export async function buildSummaryEmail(
+  analysis: Analysis,
+  summary: ExecutiveSummary,
+  options: SummaryEmailOptions = {},
+): Promise<SummaryEmail> {
+  const content = summaryContent(analysis, summary, options);
+  const subject = emailSubject(content);
+  const html = await renderMjml(summaryMjml(content, subject));
+  return { subject, html, text: summaryText(content, subject) };
+}
+
+/** "Sales insights: <file> (<period>)": one line, whatever the file name holds. */
+export function emailSubject(content: Pick<SummaryContent, "fileName" | "period">): string {
+  const file = clip(cleanText(content.fileName), SUBJECT_FILE_MAX);
+  return content.period ? `Sales insights: ${file} (${content.period})` : `Sales insights: ${file}`;
+}
+
+/** Renders MJML to HTML; any validation error rejects with EmailTemplateError. */
+export async function renderMjml(source: string): Promise<string> {
+  let result: Awaited<ReturnType<typeof mjml2html>>;
+  try {
+    // strict: mjml throws on any validation error instead of rendering around it.
+    result = await mjml2html(source, { validationLevel: "strict", keepComments: false, fonts: {} });
+  } catch (error) {
+    const problems = (error as { errors?: { formattedMessage?: string; message?: string }[] }).errors;
+    throw new EmailTemplateError(
+      problems?.map((p) => p.formattedMessage ?? p.message ?? String(p)) ?? [String(error)],
+      { cause: error },
+    );
+  }
+  if (result.errors.length > 0) throw new EmailTemplateError(result.errors.map((p) => p.formattedMessage));
+  return result.html;
+}
+
+/** The MJML document. Only `h(...)` output and this file's own literals go into it. */
+export function summaryMjml(content: SummaryContent, subject: string): string {
+  const body: string[] = [];
+  const kicker = content.period ? `Sales insights · ${content.period}` : "Sales insights";
+  body.push(`<mj-text font-size="12px" color="${COLOR.muted}" padding-bottom="0">${h(kicker)}</mj-text>`);
+  body.push(
+    `<mj-text padding-top="4px"><h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;">${h(content.fileName)}</h1></mj-text>`,
+  );
+  body.push(`<mj-text font-size="13px" color="${COLOR.muted}" padding-top="0">${h(content.meta)}</mj-text>`);
+  if (content.headline) {
+    body.push(
+      `<mj-text font-size="17px" line-height="24px" font-weight="700">${h(content.headline)}</mj-text>`,
+    );
+  }
+  body.push(kpiTable(content));
+
+  if (content.lists.length > 0) {
+    body.push(`<mj-divider />`);
+    for (const list of content.lists) {
+      const items = list.items.map((s) => `<li style="margin:0 0 6px 0;">${h(s)}</li>`).join("");
+      body.push(
+        `<mj-text>${heading(list.title)}<ul style="margin:0;padding:0 0 0 20px;">${items}</ul></mj-text>`,
+      );
+    }
+  }
+  if (content.breakdowns.length > 0) {
+    body.push(`<mj-divider />`);
+    for (const b of content.breakdowns) {
+      const title = b.column ? `${b.title} (${b.column})` : b.title;
+      body.push(`<mj-text padding-bottom="0">${heading(title)}</mj-text>`);
+      body.push(breakdownTable(b.rows, b.more));
+    }
+  }
+  if (content.notes.length > 0) {
+    const items = content.notes.map((n) => `<li style="margin:0 0 4px 0;">${h(n)}</li>`).join("");
+    body.push(
+      `<mj-text font-size="13px" line-height="19px" color="${COLOR.muted}"><strong>Data notes</strong><ul style="margin:4px 0 0 0;padding:0 0 0 20px;">${items}</ul></mj-text>`,
+    );
+  }
+
+  return `<mjml lang="en">
+  <mj-head>
+    <mj-title>${h(subject)}</mj-title>
+    <mj-preview>${h(content.headline || subject)}</mj-preview>
+    <mj-attributes>
+      <mj-all font-family="Helvetica, Arial, sans-serif" />
+      <mj-text font-size="15px" line-height="22px" color="${COLOR.text}" padding="8px 24px" />
+      <mj-table font-size="14px" line-height="20px" color="${COLOR.text}" padding="8px 24px" cellpadding="0" cellspacing="0" />
+      <mj-divider border-width="1px" border-color="${COLOR.rule}" padding="12px 24px" />
+    </mj-attributes>
+  </mj-head>
+  <mj-body width="600px" background-color="${COLOR.page}">
+    <mj-section background-color="${COLOR.card}" padding="20px 0">
+      <mj-column>
+        ${body.join("\n        ")}
+      </mj-column>
+    </mj-section>
+    <mj-section padding="12px 0 24px 0">
+      <mj-column>
+        <mj-text font-size="12px" line-height="18px" color="${COLOR.muted}" align="center">${h(content.footer)}</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>
+`;
+}
+
+function heading(title: string): string {
+  return `<h2 style="margin:0 0 6px 0;font-size:16px;line-height:22px;font-weight:700;">${h(title)}</h2>`;
+}
+
+const CELL = `padding:6px 0;border-bottom:1px solid ${COLOR.rule};`;
+
+function kpiTable(content: SummaryContent): string {
+  const rows = content.kpis
+    .map(
+      (k) =>
+        `<tr><td style="${CELL}color:${COLOR.muted};">${h(k.label)}</td><td style="${CELL}text-align:right;font-weight:700;">${h(k.value)}</td></tr>`,
+    )
+    .join("");
+  return `<mj-table>${rows}</mj-table>`;
+}
+
+function breakdownTable(rows: SummaryContent["breakdowns"][number]["rows"], more: string | null): string {
+  const head = `<tr><th style="${CELL}text-align:left;color:${COLOR.muted};font-weight:400;">Name</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;">Revenue</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;width:72px;">Share</th></tr>`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td style="${CELL}">${h(clip(r.name, MAX_GROUP_NAME))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td></tr>`,
+    )
+    .join("");
+  const tail = more
+    ? `<tr><td colspan="3" style="padding:6px 0;color:${COLOR.muted};">${h(more)}</td></tr>`
+    : "";
+  return `<mj-table>${head}${body}${tail}</mj-table>`;
+}
+
+/** The plain-text part: the same content, one value per line, no markup. */
+export function summaryText(content: SummaryContent, subject: string): string {
+  const lines: string[] = [subject, content.meta, ""];
+  if (content.headline) lines.push(content.headline, "");
+  const width = Math.max(...content.kpis.map((k) => k.label.length));
+  for (const k of content.kpis) lines.push(`${`${k.label}:`.padEnd(width + 2)}${k.value}`);
+  for (const list of content.lists) {
+    lines.push("", list.title);
+    for (const item of list.items) lines.push(`- ${item}`);
+  }
+  for (const b of content.breakdowns) {
+    lines.push("", b.column ? `${b.title} (${b.column})` : b.title);
+    b.rows.forEach((r, i) => {
+      lines.push(`${i + 1}. ${clip(r.name, MAX_GROUP_NAME)} · ${r.revenue} · ${r.share}`);
+    });
+    if (b.more) lines.push(b.more);
+  }
+  if (content.notes.length > 0) {
+    lines.push("", "Data notes");
+    for (const note of content.notes) lines.push(`- ${note}`);
+  }
+  lines.push("", "--", content.footer);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,147 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  cleanText,
+  clip,
+  clipEscaped,
+  escapeHtml,
+  escapeSlackPlainText,
+  escapeSlackText,
+} from "../../src/ui/escape.js";
+
+describe("escapeSlackText", () => {
+  it("shows mentions, broadcasts and links as text", () => {
+    expect(escapeSlackText("<!channel>")).toBe("&lt;!channel&gt;");
+    expect(escapeSlackText("<!here|here>")).toBe("&lt;!here|here&gt;");
+    expect(escapeSlackText("<@U123>")).toBe("&lt;@U123&gt;");
+    expect(escapeSlackText("<#C123|general>")).toBe("&lt;#C123|general&gt;");
+    expect(escapeSlackText("<https://evil.example|Click me>")).toBe("&lt;https://evil.example|Click me&gt;");
+    expect(escapeSlackText("<!date^1392734382^{date}|x>")).not.toContain("<");
+  });
+
+  it("escapes & first, so existing entities show as written", () => {
+    expect(escapeSlackText("R&D")).toBe("R&amp;D");
+    expect(escapeSlackText("&lt;!channel&gt;")).toBe("&amp;lt;!channel&amp;gt;");
+  });
+
+  it("swaps formatting marks for look-alikes where they could format", () => {
+    expect(escapeSlackText("*Hot* deals")).toBe("\u2217Hot\u2217 deals");
+    expect(escapeSlackText("~old~ new")).toBe("\u223Cold\u223C new");
+    expect(escapeSlackText("`rm -rf`")).toBe("\u02CBrm -rf\u02CB");
+    expect(escapeSlackText("```block```")).not.toContain("`");
+    expect(escapeSlackText("_North_")).toBe("\uFF3FNorth\uFF3F");
+    expect(escapeSlackText("Region _ West")).toBe("Region \uFF3F West");
+  });
+
+  it("keeps underscores inside words as written", () => {
+    expect(escapeSlackText("Product_Category")).toBe("Product_Category");
+    expect(escapeSlackText("SKU_123_b")).toBe("SKU_123_b");
+    expect(escapeSlackText("Zürich_Ost")).toBe("Zürich_Ost");
+  });
+
+  it("keeps one line of printable text", () => {
+    expect(escapeSlackText("North\r\n\t East")).toBe("North East");
+    expect(escapeSlackText("  padded  ")).toBe("padded");
+    expect(escapeSlackText("a\u0000b\u0007c\u007f\u009bd")).toBe("abcd");
+    expect(escapeSlackText("invoice\u202Efdp.exe")).toBe("invoicefdp.exe");
+    expect(escapeSlackText("line\u2028break")).toBe("line break");
+  });
+
+  it("keeps emoji and replaces lone surrogates", () => {
+    expect(escapeSlackText("Sales 📈")).toBe("Sales 📈");
+    expect(escapeSlackText("bad\uD800half")).toBe("bad\uFFFDhalf");
+    expect(escapeSlackText("\uDC00x")).toBe("\uFFFDx");
+  });
+
+  it("never lets a control character of mrkdwn through (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        const out = escapeSlackText(s);
+        expect(out).not.toMatch(/[<>*`~]/);
+        expect(out).not.toMatch(/&(?!amp;|lt;|gt;)/);
+        expect(out).not.toMatch(/[\r\n\t]/);
+      }),
+    );
+  });
+});
+
+describe("escapeSlackPlainText", () => {
+  it("escapes &, <, > but leaves formatting marks (plain_text formats nothing)", () => {
+    expect(escapeSlackPlainText("<!here> *Q1* & more")).toBe("&lt;!here&gt; *Q1* &amp; more");
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes text and attribute characters", () => {
+    expect(escapeHtml(`<script>alert("x")</script>`)).toBe(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;",
+    );
+    expect(escapeHtml("O'Brien & Sons")).toBe("O&#39;Brien &amp; Sons");
+    expect(escapeHtml("<!channel>")).toBe("&lt;!channel&gt;");
+    expect(escapeHtml("&amp;")).toBe("&amp;amp;");
+  });
+
+  it("cleans like the Slack escaper", () => {
+    expect(escapeHtml("a\r\nb\u0000")).toBe("a b");
+  });
+
+  it("never lets markup through (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        const out = escapeHtml(s);
+        expect(out).not.toMatch(/[<>"']/);
+        expect(out).not.toMatch(/&(?!amp;|lt;|gt;|quot;|#39;)/);
+      }),
+    );
+  });
+});
+
+describe("cleanText", () => {
+  it("collapses whitespace and trims", () => {
+    expect(cleanText("\n  a \n\n b  ")).toBe("a b");
+    expect(cleanText("")).toBe("");
+  });
+});
+
+describe("clip", () => {
+  it("leaves short text alone and ends cut text with …", () => {
+    expect(clip("abc", 3)).toBe("abc");
+    expect(clip("abcdef", 4)).toBe("abc…");
+    expect(clip("abcdef", 1)).toBe("…");
+    expect(clip("abcdef", 0)).toBe("");
+  });
+
+  it("does not split a surrogate pair", () => {
+    const out = clip("ab😀cd", 4);
+    expect(out).toBe("ab…");
+    expect(out.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("clipEscaped", () => {
+  it("returns the escaped text when it fits", () => {
+    expect(clipEscaped("R&D", 10, escapeSlackText)).toBe("R&amp;D");
+  });
+
+  it("cuts before escaping, so no entity is cut in half", () => {
+    expect(clipEscaped("a<b<c<d", 10, escapeSlackText)).toBe("a&lt;b…");
+    expect(clipEscaped("<<<<<<", 4, escapeSlackText)).toBe("…");
+  });
+
+  it("always fits and never ends inside an entity (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.integer({ min: 0, max: 120 }),
+        (s, max) => {
+          for (const escapeFn of [escapeSlackText, escapeSlackPlainText, escapeHtml]) {
+            const out = clipEscaped(s, max, escapeFn);
+            expect(out.length).toBeLessThanOrEqual(max);
+            expect(out).not.toMatch(/&[a-z#0-9]*$/);
+            expect(out).not.toMatch(/</);
+          }
+        },
+      ),
+    );
+  });
+});
