@@ -19,6 +19,24 @@ const envSchema = z.object({
   GEMINI_BASE_URL: z.url().optional(),
   GEMINI_TIMEOUT_MS: positiveInt.max(600_000).default(20_000),
   GEMINI_MAX_CONCURRENCY: positiveInt.max(64).default(4),
+  // The Slack app (npm start). The CLI needs none of these.
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "must be an app-level token starting with xapp-").optional(),
+  SLACK_API_URL: z.url().default("https://slack.com/api/"),
+  PORT: positiveInt.max(65_535).default(3000),
+  ALLOWED_USER_IDS: z.string().default(""),
+  ALLOWED_CHANNEL_IDS: z.string().default(""),
+  ALLOWED_EMAIL_DOMAINS: z.string().default(""),
+  DEFAULT_EMAIL_TO: z.string().default(""),
+  RESEND_API_KEY: z.string().regex(/^re_/, "must be a Resend API key starting with re_").optional(),
+  RESEND_BASE_URL: z.url().optional(),
+  EMAIL_FROM: z.string().default("Sales Insight Bot <insights@example.com>"),
+  DATA_DIR: z.string().default("./data"),
+  MAX_CONCURRENT_JOBS: positiveInt.max(64).default(2),
+  USER_JOBS_PER_MINUTE: positiveInt.max(1000).default(5),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.max(600_000).default(25_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export interface GeminiConfig {
@@ -31,9 +49,49 @@ export interface GeminiConfig {
   maxConcurrency: number;
 }
 
+/** `*` means anyone; an empty list means no one (deny by default). */
+export interface Allowlist {
+  anyone: boolean;
+  values: ReadonlySet<string>;
+}
+
+export function isAllowed(list: Allowlist, value: string): boolean {
+  return list.anyone || list.values.has(value);
+}
+
+export interface SlackConfig {
+  botToken: string;
+  /** Required in HTTP mode, where Bolt checks every request's signature with it. */
+  signingSecret: string | null;
+  /** Set: Socket Mode (no public URL). Unset: HTTP mode on PORT. */
+  appToken: string | null;
+  apiUrl: string;
+  port: number;
+  allowedUsers: Allowlist;
+  allowedChannels: Allowlist;
+  allowedEmailDomains: Allowlist;
+  defaultEmailTo: string[];
+}
+
+export interface EmailConfig {
+  /** Unset: every e-mail is written as an .eml file under DATA_DIR/outbox instead of being sent. */
+  resendApiKey: string | null;
+  resendBaseUrl: string | null;
+  from: string;
+  outboxDir: string;
+}
+
 export interface Config {
   limits: Limits;
   gemini: GeminiConfig;
+  email: EmailConfig;
+  dataDir: string;
+  logLevel: string;
+}
+
+export interface AppConfig extends Config {
+  slack: SlackConfig;
+  jobs: { maxConcurrent: number; perUserPerMinute: number; shutdownTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -41,12 +99,54 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return toConfig(parseEnv(env));
+}
+
+/** Everything the Slack app needs; stops with a message naming the variable when something is missing. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = parseEnv(env);
+  if (!e.SLACK_BOT_TOKEN) throw new ConfigError("Invalid configuration: SLACK_BOT_TOKEN is required (xoxb-...)");
+  if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration: SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  const defaultEmailTo = list(e.DEFAULT_EMAIL_TO);
+  const badDefault = defaultEmailTo.find((a) => !z.email().safeParse(a).success);
+  if (badDefault) throw new ConfigError(`Invalid configuration: DEFAULT_EMAIL_TO: "${badDefault}" is not an e-mail address`);
+  return {
+    ...toConfig(e),
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+      appToken: e.SLACK_APP_TOKEN ?? null,
+      apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      port: e.PORT,
+      allowedUsers: allowlist(e.ALLOWED_USER_IDS),
+      allowedChannels: allowlist(e.ALLOWED_CHANNEL_IDS),
+      allowedEmailDomains: allowlist(e.ALLOWED_EMAIL_DOMAINS.toLowerCase()),
+      defaultEmailTo,
+    },
+    jobs: {
+      maxConcurrent: e.MAX_CONCURRENT_JOBS,
+      perUserPerMinute: e.USER_JOBS_PER_MINUTE,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function parseEnv(env: NodeJS.ProcessEnv): Env {
   const parsed = envSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+function toConfig(e: Env): Config {
   return {
     limits: {
       maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
@@ -62,7 +162,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.GEMINI_TIMEOUT_MS,
       maxConcurrency: e.GEMINI_MAX_CONCURRENCY,
     },
+    email: {
+      resendApiKey: e.RESEND_API_KEY ?? null,
+      resendBaseUrl: e.RESEND_BASE_URL ?? null,
+      from: e.EMAIL_FROM,
+      outboxDir: `${e.DATA_DIR.replace(/\/$/, "")}/outbox`,
+    },
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
   };
+}
+
+function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+function allowlist(value: string): Allowlist {
+  const values = list(value);
+  return { anyone: values.includes("*"), values: new Set(values.filter((v) => v !== "*")) };
 }
 
 /** `FOO=` in a .env file means "use the default", not "the empty string". */
