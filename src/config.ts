@@ -20,9 +20,15 @@ const envSchema = z.object({
   GEMINI_TIMEOUT_MS: positiveInt.max(600_000).default(20_000),
   GEMINI_MAX_CONCURRENCY: positiveInt.max(64).default(4),
   // The Slack app (npm start). The CLI needs none of these.
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, "must be a bot token starting with xoxb-")
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "must be an app-level token starting with xapp-").optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "must be an app-level token starting with xapp-")
+    .optional(),
   SLACK_API_URL: z.url().default("https://slack.com/api/"),
   PORT: positiveInt.max(65_535).default(3000),
   ALLOWED_USER_IDS: z.string().default(""),
@@ -105,7 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Everything the Slack app needs; stops with a message naming the variable when something is missing. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parseEnv(env);
-  if (!e.SLACK_BOT_TOKEN) throw new ConfigError("Invalid configuration: SLACK_BOT_TOKEN is required (xoxb-...)");
+  if (!e.SLACK_BOT_TOKEN)
+    throw new ConfigError("Invalid configuration: SLACK_BOT_TOKEN is required (xoxb-...)");
   if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError(
       "Invalid configuration: SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
@@ -113,7 +120,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const defaultEmailTo = list(e.DEFAULT_EMAIL_TO);
   const badDefault = defaultEmailTo.find((a) => !z.email().safeParse(a).success);
-  if (badDefault) throw new ConfigError(`Invalid configuration: DEFAULT_EMAIL_TO: "${badDefault}" is not an e-mail address`);
+  if (badDefault)
+    throw new ConfigError(
+      `Invalid configuration: DEFAULT_EMAIL_TO: "${badDefault}" is not an e-mail address`,
+    );
   return {
     ...toConfig(e),
     slack: {

@@ -1,0 +1,87 @@
+import pLimit from "p-limit";
+import type { Logger } from "../logger.js";
+
+const DEDUPE_TTL_MS = 60 * 60 * 1000;
+const RATE_WINDOW_MS = 60 * 1000;
+
+/**
+ * Where accepted work waits and runs: a cap on jobs in flight, a per-user rate limit, a memory of
+ * what was already accepted (Slack delivers at least once), and a drain for shutdown. In memory: one
+ * instance per deployment (the store that survives restarts is a later step).
+ */
+export class JobRunner {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly seen = new Map<string, number>();
+  private readonly recent = new Map<string, number[]>();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      maxConcurrent: number;
+      perUserPerMinute: number;
+      logger: Logger;
+      now?: () => number;
+    },
+  ) {
+    this.limit = pLimit(options.maxConcurrent);
+  }
+
+  get accepting(): boolean {
+    return !this.closed;
+  }
+
+  /** True the first time any of `keys` is seen (within an hour); false for a repeat delivery. */
+  claim(keys: string[]): boolean {
+    const now = this.now();
+    for (const [key, expires] of this.seen) if (expires <= now) this.seen.delete(key);
+    if (keys.some((k) => this.seen.has(k))) return false;
+    for (const k of keys) this.seen.set(k, now + DEDUPE_TTL_MS);
+    return true;
+  }
+
+  /** Sliding one-minute window per user; false means "slow down". */
+  allow(user: string): boolean {
+    const now = this.now();
+    const times = (this.recent.get(user) ?? []).filter((t) => t > now - RATE_WINDOW_MS);
+    if (times.length >= this.options.perUserPerMinute) {
+      this.recent.set(user, times);
+      return false;
+    }
+    times.push(now);
+    this.recent.set(user, times);
+    return true;
+  }
+
+  /** Runs `work` under the concurrency cap; it must report its own failures to the user. */
+  submit(jobId: string, work: () => Promise<void>): void {
+    if (this.closed) throw new Error("the job runner is shutting down");
+    const run = this.limit(work).catch((error: unknown) => {
+      this.options.logger.error({ jobId, err: error }, "job failed unexpectedly");
+    });
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
+  /**
+   * Stops taking work and waits, up to `timeoutMs`, for the jobs already accepted, queued ones
+   * included: each was promised an answer.
+   */
+  async shutdown(timeoutMs: number): Promise<{ drained: boolean; unfinished: number }> {
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const outcome = await Promise.race([
+      Promise.allSettled([...this.running]).then(() => "drained" as const),
+      timeout,
+    ]);
+    clearTimeout(timer);
+    return { drained: outcome === "drained", unfinished: this.running.size };
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}

@@ -1,0 +1,44 @@
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
+import { isSpreadsheetFile } from "../../services/slack-files.js";
+import { emailModal } from "../../ui/slack/interactive.js";
+import { checkAccess, type ListenerDeps } from "../deps.js";
+
+/** "Generate insights" on a message: open the recipients modal for that message's spreadsheet. */
+export function generateInsightsShortcut(deps: ListenerDeps) {
+  return async ({
+    shortcut,
+    ack,
+    respond,
+    client,
+  }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => {
+    await ack();
+    const reply = async (text: string) => {
+      try {
+        await respond({ response_type: "ephemeral", text });
+      } catch (error) {
+        deps.logger.warn({ err: error }, "could not answer the shortcut");
+      }
+    };
+    const channel = shortcut.channel.id;
+    const access = checkAccess(deps, { user: shortcut.user.id, channel, action: "shortcut" });
+    if (!access.ok) return reply(access.message);
+    const message = shortcut.message as {
+      ts: string;
+      thread_ts?: string;
+      files?: { id?: string; name?: string; filetype?: string; mimetype?: string }[];
+    };
+    const file = (message.files ?? []).find((f) => isSpreadsheetFile(f));
+    if (!file?.id)
+      return reply(
+        "That message has no CSV or Excel (.xlsx) file. Use Generate insights on the message that shares the spreadsheet.",
+      );
+    const ref = { channel, threadTs: message.thread_ts ?? message.ts, fileId: file.id };
+    await client.views.open({
+      trigger_id: shortcut.trigger_id,
+      view: emailModal(ref, {
+        fileName: file.name ?? "the file",
+        defaultRecipients: deps.config.slack.defaultEmailTo,
+      }),
+    });
+  };
+}

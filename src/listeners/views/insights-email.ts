@@ -1,0 +1,34 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { newJobId, runInsightsJob } from "../../analyze-file.js";
+import { parseRecipients } from "../../recipients.js";
+import { parseFileRef, RECIPIENTS_ACTION, RECIPIENTS_BLOCK } from "../../ui/slack/interactive.js";
+import { checkAccess, type ListenerDeps, SLOW_DOWN } from "../deps.js";
+
+/** The recipients modal was submitted: bad addresses come back as field errors, otherwise the job starts. */
+export function insightsEmailSubmission(deps: ListenerDeps) {
+  return async ({ ack, view, body }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const ref = parseFileRef(view.private_metadata);
+    const fieldError = (message: string) =>
+      ack({ response_action: "errors", errors: { [RECIPIENTS_BLOCK]: message } });
+    if (!ref) return fieldError("This form has expired. Close it and start again from the message.");
+    const access = checkAccess(deps, { user: body.user.id, channel: ref.channel, action: "modal" });
+    if (!access.ok) return fieldError(access.message);
+    const value = view.state.values[RECIPIENTS_BLOCK]?.[RECIPIENTS_ACTION]?.value ?? "";
+    const recipients = parseRecipients(value, deps.config.slack.allowedEmailDomains);
+    if (!recipients.ok) return fieldError(recipients.problem);
+    if (!deps.runner.allow(body.user.id)) return fieldError(SLOW_DOWN);
+    await ack();
+    const job = {
+      id: newJobId(),
+      trigger: "shortcut" as const,
+      file: ref,
+      requester: body.user.id,
+      recipients: recipients.recipients,
+    };
+    deps.logger.info(
+      { jobId: job.id, trigger: job.trigger, channel: ref.channel, user: body.user.id },
+      "job accepted",
+    );
+    deps.runner.submit(job.id, () => runInsightsJob(job, deps.jobs));
+  };
+}

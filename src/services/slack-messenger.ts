@@ -1,0 +1,55 @@
+import type { webApi } from "@slack/bolt";
+
+export interface SlackMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+/**
+ * The handful of Slack Web API calls the use case makes, behind an interface so it never imports
+ * Bolt. The WebClient underneath carries the bounded retry policy set in app.ts.
+ */
+export interface SlackMessenger {
+  /** Posts in a thread (threadTs) and returns the new message's ts. */
+  post(channel: string, threadTs: string, message: SlackMessage): Promise<string>;
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  delete(channel: string, ts: string): Promise<void>;
+  /** Visible only to `user`. */
+  ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
+}
+
+export function createSlackMessenger(client: webApi.WebClient): SlackMessenger {
+  return {
+    async post(channel, threadTs, message) {
+      const result = await client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as webApi.KnownBlock[] } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return result.ts ?? "";
+    },
+    async update(channel, ts, message) {
+      await client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: (message.blocks ?? []) as webApi.KnownBlock[],
+      });
+    },
+    async delete(channel, ts) {
+      await client.chat.delete({ channel, ts });
+    },
+    async ephemeral(channel, user, message, threadTs) {
+      await client.chat.postEphemeral({
+        channel,
+        user,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as webApi.KnownBlock[] } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,418 @@
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { App } from "@slack/bolt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createAnalysisMemory } from "../../src/analyze-file.js";
+import { buildApp } from "../../src/app.js";
+import { loadAppConfig } from "../../src/config.js";
+import { JobRunner } from "../../src/jobs/runner.js";
+import { createLogger } from "../../src/logger.js";
+import { createEmailSender } from "../../src/services/email.js";
+import { createGeminiSummaryModel } from "../../src/services/gemini.js";
+import { createSlackFiles } from "../../src/services/slack-files.js";
+import { createSlackMessenger } from "../../src/services/slack-messenger.js";
+import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
+import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
+import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
+import { FIXTURES, SAMPLE_DATA } from "../helpers/files.js";
+
+/**
+ * The whole app in HTTP mode on 127.0.0.1, talking to fake Slack, Gemini and Resend servers (real
+ * HTTP servers on loopback), driven by requests signed exactly as Slack signs them.
+ */
+const SIGNING_SECRET = "e2e-signing-secret-0123456789";
+const ALLOWED_USER = "U0123ABCD";
+const ALLOWED_CHANNEL = "C0123ABCD";
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
+
+let slack: FakeSlack;
+let gemini: FakeGemini;
+let resend: FakeResend;
+let app: App;
+let server: Server;
+let baseUrl: string;
+let dataDir: string;
+let eventCounter = 0;
+
+const GOOD_SUMMARY = JSON.stringify({
+  headline: "Net revenue reached $660K in Jan-Mar 2026, with North contributing 68.2%.",
+  keyFindings: [
+    "North brought in $466.5K.",
+    "Electronics made up 93.5% of revenue.",
+    "Revenue fell 61.9% in March.",
+  ],
+  risks: ["1 order worth $24K was cancelled."],
+  actions: ["Grow sales outside North."],
+});
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  gemini = await startFakeGemini();
+  resend = await startFakeResend();
+  dataDir = mkdtempSync(join(tmpdir(), "sib-e2e-"));
+  const config = loadAppConfig({
+    SLACK_BOT_TOKEN: "xoxb-e2e-test-token",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ALLOWED_USER_IDS: ALLOWED_USER,
+    ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL,
+    ALLOWED_EMAIL_DOMAINS: "example.com",
+    GEMINI_API_KEY: "gemini-e2e-key",
+    GEMINI_BASE_URL: gemini.baseUrl,
+    GEMINI_TIMEOUT_MS: "2000",
+    RESEND_API_KEY: "re_e2e_key",
+    RESEND_BASE_URL: resend.baseUrl,
+    EMAIL_FROM: "Insights <insights@example.com>",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+  });
+  const logger = createLogger({ level: "silent" });
+  const runner = new JobRunner({ maxConcurrent: 2, perUserPerMinute: 100, logger });
+  const apiKey = config.gemini.apiKey ?? "";
+  app = buildApp({
+    config,
+    logger,
+    runner,
+    jobs: {
+      files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
+      model: createGeminiSummaryModel({ ...config.gemini, apiKey }, { sleep: async () => {} }),
+      email: createEmailSender(config.email, { sleep: async () => {} }),
+      limits: config.limits,
+      workDir: join(dataDir, "work"),
+      memory: createAnalysisMemory(),
+      logger,
+    },
+    messenger: (a) => createSlackMessenger(a.client),
+  });
+  server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await Promise.all([slack?.close(), gemini?.close(), resend?.close()]);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  slack.calls.length = 0;
+  slack.downloads.length = 0;
+  slack.responses.length = 0;
+  gemini.requests.length = 0;
+  resend.requests.length = 0;
+  gemini.setFallback(geminiText(GOOD_SUMMARY));
+});
+
+function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature };
+}
+
+async function post(body: string, contentType: string, extra: Record<string, string> = {}) {
+  return fetch(`${baseUrl}/slack/events`, {
+    method: "POST",
+    headers: { "content-type": contentType, ...sign(body), ...extra },
+    body,
+  });
+}
+
+function fileShareEvent(options: {
+  fileId: string;
+  name: string;
+  user?: string;
+  channel?: string;
+  ts: string;
+  eventId?: string;
+}) {
+  const envelope = JSON.parse(
+    fixture("event-file-share.json").replaceAll("__API_URL__", `${slack.baseUrl}/`),
+  );
+  envelope.event_id = options.eventId ?? `Ev${++eventCounter}E2E`;
+  envelope.event.user = options.user ?? ALLOWED_USER;
+  envelope.event.channel = options.channel ?? ALLOWED_CHANNEL;
+  envelope.event.ts = options.ts;
+  envelope.event.event_ts = options.ts;
+  envelope.event.files[0].id = options.fileId;
+  envelope.event.files[0].name = options.name;
+  return envelope;
+}
+
+function addCsv(fileId: string, path: string, name = path.split("/").pop() ?? "file.csv") {
+  slack.addFile({ id: fileId, name, content: readFileSync(path) });
+}
+
+async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const allSlackText = () => JSON.stringify(slack.calls.map((c) => c.body));
+const summaryPosted = (fileId: string) =>
+  slack.calls.find(
+    (c) => c.method === "chat.update" && JSON.stringify(c.body).includes(fileId) && c.body.blocks,
+  );
+
+describe("upload -> summary in the thread", () => {
+  it("downloads with the bot token, posts progress then the summary in the file's thread", async () => {
+    addCsv("F1UPLOAD", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    const response = await post(
+      JSON.stringify(
+        fileShareEvent({ fileId: "F1UPLOAD", name: "sales_q1_2026.csv", ts: "1767609001.000100" }),
+      ),
+      "application/json",
+    );
+    expect(response.status).toBe(200);
+    const final = await waitFor(() => summaryPosted("F1UPLOAD"), "the summary");
+    const first = slack.callsTo("chat.postMessage")[0];
+    expect(first?.body).toMatchObject({ channel: ALLOWED_CHANNEL, thread_ts: "1767609001.000100" });
+    expect(slack.downloads[0]?.authorization).toBe("Bearer xoxb-e2e-test-token");
+    expect(JSON.stringify(final.body.blocks)).toMatch(/Net revenue reached/);
+    expect(JSON.stringify(final.body.blocks)).toMatch(/Email this summary/);
+    expect(gemini.requests).toHaveLength(1);
+  });
+
+  it("a retried and a doubled delivery produce one summary", async () => {
+    addCsv("F2DUP", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    const event = fileShareEvent({
+      fileId: "F2DUP",
+      name: "sales_q1_2026.csv",
+      ts: "1767609002.000100",
+      eventId: "EvDUP1",
+    });
+    await post(JSON.stringify(event), "application/json");
+    await post(JSON.stringify(event), "application/json", {
+      "x-slack-retry-num": "1",
+      "x-slack-retry-reason": "http_timeout",
+    });
+    const doubled = { ...event, event_id: "EvDUP2" };
+    await post(JSON.stringify(doubled), "application/json");
+    await waitFor(() => summaryPosted("F2DUP"), "the summary");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.callsTo("files.info").filter((c) => c.body.file === "F2DUP")).toHaveLength(1);
+    expect(
+      slack.callsTo("chat.postMessage").filter((c) => c.body.thread_ts === "1767609002.000100"),
+    ).toHaveLength(1);
+  });
+
+  it("answers a non-sales CSV with a message only the uploader sees, and stays healthy", async () => {
+    addCsv("F3PEOPLE", `${FIXTURES}no-revenue.csv`, "people.csv");
+    await post(
+      JSON.stringify(fileShareEvent({ fileId: "F3PEOPLE", name: "people.csv", ts: "1767609003.000100" })),
+      "application/json",
+    );
+    const ephemeral = await waitFor(() => slack.callsTo("chat.postEphemeral")[0], "the ephemeral reply");
+    expect(ephemeral.body).toMatchObject({ user: ALLOWED_USER, channel: ALLOWED_CHANNEL });
+    expect(String(ephemeral.body.text)).toMatch(/No revenue column found\. Columns: name, age, city/);
+    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+  });
+
+  it("never posts a cell value like <!channel> raw, and never sends a customer value to Gemini", async () => {
+    addCsv("F4EVIL", `${FIXTURES}evil.csv`);
+    await post(
+      JSON.stringify(fileShareEvent({ fileId: "F4EVIL", name: "evil.csv", ts: "1767609004.000100" })),
+      "application/json",
+    );
+    await waitFor(() => summaryPosted("F4EVIL"), "the summary");
+    expect(allSlackText()).not.toContain("<!channel>");
+    expect(allSlackText()).not.toContain("<@U123>");
+    expect(JSON.stringify(gemini.requests.map((r) => r.body))).not.toContain("CUST-PLANTED-7731");
+  });
+
+  it("writes offline and says so when Gemini is down", async () => {
+    gemini.setFallback(geminiError(503, "UNAVAILABLE", "overloaded"));
+    // A file not analysed before: the same content would reuse the earlier (Gemini) summary.
+    addCsv("F5DOWN", `${SAMPLE_DATA}sales_2025_large.csv`);
+    await post(
+      JSON.stringify(
+        fileShareEvent({ fileId: "F5DOWN", name: "sales_2025_large.csv", ts: "1767609005.000100" }),
+      ),
+      "application/json",
+    );
+    const final = await waitFor(() => summaryPosted("F5DOWN"), "the summary");
+    expect(JSON.stringify(final.body.blocks)).toMatch(
+      /Written without Gemini: Gemini is unavailable \(HTTP 503\)/,
+    );
+  });
+
+  it("reuses the analysis when the same content is uploaded again", async () => {
+    addCsv("F8AGAIN", `${SAMPLE_DATA}sales_q1_2026.csv`, "copy-of-q1.csv");
+    await post(
+      JSON.stringify(fileShareEvent({ fileId: "F8AGAIN", name: "copy-of-q1.csv", ts: "1767609008.000100" })),
+      "application/json",
+    );
+    await waitFor(() => summaryPosted("F8AGAIN"), "the summary");
+    expect(gemini.requests).toHaveLength(0);
+  });
+
+  it("ignores files from bots", async () => {
+    const event = JSON.parse(
+      fixture("event-file-share-bot.json").replaceAll("__API_URL__", `${slack.baseUrl}/`),
+    );
+    event.event_id = "EvBOT1";
+    await post(JSON.stringify(event), "application/json");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+  });
+});
+
+describe("allowlists", () => {
+  it("a denied user or channel: nothing downloaded, analysed or sent", async () => {
+    addCsv("F6DENY", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    await post(
+      JSON.stringify(
+        fileShareEvent({ fileId: "F6DENY", name: "s.csv", ts: "1767609006.000100", user: "U0STRANGER" }),
+      ),
+      "application/json",
+    );
+    await post(
+      JSON.stringify(
+        fileShareEvent({ fileId: "F6DENY", name: "s.csv", ts: "1767609006.000200", channel: "C0ELSEWHERE" }),
+      ),
+      "application/json",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+    expect(slack.downloads).toHaveLength(0);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("a denied user running /insights gets a refusal only they see", async () => {
+    const body = commandBody({ user_id: "U0STRANGER", text: "boss@example.com" });
+    expect((await post(body, "application/x-www-form-urlencoded")).status).toBe(200);
+    const response = await waitFor(() => slack.responses[0], "the refusal");
+    expect(response.body).toMatchObject({ response_type: "ephemeral" });
+    expect(String(response.body.text)).toMatch(/not on the list/);
+    expect(slack.callsTo("conversations.history")).toHaveLength(0);
+  });
+});
+
+function commandBody(overrides: Record<string, string>) {
+  const fields = {
+    ...JSON.parse(fixture("command-insights.json")),
+    response_url: `${slack.baseUrl}/response/cmd`,
+    ...overrides,
+  };
+  return new URLSearchParams(fields).toString();
+}
+
+describe("/insights", () => {
+  beforeEach(() => {
+    addCsv("F7CMD", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    slack.setHistory([
+      { type: "message", user: ALLOWED_USER, ts: "1767609007.000300", text: "no file here" },
+      {
+        type: "message",
+        user: ALLOWED_USER,
+        ts: "1767609007.000100",
+        files: [{ id: "F7CMD", name: "sales_q1_2026.csv", filetype: "csv", mimetype: "text/csv" }],
+      },
+    ]);
+  });
+
+  it("summarises the latest spreadsheet in its thread and e-mails it", async () => {
+    await post(
+      commandBody({ text: "boss@example.com cfo@example.com" }),
+      "application/x-www-form-urlencoded",
+    );
+    const ack = await waitFor(() => slack.responses[0], "the confirmation");
+    expect(String(ack.body.text)).toMatch(
+      /Working on sales_q1_2026\.csv.*boss@example\.com, cfo@example\.com/,
+    );
+    const sent = await waitFor(() => resend.requests[0], "the e-mail");
+    expect(sent.body).toMatchObject({ to: ["boss@example.com", "cfo@example.com"] });
+    expect(sent.headers["idempotency-key"]).toBeTruthy();
+    await waitFor(
+      () => slack.callsTo("chat.postMessage").find((c) => /e-mailed to/.test(String(c.body.text))),
+      "the e-mail note",
+    );
+    expect(slack.callsTo("chat.postMessage")[0]?.body.thread_ts).toBe("1767609007.000100");
+  });
+
+  it.each([
+    ["a malformed address", "not-an-address", /Not an e-mail address: not-an-address/],
+    ["a domain outside ALLOWED_EMAIL_DOMAINS", "boss@gmail.com", /not allowed \(ALLOWED_EMAIL_DOMAINS\)/],
+  ])("refuses %s, and sends nothing", async (_, text, message) => {
+    await post(commandBody({ text }), "application/x-www-form-urlencoded");
+    const response = await waitFor(() => slack.responses[0], "the error");
+    expect(String(response.body.text)).toMatch(message);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(resend.requests).toHaveLength(0);
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+  });
+
+  it("says so when Resend fails, and the summary stays in the thread", async () => {
+    resend.setFallback({
+      status: 500,
+      body: { name: "internal_server_error", message: "boom", statusCode: 500 },
+    });
+    await post(
+      commandBody({ text: "boss@example.com", channel_id: ALLOWED_CHANNEL }),
+      "application/x-www-form-urlencoded",
+    );
+    const note = await waitFor(
+      () => slack.callsTo("chat.postMessage").find((c) => /Could not e-mail/.test(String(c.body.text))),
+      "the failure note",
+    );
+    expect(String(note.body.text)).toMatch(/summary is above in this thread/);
+    resend.setFallback(undefined);
+  });
+});
+
+describe("message shortcut -> modal -> submission", () => {
+  it("opens the modal, rejects bad addresses as field errors, then posts and e-mails", async () => {
+    addCsv("F0123ABCD", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    const shortcut = fixture("shortcut-message-action.json")
+      .replaceAll("__API_URL__", `${slack.baseUrl}/`)
+      .replaceAll("__RESPONSE_URL__", `${slack.baseUrl}/response/sc`);
+    expect(
+      (await post(new URLSearchParams({ payload: shortcut }).toString(), "application/x-www-form-urlencoded"))
+        .status,
+    ).toBe(200);
+    const open = await waitFor(() => slack.callsTo("views.open")[0], "views.open");
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe("insights_email");
+
+    const submission = JSON.parse(fixture("view-submission.json"));
+    submission.view.private_metadata = view.private_metadata;
+    submission.view.state.values.recipients.emails.value = "boss@example.com, nope";
+    const bad = await post(
+      new URLSearchParams({ payload: JSON.stringify(submission) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
+    expect(await bad.json()).toMatchObject({
+      response_action: "errors",
+      errors: { recipients: expect.stringMatching(/nope/) },
+    });
+
+    submission.view.state.values.recipients.emails.value = "boss@example.com";
+    const good = await post(
+      new URLSearchParams({ payload: JSON.stringify(submission) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
+    expect(good.status).toBe(200);
+    const sent = await waitFor(() => resend.requests[0], "the e-mail");
+    expect(sent.body).toMatchObject({ to: ["boss@example.com"] });
+  });
+});
+
+describe("request authenticity", () => {
+  it("rejects a bad signature with 401", async () => {
+    const body = JSON.stringify(fileShareEvent({ fileId: "F9", name: "x.csv", ts: "1767609009.000100" }));
+    const response = await fetch(`${baseUrl}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...sign(body), "x-slack-signature": "v0=deadbeef" },
+      body,
+    });
+    expect(response.status).toBe(401);
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+  });
+});

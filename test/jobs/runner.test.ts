@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { JobRunner } from "../../src/jobs/runner.js";
+import { createLogger } from "../../src/logger.js";
+
+const logger = createLogger({ level: "silent" });
+
+describe("JobRunner", () => {
+  it("claims a delivery once, across any of its keys", () => {
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 5, logger });
+    expect(runner.claim(["event:1", "file:C:1:F"])).toBe(true);
+    expect(runner.claim(["event:1"])).toBe(false);
+    expect(runner.claim(["event:2", "file:C:1:F"])).toBe(false);
+  });
+
+  it("forgets claims after an hour", () => {
+    let now = 0;
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 5, logger, now: () => now });
+    runner.claim(["k"]);
+    now = 61 * 60 * 1000;
+    expect(runner.claim(["k"])).toBe(true);
+  });
+
+  it("rate-limits a user over a sliding minute", () => {
+    let now = 0;
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 2, logger, now: () => now });
+    expect([runner.allow("U1"), runner.allow("U1"), runner.allow("U1"), runner.allow("U2")]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    now = 61_000;
+    expect(runner.allow("U1")).toBe(true);
+  });
+
+  it("caps jobs in flight and drains on shutdown", async () => {
+    const runner = new JobRunner({ maxConcurrent: 2, perUserPerMinute: 100, logger });
+    let active = 0;
+    let peak = 0;
+    const job = () => async () => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+    };
+    for (let i = 0; i < 6; i++) runner.submit(`j${i}`, job());
+    const result = await runner.shutdown(5_000);
+    expect(peak).toBe(2);
+    expect(result.drained).toBe(true);
+    expect(runner.accepting).toBe(false);
+    expect(() => runner.submit("late", job())).toThrow(/shutting down/);
+  });
+
+  it("reports a job still running at the shutdown deadline", async () => {
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 100, logger });
+    runner.submit("slow", () => new Promise((r) => setTimeout(r, 500)));
+    expect(await runner.shutdown(20)).toEqual({ drained: false, unfinished: 1 });
+  });
+});
