@@ -26,6 +26,9 @@ export function createApp(config: AppConfig, logger: Logger, health: () => { ok:
       ? { appToken: slack.appToken, socketMode: true }
       : { signingSecret: slack.signingSecret ?? "" }),
     logger: boltLogger(logger),
+    // Initialised explicitly (app.init) so a bad token or an unreachable Slack is a clear start-up
+    // error, not an unhandled rejection from inside the constructor.
+    deferInitialization: true,
     customRoutes: [{ path: "/health", method: ["GET"], handler: healthHandler(health) }],
     clientOptions: {
       slackApiUrl: slack.apiUrl,

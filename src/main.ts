@@ -47,8 +47,18 @@ async function main(): Promise<void> {
     messenger: (a) => createSlackMessenger(a.client),
   });
 
-  if (config.slack.appToken) await app.start();
-  else await app.start(config.slack.port);
+  try {
+    await app.init();
+    if (config.slack.appToken) await app.start();
+    else await app.start(config.slack.port);
+  } catch (error) {
+    const detail = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    logger.fatal({ err: error }, "could not start");
+    process.stderr.write(
+      `Could not start: Slack did not accept the app's credentials or could not be reached (${detail}). Check SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_API_URL.\n`,
+    );
+    process.exit(1);
+  }
   logger.info(
     { mode: config.slack.appToken ? "socket" : "http", port: config.slack.port },
     "Sales Insight Bot is running",

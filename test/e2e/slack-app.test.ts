@@ -88,6 +88,7 @@ beforeAll(async () => {
     },
     messenger: (a) => createSlackMessenger(a.client),
   });
+  await app.init();
   server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -253,6 +254,14 @@ describe("upload -> summary in the thread", () => {
     expect(gemini.requests).toHaveLength(0);
   });
 
+  it("ignores the file_shared event that accompanies every upload", async () => {
+    const event = JSON.parse(fixture("event-file-shared.json"));
+    event.event_id = "EvFILESHARED1";
+    expect((await post(JSON.stringify(event), "application/json")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.filter((c) => c.method !== "auth.test")).toHaveLength(0);
+  });
+
   it("ignores files from bots", async () => {
     const event = JSON.parse(
       fixture("event-file-share-bot.json").replaceAll("__API_URL__", `${slack.baseUrl}/`),
@@ -401,6 +410,25 @@ describe("message shortcut -> modal -> submission", () => {
     expect(good.status).toBe(200);
     const sent = await waitFor(() => resend.requests[0], "the e-mail");
     expect(sent.body).toMatchObject({ to: ["boss@example.com"] });
+  });
+});
+
+describe("the Email this summary button", () => {
+  it("opens the recipients modal for the file it belongs to", async () => {
+    const payload = fixture("block-actions-email-button.json")
+      .replaceAll("__API_URL__", `${slack.baseUrl}/`)
+      .replaceAll("__RESPONSE_URL__", `${slack.baseUrl}/response/btn`);
+    expect(
+      (await post(new URLSearchParams({ payload }).toString(), "application/x-www-form-urlencoded")).status,
+    ).toBe(200);
+    const open = await waitFor(() => slack.callsTo("views.open")[0], "views.open");
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe("insights_email");
+    expect(JSON.parse(view.private_metadata)).toEqual({
+      channel: ALLOWED_CHANNEL,
+      threadTs: "1767609000.000100",
+      fileId: "F0123ABCD",
+    });
   });
 });
 
