@@ -13,6 +13,7 @@ import { type EmailSender, idempotencyKeyFor } from "./services/email.js";
 import { isSpreadsheetFile, type SlackFiles } from "./services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "./services/slack-messenger.js";
 import { buildSummaryEmail } from "./ui/email/summary-email.js";
+import { escapeSlackText } from "./ui/escape.js";
 import { emailButtonBlock, type FileRef } from "./ui/slack/interactive.js";
 import { buildSummaryMessage } from "./ui/slack/summary-message.js";
 
@@ -102,7 +103,9 @@ export async function runInsightsJob(job: InsightsJob, deps: InsightsDeps): Prom
       }
       throw new AppError(`${info.name} is not a CSV or Excel (.xlsx) file, so there is nothing to analyse.`);
     }
-    await progress(`:hourglass_flowing_sand: Downloading ${info.name}…`);
+    // File names, like every value from the file, are escaped: a file called "<!channel>.csv" must not ping.
+    const name = escapeSlackText(info.name);
+    await progress(`:hourglass_flowing_sand: Downloading ${name}…`);
     await mkdir(deps.workDir, { recursive: true });
     // A stalled download must not hold a job slot forever.
     await deps.files.download(info, path, deps.limits.maxFileBytes, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS));
@@ -112,12 +115,12 @@ export async function runInsightsJob(job: InsightsJob, deps: InsightsDeps): Prom
     if (result) {
       log.info({ contentKey }, "same content analysed before: reusing it");
     } else {
-      await progress(`:bar_chart: Reading ${info.name}…`);
+      await progress(`:bar_chart: Reading ${name}…`);
       const analysis = await analyzeFile(path, {
         fileName: info.name,
         limits: deps.limits,
         onRows: (rows) =>
-          void progress(`:bar_chart: Reading ${info.name}… ${rows.toLocaleString("en-US")} rows so far`),
+          void progress(`:bar_chart: Reading ${name}… ${rows.toLocaleString("en-US")} rows so far`),
       });
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
       const summary = await summarize(analysis, { model: deps.model });
@@ -190,7 +193,7 @@ async function emailIfAsked(
     log.warn({ reason: result.reason }, "e-mail failed");
     await safely(log, () =>
       deps.slack.post(channel, threadTs, {
-        text: `:warning: Could not e-mail the summary to ${who}: ${result.reason}. The summary is above in this thread.`,
+        text: `:warning: Could not e-mail the summary to ${who}: ${escapeSlackText(result.reason)}. The summary is above in this thread.`,
       }),
     );
   }
@@ -207,8 +210,9 @@ async function reportFailure(
   const known = error instanceof AppError;
   if (known) log.info({ problem: error.message }, "file refused");
   else log.error({ err: error }, "job failed");
+  // User messages quote headers and file names from the upload: escaped like any file value.
   const text = known
-    ? `:warning: ${error.userMessage}`
+    ? `:warning: ${escapeSlackText(error.userMessage)}`
     : `:warning: Something went wrong while analysing this file (job ${job.id}). Please try again; if it keeps failing, tell the app's admins.`;
   // A file that is not sales data is the uploader's business only: no thread noise for everyone.
   if (job.trigger === "upload" && known) {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { newJobId, runInsightsJob } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
+import { escapeSlackText } from "../../ui/escape.js";
 import { checkAccess, type ListenerDeps, SLOW_DOWN } from "../deps.js";
 
 /** How far back /insights looks for the latest spreadsheet. */
@@ -82,6 +83,6 @@ export function insightsCommand(deps: ListenerDeps) {
     );
     deps.runner.submit(job.id, () => runInsightsJob(job, deps.jobs));
     const to = recipients.recipients.length > 0 ? ` and e-mailed to ${recipients.recipients.join(", ")}` : "";
-    return reply(`Working on ${latest.name}: the summary will be in its thread${to}.`);
+    return reply(`Working on ${escapeSlackText(latest.name)}: the summary will be in its thread${to}.`);
   };
 }
