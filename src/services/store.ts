@@ -1,0 +1,97 @@
+import type { Analysis } from "../pipeline/analyze.js";
+import type { ExecutiveSummary } from "../pipeline/summary/types.js";
+
+/**
+ * Everything the app remembers, behind one small interface: SQLite in DATA_DIR by default
+ * (src/services/sqlite-store.ts); a shared database can implement the same interface when several
+ * instances run. Raw files are never stored: only metrics and summaries.
+ */
+export type JobTrigger = "upload" | "command" | "shortcut" | "button";
+export type JobStatus = "accepted" | "running" | "done" | "failed";
+
+export interface NewJob {
+  id: string;
+  trigger: JobTrigger;
+  channel: string;
+  threadTs: string;
+  fileId: string;
+  requester: string;
+  recipients: string[];
+}
+
+export interface JobRecord extends NewJob {
+  contentHash: string | null;
+  stage: string;
+  status: JobStatus;
+  /** User-safe error text when status is "failed". */
+  error: string | null;
+  /** The progress message, reused (updated in place) when a job resumes after a crash. */
+  progressTs: string | null;
+  summaryTs: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type JobPatch = Partial<Pick<JobRecord, "contentHash" | "stage" | "status" | "error" | "progressTs" | "summaryTs">>;
+
+export interface StoredAnalysis {
+  contentHash: string;
+  fileName: string;
+  analysis: Analysis;
+  summary: ExecutiveSummary;
+  createdAt: number;
+}
+
+/** The summary that sits in a file's thread: what a repeated request reuses and /insights history lists. */
+export interface ThreadSummary {
+  channel: string;
+  threadTs: string;
+  fileId: string;
+  messageTs: string;
+  contentHash: string;
+  fileName: string;
+  requester: string;
+  netRevenue: number;
+  currencySymbol: string | null;
+  createdAt: number;
+}
+
+export interface EmailRecord {
+  idempotencyKey: string;
+  jobId: string;
+  recipients: string[];
+  providerId: string | null;
+  status: "sent" | "failed";
+  reason: string | null;
+  createdAt: number;
+}
+
+export interface PurgeCounts {
+  jobs: number;
+  analyses: number;
+  threads: number;
+  emails: number;
+  dedupe: number;
+}
+
+export interface Store {
+  /** True the first time any of `keys` is seen (atomically); false for a repeat within `ttlMs`. */
+  claim(keys: string[], ttlMs: number): boolean;
+  createJob(job: NewJob): JobRecord;
+  updateJob(id: string, patch: JobPatch): void;
+  getJob(id: string): JobRecord | null;
+  /** Accepted or running jobs, oldest first: what a restart resumes. */
+  unfinishedJobs(): JobRecord[];
+  saveAnalysis(analysis: StoredAnalysis): void;
+  analysisByHash(contentHash: string): StoredAnalysis | null;
+  saveThreadSummary(summary: ThreadSummary): void;
+  threadSummary(channel: string, threadTs: string, fileId: string): ThreadSummary | null;
+  /** Newest first. */
+  recentSummaries(channel: string, limit: number): ThreadSummary[];
+  recordEmail(email: EmailRecord): void;
+  /** A successful send with this key, if any (the audit trail doubles as a second idempotency guard). */
+  sentEmail(idempotencyKey: string): EmailRecord | null;
+  /** Deletes what is older than `olderThanMs` before now (and expired dedupe keys). */
+  purge(olderThanMs: number): PurgeCounts;
+  close(): void;
+}
