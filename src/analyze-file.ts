@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { AppError } from "./errors.js";
+import { AppError, InputError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { type Analysis, analyzeFile } from "./pipeline/analyze.js";
 import type { Limits } from "./pipeline/limits.js";
@@ -10,25 +10,16 @@ import type { SummaryModel } from "./pipeline/summary/model.js";
 import { summarize } from "./pipeline/summary/summarize.js";
 import type { ExecutiveSummary } from "./pipeline/summary/types.js";
 import { type EmailSender, idempotencyKeyFor } from "./services/email.js";
-import { isSpreadsheetFile, type SlackFiles } from "./services/slack-files.js";
+import { isSpreadsheetFile, SlackFileError, type SlackFiles } from "./services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "./services/slack-messenger.js";
+import type { JobRecord, NewJob, Store, ThreadSummary } from "./services/store.js";
+import type { Telemetry } from "./telemetry.js";
 import { buildSummaryEmail } from "./ui/email/summary-email.js";
 import { escapeSlackText } from "./ui/escape.js";
 import { emailButtonBlock, type FileRef } from "./ui/slack/interactive.js";
 import { buildSummaryMessage } from "./ui/slack/summary-message.js";
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
-
-export type Trigger = "upload" | "command" | "shortcut" | "button";
-
-export interface InsightsJob {
-  id: string;
-  trigger: Trigger;
-  file: FileRef;
-  requester: string;
-  /** Empty: post in Slack only. */
-  recipients: string[];
-}
 
 export interface InsightsDeps {
   slack: SlackMessenger;
@@ -38,70 +29,92 @@ export interface InsightsDeps {
   limits: Limits;
   /** Downloads land here and are deleted when the job ends. */
   workDir: string;
-  memory: AnalysisMemory;
+  store: Store;
+  telemetry: Telemetry;
   logger: Logger;
-}
-
-/** What a thread already has, so a repeated request reuses it instead of posting a second summary. */
-export interface AnalysisMemory {
-  byThread: Map<
-    string,
-    { messageTs: string; analysis: Analysis; summary: ExecutiveSummary; fileName: string }
-  >;
-  byContent: Map<string, { analysis: Analysis; summary: ExecutiveSummary }>;
-}
-
-export function createAnalysisMemory(): AnalysisMemory {
-  return { byThread: new Map(), byContent: new Map() };
 }
 
 export function newJobId(): string {
   return randomUUID().slice(0, 8);
 }
 
+/** Writes the job down before anything is posted about it, so a crash can never lose or repeat it. */
+export function acceptJob(job: NewJob, deps: Pick<InsightsDeps, "store" | "logger">): JobRecord {
+  const record = deps.store.createJob(job);
+  deps.logger.info(
+    { jobId: job.id, trigger: job.trigger, channel: job.channel, fileId: job.fileId, user: job.requester },
+    "job accepted",
+  );
+  return record;
+}
+
+type Outcome = "done" | "reused" | "refused" | "failed" | "ignored";
+
 /**
  * The one use case behind every trigger: download the file, read it, compute the metrics, write the
- * summary, post it in the file's thread, e-mail it. Top to bottom, every outcome ends in a message the
- * requester can see; nothing here throws.
+ * summary, post it in the file's thread, e-mail it. Every outcome ends in a message the requester can
+ * see, and nothing here throws. Safe to run again for the same job after a crash: the progress
+ * message is reused, a summary already posted is not posted twice, and the e-mail carries the same
+ * idempotency key.
  */
-export async function runInsightsJob(job: InsightsJob, deps: InsightsDeps): Promise<void> {
-  const log = deps.logger.child({
-    jobId: job.id,
-    trigger: job.trigger,
-    channel: job.file.channel,
-    fileId: job.file.fileId,
-  });
-  const { channel, threadTs, fileId } = job.file;
-  const threadKey = `${channel}:${threadTs}:${fileId}`;
-  let progressTs: string | null = null;
+export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promise<void> {
+  const { channel, threadTs, fileId } = job;
+  const log = deps.logger.child({ jobId: job.id, trigger: job.trigger, channel, fileId });
+  const { store, telemetry } = deps;
+  let progressTs = job.progressTs;
+  const stage = (name: string) => {
+    log.info({ stage: name }, "job stage");
+    store.updateJob(job.id, { stage: name, status: "running" });
+    return telemetry.stageSeconds.startTimer({ stage: name });
+  };
   const progress = async (text: string) => {
-    log.info({ stage: text }, "job stage");
     try {
       if (progressTs) await deps.slack.update(channel, progressTs, { text });
-      else progressTs = await deps.slack.post(channel, threadTs, { text });
+      else {
+        progressTs = await deps.slack.post(channel, threadTs, { text });
+        store.updateJob(job.id, { progressTs });
+      }
     } catch (error) {
       log.warn({ err: error }, "progress message failed");
     }
   };
+  const finish = (outcome: Outcome, error: string | null = null) => {
+    store.updateJob(job.id, {
+      status: outcome === "failed" || outcome === "refused" ? "failed" : "done",
+      error,
+      stage: outcome,
+    });
+    telemetry.jobs.inc({ trigger: job.trigger, outcome });
+  };
 
-  const existing = deps.memory.byThread.get(threadKey);
-  if (existing) {
-    log.info("reusing the summary already in the thread");
-    await emailIfAsked(job, deps, existing, log, existing.messageTs);
-    return;
+  const posted = store.threadSummary(channel, threadTs, fileId);
+  if (posted) {
+    const stored = store.analysisByHash(posted.contentHash);
+    if (stored) {
+      log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
+      await emailIfAsked(job, deps, { ...stored, fileName: posted.fileName }, log);
+      finish("reused");
+      return;
+    }
   }
 
   const path = join(deps.workDir, `${job.id}-${fileId}`);
   try {
+    let timer = stage("download");
     // files.info first: Slack Connect files carry no name or URL until it is called.
     const info = await deps.files.info(fileId);
     if (!isSpreadsheetFile(info)) {
+      timer();
       // An upload of a photo or a PDF is none of our business; an explicit request deserves an answer.
       if (job.trigger === "upload") {
         log.info({ filetype: info.filetype }, "not a spreadsheet: ignored");
+        finish("ignored");
         return;
       }
-      throw new AppError(`${info.name} is not a CSV or Excel (.xlsx) file, so there is nothing to analyse.`);
+      throw new InputError(
+        "unsupported-type",
+        `${info.name} is not a CSV or Excel (.xlsx) file, so there is nothing to analyse.`,
+      );
     }
     // File names, like every value from the file, are escaped: a file called "<!channel>.csv" must not ping.
     const name = escapeSlackText(info.name);
@@ -109,12 +122,15 @@ export async function runInsightsJob(job: InsightsJob, deps: InsightsDeps): Prom
     await mkdir(deps.workDir, { recursive: true });
     // A stalled download must not hold a job slot forever.
     await deps.files.download(info, path, deps.limits.maxFileBytes, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS));
-    const contentKey = await sha256(path);
+    const contentHash = await sha256(path);
+    store.updateJob(job.id, { contentHash });
+    timer();
 
-    let result = deps.memory.byContent.get(contentKey);
+    let result: { analysis: Analysis; summary: ExecutiveSummary } | null = store.analysisByHash(contentHash);
     if (result) {
-      log.info({ contentKey }, "same content analysed before: reusing it");
+      log.info({ contentHash }, "same content analysed before: reusing it");
     } else {
+      timer = stage("read");
       await progress(`:bar_chart: Reading ${name}…`);
       const analysis = await analyzeFile(path, {
         fileName: info.name,
@@ -122,31 +138,59 @@ export async function runInsightsJob(job: InsightsJob, deps: InsightsDeps): Prom
         onRows: (rows) =>
           void progress(`:bar_chart: Reading ${name}… ${rows.toLocaleString("en-US")} rows so far`),
       });
+      timer();
+      timer = stage("summarize");
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
       const summary = await summarize(analysis, { model: deps.model });
+      timer();
       result = { analysis, summary };
-      deps.memory.byContent.set(contentKey, result);
+      store.saveAnalysis({ contentHash, fileName: info.name, ...result, createdAt: Date.now() });
     }
 
-    const message = summaryMessage(result.analysis, result.summary, info.name, job.file);
-    // `progress` (a closure) sets progressTs, which the compiler cannot see.
-    const posted = progressTs as string | null;
+    timer = stage("post");
+    const message = summaryMessage(result.analysis, result.summary, info.name, { channel, threadTs, fileId });
     let messageTs: string;
-    if (posted) {
-      messageTs = posted;
+    if (progressTs) {
+      messageTs = progressTs;
       await deps.slack.update(channel, messageTs, message);
     } else {
       messageTs = await deps.slack.post(channel, threadTs, message);
     }
-    const entry = { messageTs, fileName: info.name, ...result };
-    deps.memory.byThread.set(threadKey, entry);
+    store.updateJob(job.id, { summaryTs: messageTs });
+    store.saveThreadSummary(threadSummaryOf(job, messageTs, contentHash, info.name, result.analysis));
+    timer();
     log.info({ rows: result.analysis.rows, writer: result.summary.writer }, "summary posted");
-    await emailIfAsked(job, deps, entry, log, messageTs);
+    await emailIfAsked(job, deps, { ...result, fileName: info.name }, log);
+    finish("done");
   } catch (error) {
-    await reportFailure(job, deps, error, progressTs as string | null, log);
+    const known = error instanceof AppError;
+    if (known) telemetry.filesRefused.inc({ reason: refusalReason(error) });
+    await reportFailure(job, deps, error, progressTs, log);
+    finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
   } finally {
     await rm(path, { force: true });
   }
+}
+
+function threadSummaryOf(
+  job: JobRecord,
+  messageTs: string,
+  contentHash: string,
+  fileName: string,
+  a: Analysis,
+): ThreadSummary {
+  return {
+    channel: job.channel,
+    threadTs: job.threadTs,
+    fileId: job.fileId,
+    messageTs,
+    contentHash,
+    fileName,
+    requester: job.requester,
+    netRevenue: a.netRevenue,
+    currencySymbol: a.currency?.symbol ?? null,
+    createdAt: Date.now(),
+  };
 }
 
 function summaryMessage(
@@ -163,26 +207,51 @@ function summaryMessage(
 }
 
 async function emailIfAsked(
-  job: InsightsJob,
+  job: JobRecord,
   deps: InsightsDeps,
   entry: { analysis: Analysis; summary: ExecutiveSummary; fileName: string },
   log: Logger,
-  messageTs: string,
 ): Promise<void> {
-  const { channel, threadTs, fileId } = job.file;
   if (job.recipients.length === 0) return;
+  const { channel, threadTs, fileId } = job;
+  const who = job.recipients.join(", ");
+  // One key per (file, recipients): a resumed or repeated job never e-mails the same people twice.
+  const idempotencyKey = idempotencyKeyFor({
+    fileKey: `${channel}:${threadTs}:${fileId}`,
+    recipients: job.recipients,
+  });
+  const already = deps.store.sentEmail(idempotencyKey);
+  if (already) {
+    log.info({ idempotencyKey }, "e-mail already sent for this file and these recipients");
+    await safely(log, () =>
+      deps.slack.post(channel, threadTs, { text: `:email: This summary was already e-mailed to ${who}.` }),
+    );
+    return;
+  }
+  const stop = deps.telemetry.stageSeconds.startTimer({ stage: "email" });
+  deps.store.updateJob(job.id, { stage: "email" });
   const email = await buildSummaryEmail(entry.analysis, entry.summary, { fileName: entry.fileName });
   const result = await deps.email.send({
     to: job.recipients,
     subject: email.subject,
     html: email.html,
     text: email.text,
-    idempotencyKey: idempotencyKeyFor({
-      fileKey: `${channel}:${messageTs}:${fileId}`,
-      recipients: job.recipients,
-    }),
+    idempotencyKey,
   });
-  const who = job.recipients.join(", ");
+  stop();
+  deps.store.recordEmail({
+    idempotencyKey,
+    jobId: job.id,
+    recipients: job.recipients,
+    providerId: result.ok ? result.id : null,
+    status: result.ok ? "sent" : "failed",
+    reason: result.ok ? null : result.reason,
+    createdAt: Date.now(),
+  });
+  deps.telemetry.emails.inc({
+    outcome: result.ok ? "sent" : "failed",
+    via: result.ok ? result.via : "resend",
+  });
   if (result.ok) {
     log.info({ recipients: job.recipients.length, via: result.via }, "summary e-mailed");
     const how = result.via === "outbox" ? " (written to the outbox: RESEND_API_KEY is not set)" : "";
@@ -200,13 +269,13 @@ async function emailIfAsked(
 }
 
 async function reportFailure(
-  job: InsightsJob,
+  job: JobRecord,
   deps: InsightsDeps,
   error: unknown,
   progressTs: string | null,
   log: Logger,
 ): Promise<void> {
-  const { channel, threadTs } = job.file;
+  const { channel, threadTs } = job;
   const known = error instanceof AppError;
   if (known) log.info({ problem: error.message }, "file refused");
   else log.error({ err: error }, "job failed");
@@ -222,6 +291,12 @@ async function reportFailure(
   }
   if (progressTs) await safely(log, () => deps.slack.update(channel, progressTs, { text }));
   else await safely(log, () => deps.slack.post(channel, threadTs, { text }));
+}
+
+function refusalReason(error: AppError): string {
+  if (error instanceof InputError) return error.problem;
+  if (error instanceof SlackFileError) return `slack-${error.code}`;
+  return "other";
 }
 
 async function safely(log: Logger, call: () => Promise<unknown>): Promise<void> {

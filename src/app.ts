@@ -10,6 +10,7 @@ import { fileShareListener } from "./listeners/events/file-share.js";
 import { generateInsightsShortcut } from "./listeners/shortcuts/generate-insights.js";
 import { insightsEmailSubmission } from "./listeners/views/insights-email.js";
 import { boltLogger, type Logger } from "./logger.js";
+import type { Telemetry } from "./telemetry.js";
 import { EMAIL_BUTTON_ACTION, EMAIL_MODAL_CALLBACK } from "./ui/slack/interactive.js";
 
 export const SHORTCUT_CALLBACK = "generate_insights";
@@ -18,7 +19,12 @@ export const SHORTCUT_CALLBACK = "generate_insights";
  * Bolt's App in Socket Mode (SLACK_APP_TOKEN set) or HTTP mode (events, commands and interactivity
  * on POST /slack/events, signatures checked by Bolt). GET /health answers in both modes, for Fly.
  */
-export function createApp(config: AppConfig, logger: Logger, health: () => { ok: boolean }): App {
+export function createApp(
+  config: AppConfig,
+  logger: Logger,
+  health: () => { ok: boolean },
+  telemetry: Telemetry,
+): App {
   const { slack } = config;
   return new App({
     token: slack.botToken,
@@ -29,7 +35,10 @@ export function createApp(config: AppConfig, logger: Logger, health: () => { ok:
     // Initialised explicitly (app.init) so a bad token or an unreachable Slack is a clear start-up
     // error, not an unhandled rejection from inside the constructor.
     deferInitialization: true,
-    customRoutes: [{ path: "/health", method: ["GET"], handler: healthHandler(health) }],
+    customRoutes: [
+      { path: "/health", method: ["GET"], handler: healthHandler(health) },
+      { path: "/metrics", method: ["GET"], handler: metricsHandler(telemetry) },
+    ],
     clientOptions: {
       slackApiUrl: slack.apiUrl,
       // A user is waiting: a few quick retries, not the SDK default of 10 over 30 minutes.
@@ -60,10 +69,25 @@ export interface Wiring {
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const app = createApp(config, logger, () => ({ ok: runner.accepting }));
+  const app = createApp(config, logger, () => ({ ok: runner.accepting }), wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger });
   return app;
+}
+
+function metricsHandler(telemetry: Telemetry) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    telemetry.registry.metrics().then(
+      (body) => {
+        res.writeHead(200, { "content-type": telemetry.registry.contentType });
+        res.end(body);
+      },
+      () => {
+        res.writeHead(500);
+        res.end();
+      },
+    );
+  };
 }
 
 function healthHandler(health: () => { ok: boolean }) {

@@ -42,6 +42,7 @@ const envSchema = z.object({
   MAX_CONCURRENT_JOBS: positiveInt.max(64).default(2),
   USER_JOBS_PER_MINUTE: positiveInt.max(1000).default(5),
   SHUTDOWN_TIMEOUT_MS: positiveInt.max(600_000).default(25_000),
+  DATA_RETENTION_DAYS: positiveInt.max(3650).default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -98,6 +99,8 @@ export interface Config {
 export interface AppConfig extends Config {
   slack: SlackConfig;
   jobs: { maxConcurrent: number; perUserPerMinute: number; shutdownTimeoutMs: number };
+  /** Jobs, analyses, summaries and the e-mail audit trail older than this are purged. */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +145,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perUserPerMinute: e.USER_JOBS_PER_MINUTE,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    retentionDays: e.DATA_RETENTION_DAYS,
   };
 }
 

@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAnalysisMemory } from "./analyze-file.js";
+import { runInsightsJob } from "./analyze-file.js";
 import { buildApp } from "./app.js";
 import { type AppConfig, ConfigError, loadAppConfig } from "./config.js";
 import { JobRunner } from "./jobs/runner.js";
@@ -9,6 +9,13 @@ import { createEmailSender } from "./services/email.js";
 import { createGeminiSummaryModel } from "./services/gemini.js";
 import { createSlackFiles } from "./services/slack-files.js";
 import { createSlackMessenger } from "./services/slack-messenger.js";
+import { openSqliteStore } from "./services/sqlite-store.js";
+import type { Store } from "./services/store.js";
+import { createTelemetry, instrumentModel } from "./telemetry.js";
+
+/** Jobs older than this when the app starts are reported as failed, not resumed: the moment has passed. */
+const RESUME_WINDOW_MS = 6 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** Process entry: config, logger, services, app; start; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -25,27 +32,26 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   describeStartup(config, logger);
 
+  const store = openSqliteStore(join(config.dataDir, "insights.db"));
+  const telemetry = createTelemetry();
   const runner = new JobRunner({
     maxConcurrent: config.jobs.maxConcurrent,
     perUserPerMinute: config.jobs.perUserPerMinute,
     logger,
+    claim: (keys, ttlMs) => store.claim(keys, ttlMs),
   });
   const { apiKey } = config.gemini;
-  const app = buildApp({
-    config,
+  const jobs = {
+    files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
+    model: apiKey ? instrumentModel(createGeminiSummaryModel({ ...config.gemini, apiKey }), telemetry) : null,
+    email: createEmailSender(config.email),
+    limits: config.limits,
+    workDir: join(tmpdir(), "sales-insight-bot"),
+    store,
+    telemetry,
     logger,
-    runner,
-    jobs: {
-      files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-      model: apiKey ? createGeminiSummaryModel({ ...config.gemini, apiKey }) : null,
-      email: createEmailSender(config.email),
-      limits: config.limits,
-      workDir: join(tmpdir(), "sales-insight-bot"),
-      memory: createAnalysisMemory(),
-      logger,
-    },
-    messenger: (a) => createSlackMessenger(a.client),
-  });
+  };
+  const app = buildApp({ config, logger, runner, jobs, messenger: (a) => createSlackMessenger(a.client) });
 
   try {
     await app.init();
@@ -63,6 +69,13 @@ async function main(): Promise<void> {
     { mode: config.slack.appToken ? "socket" : "http", port: config.slack.port },
     "Sales Insight Bot is running",
   );
+  const messenger = createSlackMessenger(app.client);
+  resumeUnfinishedJobs(store, runner, logger, (record) =>
+    runInsightsJob(record, { ...jobs, slack: messenger }),
+  );
+  const purge = setInterval(() => purgeOldData(store, config.retentionDays, logger), PURGE_EVERY_MS);
+  purge.unref();
+  purgeOldData(store, config.retentionDays, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -72,11 +85,47 @@ async function main(): Promise<void> {
     const { drained, unfinished } = await runner.shutdown(config.jobs.shutdownTimeoutMs);
     if (!drained) logger.warn({ unfinished }, "shutdown deadline reached with jobs still running");
     await app.stop().catch((error: unknown) => logger.warn({ err: error }, "error while stopping"));
+    clearInterval(purge);
+    store.close();
     logger.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/**
+ * Jobs accepted but not finished when the process last stopped (a crash, a deploy) run again. The
+ * use case is safe to repeat: it reuses the progress message and the e-mail idempotency key.
+ */
+function resumeUnfinishedJobs(
+  store: Store,
+  runner: JobRunner,
+  logger: Logger,
+  run: (record: Parameters<typeof runInsightsJob>[0]) => Promise<void>,
+): void {
+  const now = Date.now();
+  for (const record of store.unfinishedJobs()) {
+    if (now - record.createdAt > RESUME_WINDOW_MS) {
+      store.updateJob(record.id, {
+        status: "failed",
+        error: "The app restarted too long after this request to resume it.",
+      });
+      logger.warn({ jobId: record.id }, "stale unfinished job marked failed");
+      continue;
+    }
+    logger.info({ jobId: record.id, stage: record.stage }, "resuming a job interrupted by a restart");
+    runner.submit(record.id, () => run(record));
+  }
+}
+
+function purgeOldData(store: Store, retentionDays: number, logger: Logger): void {
+  try {
+    const counts = store.purge(retentionDays * 24 * 60 * 60 * 1000);
+    logger.info({ ...counts, retentionDays }, "old data purged");
+  } catch (error) {
+    logger.error({ err: error }, "purge failed");
+  }
 }
 
 function describeStartup(config: AppConfig, logger: Logger): void {

@@ -22,6 +22,8 @@ export class JobRunner {
       perUserPerMinute: number;
       logger: Logger;
       now?: () => number;
+      /** Durable dedupe (the store) so a retry after a restart is still recognised; in memory otherwise. */
+      claim?: (keys: string[], ttlMs: number) => boolean;
     },
   ) {
     this.limit = pLimit(options.maxConcurrent);
@@ -33,6 +35,7 @@ export class JobRunner {
 
   /** True the first time any of `keys` is seen (within an hour); false for a repeat delivery. */
   claim(keys: string[]): boolean {
+    if (this.options.claim) return this.options.claim(keys, DEDUPE_TTL_MS);
     const now = this.now();
     for (const [key, expires] of this.seen) if (expires <= now) this.seen.delete(key);
     if (keys.some((k) => this.seen.has(k))) return false;

@@ -1,8 +1,9 @@
-import type { InsightsDeps } from "../analyze-file.js";
+import { acceptJob, type InsightsDeps, runInsightsJob } from "../analyze-file.js";
 import type { AppConfig } from "../config.js";
 import { isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
 import type { Logger } from "../logger.js";
+import type { NewJob } from "../services/store.js";
 
 /** What every listener factory receives. Listeners stay thin: check, acknowledge, hand a job over. */
 export interface ListenerDeps {
@@ -40,3 +41,9 @@ export function checkAccess(
 
 export const SLOW_DOWN =
   "You have asked for a lot of analyses in the last minute. Please wait a moment and try again.";
+
+/** Records the job (before anything is posted) and queues it. */
+export function startJob(deps: ListenerDeps, job: NewJob): void {
+  const record = acceptJob(job, deps.jobs);
+  deps.runner.submit(record.id, () => runInsightsJob(record, deps.jobs));
+}

@@ -32,7 +32,9 @@ export interface JobRecord extends NewJob {
   updatedAt: number;
 }
 
-export type JobPatch = Partial<Pick<JobRecord, "contentHash" | "stage" | "status" | "error" | "progressTs" | "summaryTs">>;
+export type JobPatch = Partial<
+  Pick<JobRecord, "contentHash" | "stage" | "status" | "error" | "progressTs" | "summaryTs">
+>;
 
 export interface StoredAnalysis {
   contentHash: string;

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAnalysisMemory } from "../../src/analyze-file.js";
 import { buildApp } from "../../src/app.js";
 import { loadAppConfig } from "../../src/config.js";
 import { JobRunner } from "../../src/jobs/runner.js";
@@ -15,6 +14,8 @@ import { createEmailSender } from "../../src/services/email.js";
 import { createGeminiSummaryModel } from "../../src/services/gemini.js";
 import { createSlackFiles } from "../../src/services/slack-files.js";
 import { createSlackMessenger } from "../../src/services/slack-messenger.js";
+import { openSqliteStore } from "../../src/services/sqlite-store.js";
+import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
 import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
@@ -71,7 +72,14 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
   });
   const logger = createLogger({ level: "silent" });
-  const runner = new JobRunner({ maxConcurrent: 2, perUserPerMinute: 100, logger });
+  const store = openSqliteStore(join(dataDir, "insights.db"));
+  const telemetry = createTelemetry({ defaultMetrics: false });
+  const runner = new JobRunner({
+    maxConcurrent: 2,
+    perUserPerMinute: 100,
+    logger,
+    claim: (keys, ttlMs) => store.claim(keys, ttlMs),
+  });
   const apiKey = config.gemini.apiKey ?? "";
   app = buildApp({
     config,
@@ -79,11 +87,15 @@ beforeAll(async () => {
     runner,
     jobs: {
       files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-      model: createGeminiSummaryModel({ ...config.gemini, apiKey }, { sleep: async () => {} }),
+      model: instrumentModel(
+        createGeminiSummaryModel({ ...config.gemini, apiKey }, { sleep: async () => {} }),
+        telemetry,
+      ),
       email: createEmailSender(config.email, { sleep: async () => {} }),
       limits: config.limits,
       workDir: join(dataDir, "work"),
-      memory: createAnalysisMemory(),
+      store,
+      telemetry,
       logger,
     },
     messenger: (a) => createSlackMessenger(a.client),
@@ -429,6 +441,29 @@ describe("the Email this summary button", () => {
       threadTs: "1767609000.000100",
       fileId: "F0123ABCD",
     });
+  });
+});
+
+describe("operations", () => {
+  it("/insights history lists this channel's analyses, newest first, with thread links", async () => {
+    await post(commandBody({ text: "history" }), "application/x-www-form-urlencoded");
+    const response = await waitFor(() => slack.responses[0], "the history");
+    const text = String(response.body.text);
+    expect(text).toMatch(/The last \d+ analyses in this channel/);
+    expect(text).toMatch(
+      /<https:\/\/slack\.com\/archives\/C0123ABCD\/p1767609001000100\|sales_q1_2026\.csv>/,
+    );
+    expect(text).not.toContain("<!channel>");
+  });
+
+  it("GET /metrics reports jobs, stages, Gemini and e-mail in Prometheus format", async () => {
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toMatch(/sib_jobs_total\{trigger="upload",outcome="done"\} [1-9]/);
+    expect(body).toMatch(/sib_job_stage_seconds_count\{stage="read"\} [1-9]/);
+    expect(body).toMatch(/sib_emails_total\{outcome="sent",via="resend"\} [1-9]/);
+    expect(body).toMatch(/sib_files_refused_total\{reason="no-revenue"\} 1/);
   });
 });
 

@@ -1,6 +1,5 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createAnalysisMemory } from "../../src/analyze-file.js";
 import { loadAppConfig } from "../../src/config.js";
 import { JobRunner } from "../../src/jobs/runner.js";
 import { checkAccess, type ListenerDeps } from "../../src/listeners/deps.js";
@@ -20,7 +19,7 @@ function depsWith(env: Record<string, string>) {
     config,
     logger,
     runner: new JobRunner({ maxConcurrent: 1, perUserPerMinute: 1, logger }),
-    jobs: { memory: createAnalysisMemory() },
+    jobs: {},
   } as unknown as ListenerDeps;
   return { deps, lines };
 }

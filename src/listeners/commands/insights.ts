@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { newJobId, runInsightsJob } from "../../analyze-file.js";
+import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
 import { escapeSlackText } from "../../ui/escape.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN } from "../deps.js";
+import { formatMoney } from "../../ui/format.js";
+import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
 
 /** How far back /insights looks for the latest spreadsheet. */
 const HISTORY_LIMIT = 100;
@@ -11,9 +12,29 @@ const HISTORY_LIMIT = 100;
 export const USAGE = [
   "*/insights* analyses the most recent CSV or Excel file shared in this channel and posts an executive summary in its thread.",
   "• `/insights boss@company.com [more@company.com ...]`: also e-mail the summary",
+  "• `/insights history`: the last 10 analyses in this channel",
   "• `/insights help`: this message",
   "Or drop a file in the channel, or use *Generate insights* from a message's menu.",
 ].join("\n");
+
+const HISTORY_SIZE = 10;
+
+/** The last analyses in this channel, newest first, each with a link to its thread. */
+function historyText(deps: ListenerDeps, channel: string): string {
+  const recent = deps.jobs.store.recentSummaries(channel, HISTORY_SIZE);
+  if (recent.length === 0)
+    return "No analyses in this channel yet. Drop a CSV or Excel file here, or run /insights.";
+  const lines = recent.map((s) => {
+    const when = new Date(s.createdAt).toISOString().slice(0, 16).replace("T", " ");
+    const link = `https://slack.com/archives/${s.channel}/p${s.threadTs.replace(".", "")}`;
+    const money = formatMoney(
+      s.netRevenue,
+      s.currencySymbol ? { code: null, symbol: s.currencySymbol } : null,
+    );
+    return `• <${link}|${escapeSlackText(s.fileName)}>, ${when} UTC, by <@${s.requester}>: net revenue ${escapeSlackText(money)}`;
+  });
+  return [`*The last ${recent.length} analyses in this channel*`, ...lines].join("\n");
+}
 
 export function insightsCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
@@ -34,9 +55,7 @@ export function insightsCommand(deps: ListenerDeps) {
       action: "command",
     });
     if (!access.ok) return reply(access.message);
-    if (text.toLowerCase() === "history") {
-      return reply("History is not available yet: summaries so far are in the threads of their files.");
-    }
+    if (text.toLowerCase() === "history") return reply(historyText(deps, command.channel_id));
     const recipients = parseRecipients(text, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return reply(`${recipients.problem} Nothing was sent.`);
     if (!deps.runner.allow(command.user_id)) return reply(SLOW_DOWN);
@@ -70,18 +89,15 @@ export function insightsCommand(deps: ListenerDeps) {
         `No CSV or Excel file in the last ${HISTORY_LIMIT} messages of this channel. Upload one, then run /insights again.`,
       );
     }
-    const job = {
+    startJob(deps, {
       id: newJobId(),
-      trigger: "command" as const,
-      file: { channel: command.channel_id, threadTs: latest.threadTs, fileId: latest.fileId },
+      trigger: "command",
+      channel: command.channel_id,
+      threadTs: latest.threadTs,
+      fileId: latest.fileId,
       requester: command.user_id,
       recipients: recipients.recipients,
-    };
-    deps.logger.info(
-      { jobId: job.id, trigger: job.trigger, channel: command.channel_id, user: command.user_id },
-      "job accepted",
-    );
-    deps.runner.submit(job.id, () => runInsightsJob(job, deps.jobs));
+    });
     const to = recipients.recipients.length > 0 ? ` and e-mailed to ${recipients.recipients.join(", ")}` : "";
     return reply(`Working on ${escapeSlackText(latest.name)}: the summary will be in its thread${to}.`);
   };

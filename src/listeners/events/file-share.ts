@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { newJobId, runInsightsJob } from "../../analyze-file.js";
+import { newJobId } from "../../analyze-file.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN } from "../deps.js";
+import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
 
 interface SharedFile {
   id: string;
@@ -49,18 +49,15 @@ export function fileShareListener(deps: ListenerDeps) {
         await deps.jobs.slack.ephemeral(channel, user, { text: SLOW_DOWN }, event.ts).catch(() => {});
         return;
       }
-      const job = {
+      startJob(deps, {
         id: newJobId(),
-        trigger: "upload" as const,
-        file: { channel, threadTs, fileId: file.id },
+        trigger: "upload",
+        channel,
+        threadTs,
+        fileId: file.id,
         requester: user,
         recipients: deps.config.slack.defaultEmailTo,
-      };
-      deps.logger.info(
-        { jobId: job.id, trigger: job.trigger, channel, fileId: file.id, user },
-        "job accepted",
-      );
-      deps.runner.submit(job.id, () => runInsightsJob(job, deps.jobs));
+      });
     }
   };
 }

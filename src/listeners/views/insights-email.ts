@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { newJobId, runInsightsJob } from "../../analyze-file.js";
+import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
 import { parseFileRef, RECIPIENTS_ACTION, RECIPIENTS_BLOCK } from "../../ui/slack/interactive.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN } from "../deps.js";
+import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
 
 /** The recipients modal was submitted: bad addresses come back as field errors, otherwise the job starts. */
 export function insightsEmailSubmission(deps: ListenerDeps) {
@@ -18,17 +18,12 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     if (!recipients.ok) return fieldError(recipients.problem);
     if (!deps.runner.allow(body.user.id)) return fieldError(SLOW_DOWN);
     await ack();
-    const job = {
+    startJob(deps, {
       id: newJobId(),
-      trigger: "shortcut" as const,
-      file: ref,
+      trigger: "shortcut",
+      ...ref,
       requester: body.user.id,
       recipients: recipients.recipients,
-    };
-    deps.logger.info(
-      { jobId: job.id, trigger: job.trigger, channel: ref.channel, user: body.user.id },
-      "job accepted",
-    );
-    deps.runner.submit(job.id, () => runInsightsJob(job, deps.jobs));
+    });
   };
 }

@@ -1,0 +1,514 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import type {
+  EmailRecord,
+  JobPatch,
+  JobRecord,
+  JobStatus,
+  JobTrigger,
+  NewJob,
+  PurgeCounts,
+  Store,
+  StoredAnalysis,
+  ThreadSummary,
+} from "./store.js";
+
+/**
+ * The Store on one SQLite file (DATA_DIR/insights.db). One connection per process is the single
+ * writer; better-sqlite3 is synchronous, so every method is one short statement or one short
+ * transaction and nothing interleaves inside a process. Across processes (a second instance started
+ * by mistake, a CLI run) the write lock is taken up front (BEGIN IMMEDIATE) and waits up to
+ * BUSY_TIMEOUT_MS, so `claim` stays atomic there too.
+ *
+ * The schema version lives in `PRAGMA user_version` (the database header): it changes in the same
+ * transaction as the DDL of each migration, so a crash mid-upgrade leaves the previous version and
+ * the previous schema, never a mix.
+ */
+
+const BUSY_TIMEOUT_MS = 5_000;
+/** Stage of a job that nothing has worked on yet. */
+const INITIAL_STAGE = "accepted";
+
+export interface Migration {
+  version: number;
+  description: string;
+  up: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new migration. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    description: "jobs, dedupe keys, analyses by content hash, e-mail audit trail",
+    up: `
+      CREATE TABLE jobs (
+        id           TEXT PRIMARY KEY,
+        "trigger"    TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        thread_ts    TEXT NOT NULL,
+        file_id      TEXT NOT NULL,
+        content_hash TEXT,
+        requester    TEXT NOT NULL,
+        recipients   TEXT NOT NULL CHECK (json_valid(recipients)),
+        stage        TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('accepted', 'running', 'done', 'failed')),
+        error        TEXT,
+        progress_ts  TEXT,
+        summary_ts   TEXT,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      );
+      CREATE TABLE dedupe (
+        key        TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE analyses (
+        content_hash TEXT PRIMARY KEY,
+        file_name    TEXT NOT NULL,
+        analysis     TEXT NOT NULL CHECK (json_valid(analysis)),
+        summary      TEXT NOT NULL CHECK (json_valid(summary)),
+        created_at   INTEGER NOT NULL
+      );
+      CREATE TABLE emails (
+        idempotency_key TEXT PRIMARY KEY,
+        job_id          TEXT NOT NULL,
+        recipients      TEXT NOT NULL CHECK (json_valid(recipients)),
+        provider_id     TEXT,
+        status          TEXT NOT NULL CHECK (status IN ('sent', 'failed')),
+        created_at      INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: "failure reason on e-mails, thread summaries (reuse and /insights history), jobs by status",
+    up: `
+      ALTER TABLE emails ADD COLUMN reason TEXT;
+      CREATE INDEX jobs_status ON jobs (status, created_at);
+      CREATE TABLE thread_summaries (
+        channel         TEXT NOT NULL,
+        thread_ts       TEXT NOT NULL,
+        file_id         TEXT NOT NULL,
+        message_ts      TEXT NOT NULL,
+        content_hash    TEXT NOT NULL,
+        file_name       TEXT NOT NULL,
+        requester       TEXT NOT NULL,
+        net_revenue     REAL NOT NULL,
+        currency_symbol TEXT,
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (channel, thread_ts, file_id)
+      );
+      CREATE INDEX thread_summaries_recent ON thread_summaries (channel, created_at DESC);
+    `,
+  },
+]);
+
+export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
+
+function checkMigrations(migrations: readonly Migration[]): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`migration ${i + 1} has version ${m.version}: versions must be 1, 2, 3…`);
+  });
+  return migrations.length;
+}
+
+interface JobRow {
+  id: string;
+  trigger: string;
+  channel: string;
+  thread_ts: string;
+  file_id: string;
+  content_hash: string | null;
+  requester: string;
+  recipients: string;
+  stage: string;
+  status: string;
+  error: string | null;
+  progress_ts: string | null;
+  summary_ts: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface AnalysisRow {
+  content_hash: string;
+  file_name: string;
+  analysis: string;
+  summary: string;
+  created_at: number;
+}
+
+interface ThreadSummaryRow {
+  channel: string;
+  thread_ts: string;
+  file_id: string;
+  message_ts: string;
+  content_hash: string;
+  file_name: string;
+  requester: string;
+  net_revenue: number;
+  currency_symbol: string | null;
+  created_at: number;
+}
+
+interface EmailRow {
+  idempotency_key: string;
+  job_id: string;
+  recipients: string;
+  provider_id: string | null;
+  status: string;
+  reason: string | null;
+  created_at: number;
+}
+
+/** The patchable job fields and their columns; a field left out of a patch (or undefined) keeps its value. */
+const PATCH_COLUMNS = [
+  ["contentHash", "content_hash"],
+  ["stage", "stage"],
+  ["status", "status"],
+  ["error", "error"],
+  ["progressTs", "progress_ts"],
+  ["summaryTs", "summary_ts"],
+] as const satisfies readonly (readonly [keyof JobPatch, string])[];
+
+/**
+ * Opens (creating it and its folder if needed) and upgrades the database at `path`; ":memory:" gives
+ * a private in-memory database. Throws if the file was written by a newer version of the app.
+ */
+export function openSqliteStore(path: string, options: { now?: () => number } = {}): Store {
+  const now = options.now ?? Date.now;
+  if (path !== ":memory:" && path !== "") mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Before anything writes to the file: a newer schema is left exactly as it was.
+    refuseNewer(db, path);
+    if (!db.memory) db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    migrate(db, path);
+    return new SqliteStore(db, now);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function userVersion(db: Database.Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+function refuseNewer(db: Database.Database, path: string): number {
+  const version = userVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `The database ${path} has schema version ${version}, but this version of sales-insight-bot only knows versions up to ${SCHEMA_VERSION}: it was written by a newer release. Run that release (or newer), or point DATA_DIR at another folder; the database was not changed.`,
+    );
+  }
+  return version;
+}
+
+function migrate(db: Database.Database, path: string): void {
+  if (userVersion(db) === SCHEMA_VERSION) return;
+  const upgrade = db.transaction(() => {
+    // Read again under the write lock: another process may have upgraded in the meantime.
+    const from = refuseNewer(db, path);
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= from) continue;
+      try {
+        db.exec(migration.up);
+      } catch (error) {
+        throw new Error(
+          `Could not upgrade the database ${path} to schema version ${migration.version} (${migration.description}); it is unchanged at version ${from}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  });
+  upgrade.immediate();
+}
+
+/** Every statement, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
+    dropExpiredKey: db.prepare<[string, number]>("DELETE FROM dedupe WHERE key = ? AND expires_at <= ?"),
+    hasKey: db.prepare<[string], unknown>("SELECT 1 FROM dedupe WHERE key = ?").pluck(),
+    insertKey: db.prepare<[string, number]>("INSERT INTO dedupe (key, expires_at) VALUES (?, ?)"),
+    insertJob: db.prepare<Record<string, string | number | null>>(
+      `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients,
+         stage, status, error, progress_ts, summary_ts, created_at, updated_at)
+       VALUES (@id, @trigger, @channel, @threadTs, @fileId, NULL, @requester, @recipients,
+         @stage, 'accepted', NULL, NULL, NULL, @now, @now)`,
+    ),
+    updateJob: db.prepare<Record<string, string | number | null>>(
+      `UPDATE jobs SET
+         ${PATCH_COLUMNS.map(([field, column]) => `${column} = CASE WHEN @set_${field} THEN @${field} ELSE ${column} END`).join(",\n           ")},
+         updated_at = @now
+       WHERE id = @id`,
+    ),
+    getJob: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),
+    unfinishedJobs: db.prepare<[], JobRow>(
+      "SELECT * FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, rowid",
+    ),
+    saveAnalysis: db.prepare<[string, string, string, string, number]>(
+      `INSERT INTO analyses (content_hash, file_name, analysis, summary, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (content_hash) DO UPDATE SET file_name = excluded.file_name, analysis = excluded.analysis,
+         summary = excluded.summary, created_at = excluded.created_at`,
+    ),
+    analysisByHash: db.prepare<[string], AnalysisRow>("SELECT * FROM analyses WHERE content_hash = ?"),
+    saveThreadSummary: db.prepare<Record<string, string | number | null>>(
+      `INSERT INTO thread_summaries (channel, thread_ts, file_id, message_ts, content_hash, file_name, requester,
+         net_revenue, currency_symbol, created_at)
+       VALUES (@channel, @threadTs, @fileId, @messageTs, @contentHash, @fileName, @requester,
+         @netRevenue, @currencySymbol, @createdAt)
+       ON CONFLICT (channel, thread_ts, file_id) DO UPDATE SET message_ts = excluded.message_ts,
+         content_hash = excluded.content_hash, file_name = excluded.file_name, requester = excluded.requester,
+         net_revenue = excluded.net_revenue, currency_symbol = excluded.currency_symbol,
+         created_at = excluded.created_at`,
+    ),
+    threadSummary: db.prepare<[string, string, string], ThreadSummaryRow>(
+      "SELECT * FROM thread_summaries WHERE channel = ? AND thread_ts = ? AND file_id = ?",
+    ),
+    recentSummaries: db.prepare<[string, number], ThreadSummaryRow>(
+      "SELECT * FROM thread_summaries WHERE channel = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    ),
+    // A record never turns a successful send back into a failure: the "sent" row is the guard
+    // against e-mailing the same people twice.
+    recordEmail: db.prepare<Record<string, string | number | null>>(
+      `INSERT INTO emails (idempotency_key, job_id, recipients, provider_id, status, reason, created_at)
+       VALUES (@idempotencyKey, @jobId, @recipients, @providerId, @status, @reason, @createdAt)
+       ON CONFLICT (idempotency_key) DO UPDATE SET job_id = excluded.job_id, recipients = excluded.recipients,
+         provider_id = excluded.provider_id, status = excluded.status, reason = excluded.reason,
+         created_at = excluded.created_at
+       WHERE emails.status <> 'sent'`,
+    ),
+    sentEmail: db.prepare<[string], EmailRow>(
+      "SELECT * FROM emails WHERE idempotency_key = ? AND status = 'sent'",
+    ),
+    purgeJobs: db.prepare<[number]>("DELETE FROM jobs WHERE updated_at < ?"),
+    purgeAnalyses: db.prepare<[number]>("DELETE FROM analyses WHERE created_at < ?"),
+    purgeThreads: db.prepare<[number]>("DELETE FROM thread_summaries WHERE created_at < ?"),
+    purgeEmails: db.prepare<[number]>("DELETE FROM emails WHERE created_at < ?"),
+    purgeDedupe: db.prepare<[number]>("DELETE FROM dedupe WHERE expires_at <= ?"),
+  };
+}
+
+class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly claimKeys: (keys: string[], expiresAt: number, now: number) => boolean;
+  private readonly purgeAll: (cutoff: number, now: number) => PurgeCounts;
+
+  constructor(db: Database.Database, now: () => number) {
+    this.db = db;
+    this.now = now;
+    this.sql = prepareStatements(db);
+
+    const sql = this.sql;
+    const claim = db.transaction((keys: string[], expiresAt: number, now: number): boolean => {
+      for (const key of keys) sql.dropExpiredKey.run(key, now);
+      if (keys.some((key) => sql.hasKey.get(key) !== undefined)) return false;
+      for (const key of keys) sql.insertKey.run(key, expiresAt);
+      return true;
+    });
+    // IMMEDIATE: the write lock is taken before the check, so another connection cannot slip in
+    // between the check and the insert (nor fail the upgrade from a read to a write lock).
+    this.claimKeys = (keys, expiresAt, now) => claim.immediate(keys, expiresAt, now);
+
+    const purge = db.transaction(
+      (cutoff: number, now: number): PurgeCounts => ({
+        jobs: sql.purgeJobs.run(cutoff).changes,
+        analyses: sql.purgeAnalyses.run(cutoff).changes,
+        threads: sql.purgeThreads.run(cutoff).changes,
+        emails: sql.purgeEmails.run(cutoff).changes,
+        dedupe: sql.purgeDedupe.run(now).changes,
+      }),
+    );
+    this.purgeAll = (cutoff, now) => purge.immediate(cutoff, now);
+  }
+
+  /**
+   * All or nothing: a repeat (any key still live) claims none of the others either. A key is live
+   * until `ttlMs` after the claim that inserted it; a repeat does not extend it. No keys: true.
+   */
+  claim(keys: string[], ttlMs: number): boolean {
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+      throw new RangeError(`claim: ttlMs must be positive, got ${ttlMs}`);
+    const now = this.now();
+    return this.claimKeys([...new Set(keys)], now + ttlMs, now);
+  }
+
+  createJob(job: NewJob): JobRecord {
+    const now = this.now();
+    this.sql.insertJob.run({
+      id: job.id,
+      trigger: job.trigger,
+      channel: job.channel,
+      threadTs: job.threadTs,
+      fileId: job.fileId,
+      requester: job.requester,
+      recipients: JSON.stringify(job.recipients),
+      stage: INITIAL_STAGE,
+      now,
+    });
+    return {
+      id: job.id,
+      trigger: job.trigger,
+      channel: job.channel,
+      threadTs: job.threadTs,
+      fileId: job.fileId,
+      requester: job.requester,
+      recipients: [...job.recipients],
+      contentHash: null,
+      stage: INITIAL_STAGE,
+      status: "accepted",
+      error: null,
+      progressTs: null,
+      summaryTs: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** Sets the fields present in `patch` (null included) and `updatedAt`; an empty patch or unknown id does nothing. */
+  updateJob(id: string, patch: JobPatch): void {
+    const params: Record<string, string | number | null> = { id, now: this.now() };
+    let changes = 0;
+    for (const [field] of PATCH_COLUMNS) {
+      const value = patch[field];
+      params[`set_${field}`] = value === undefined ? 0 : 1;
+      params[field] = value ?? null;
+      if (value !== undefined) changes++;
+    }
+    if (changes > 0) this.sql.updateJob.run(params);
+  }
+
+  getJob(id: string): JobRecord | null {
+    const row = this.sql.getJob.get(id);
+    return row ? toJob(row) : null;
+  }
+
+  unfinishedJobs(): JobRecord[] {
+    return this.sql.unfinishedJobs.all().map(toJob);
+  }
+
+  saveAnalysis(analysis: StoredAnalysis): void {
+    this.sql.saveAnalysis.run(
+      analysis.contentHash,
+      analysis.fileName,
+      JSON.stringify(analysis.analysis),
+      JSON.stringify(analysis.summary),
+      analysis.createdAt,
+    );
+  }
+
+  analysisByHash(contentHash: string): StoredAnalysis | null {
+    const row = this.sql.analysisByHash.get(contentHash);
+    if (!row) return null;
+    return {
+      contentHash: row.content_hash,
+      fileName: row.file_name,
+      analysis: JSON.parse(row.analysis) as StoredAnalysis["analysis"],
+      summary: JSON.parse(row.summary) as StoredAnalysis["summary"],
+      createdAt: row.created_at,
+    };
+  }
+
+  saveThreadSummary(summary: ThreadSummary): void {
+    this.sql.saveThreadSummary.run({ ...summary });
+  }
+
+  threadSummary(channel: string, threadTs: string, fileId: string): ThreadSummary | null {
+    const row = this.sql.threadSummary.get(channel, threadTs, fileId);
+    return row ? toThreadSummary(row) : null;
+  }
+
+  recentSummaries(channel: string, limit: number): ThreadSummary[] {
+    // LIMIT -1 means "no limit" to SQLite; a non-positive limit here means none.
+    const n = Math.floor(limit);
+    if (!(n > 0)) return [];
+    return this.sql.recentSummaries.all(channel, n).map(toThreadSummary);
+  }
+
+  recordEmail(email: EmailRecord): void {
+    this.sql.recordEmail.run({
+      idempotencyKey: email.idempotencyKey,
+      jobId: email.jobId,
+      recipients: JSON.stringify(email.recipients),
+      providerId: email.providerId,
+      status: email.status,
+      reason: email.reason,
+      createdAt: email.createdAt,
+    });
+  }
+
+  sentEmail(idempotencyKey: string): EmailRecord | null {
+    const row = this.sql.sentEmail.get(idempotencyKey);
+    if (!row) return null;
+    return {
+      idempotencyKey: row.idempotency_key,
+      jobId: row.job_id,
+      recipients: JSON.parse(row.recipients) as string[],
+      providerId: row.provider_id,
+      status: row.status as EmailRecord["status"],
+      reason: row.reason,
+      createdAt: row.created_at,
+    };
+  }
+
+  /** Jobs by last update, the rest by creation; dedupe keys once expired. */
+  purge(olderThanMs: number): PurgeCounts {
+    if (!(olderThanMs >= 0)) throw new RangeError(`purge: olderThanMs must be 0 or more, got ${olderThanMs}`);
+    const now = this.now();
+    return this.purgeAll(now - olderThanMs, now);
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      // Refreshes the query planner's statistics if they are stale; cheap, and recommended at close.
+      this.db.pragma("optimize");
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+function toJob(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    trigger: row.trigger as JobTrigger,
+    channel: row.channel,
+    threadTs: row.thread_ts,
+    fileId: row.file_id,
+    requester: row.requester,
+    recipients: JSON.parse(row.recipients) as string[],
+    contentHash: row.content_hash,
+    stage: row.stage,
+    status: row.status as JobStatus,
+    error: row.error,
+    progressTs: row.progress_ts,
+    summaryTs: row.summary_ts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toThreadSummary(row: ThreadSummaryRow): ThreadSummary {
+  return {
+    channel: row.channel,
+    threadTs: row.thread_ts,
+    fileId: row.file_id,
+    messageTs: row.message_ts,
+    contentHash: row.content_hash,
+    fileName: row.file_name,
+    requester: row.requester,
+    netRevenue: row.net_revenue,
+    currencySymbol: row.currency_symbol,
+    createdAt: row.created_at,
+  };
+}
