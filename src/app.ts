@@ -29,7 +29,8 @@ export function createApp(
   return new App({
     token: slack.botToken,
     ...(slack.appToken
-      ? { appToken: slack.appToken, socketMode: true }
+      ? // In Socket Mode Bolt serves the custom routes (/health, /metrics) on this port.
+        { appToken: slack.appToken, socketMode: true, port: slack.port }
       : { signingSecret: slack.signingSecret ?? "" }),
     logger: boltLogger(logger),
     // Initialised explicitly (app.init) so a bad token or an unreachable Slack is a clear start-up
