@@ -4,7 +4,6 @@ import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
-import { createGeminiSummaryModel } from "../services/gemini.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -52,8 +51,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = loadConfig(io.env);
     const analysis = await analyzeFile(file, { limits: config.limits });
     const { apiKey } = config.gemini;
-    const model: SummaryModel | null =
-      apiKey && !values.offline ? createGeminiSummaryModel({ ...config.gemini, apiKey }) : null;
+    let model: SummaryModel | null = null;
+    if (apiKey && !values.offline) {
+      // Loaded only when used: the Gemini SDK costs about a tenth of a second of start-up.
+      const { createGeminiSummaryModel } = await import("../services/gemini.js");
+      model = createGeminiSummaryModel({ ...config.gemini, apiKey });
+    }
     const summary = await summarize(analysis, {
       model,
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),
