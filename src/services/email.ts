@@ -3,6 +3,7 @@ import { link, mkdir, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CreateEmailOptions, type CreateEmailResponse, type ErrorResponse, Resend } from "resend";
 import type { EmailConfig } from "../config.js";
+import { abortableSleep, defaultSleep } from "./sleep.js";
 
 /**
  * Sends the summary e-mail: through Resend when RESEND_API_KEY is set, otherwise as an .eml file in
@@ -558,31 +559,6 @@ function codeOf(error: unknown): string | null {
 
 function cancelledResult(): SendResult {
   return { ok: false, reason: "Sending the e-mail was cancelled", retryable: true };
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Sleeps, but returns early when `signal` aborts (the caller then checks why). */
-async function abortableSleep(
-  sleep: (ms: number) => Promise<void>,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (ms <= 0) return;
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return;
-  let onAbort = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = () => resolve();
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    await Promise.race([sleep(ms), aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
 }
 
 function plural(n: number, word: string): string {

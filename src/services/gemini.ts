@@ -11,6 +11,7 @@ import {
 import pLimit from "p-limit";
 import type { GeminiConfig } from "../config.js";
 import { type SummaryModel, SummaryModelError, type SummaryRequest } from "../pipeline/summary/model.js";
+import { abortableSleep, defaultSleep } from "./sleep.js";
 
 /**
  * Gemini behind the SummaryModel interface, via @google/genai v2.
@@ -287,31 +288,6 @@ function cancelled(signal: AbortSignal, cause?: unknown): SummaryModelError {
 /** Backoff with full jitter: uniform in [0, min(cap, base * 2^(n-1))) after the n-th failure. */
 function backoffMs(failedAttempt: number, random: () => number): number {
   return random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failedAttempt - 1));
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Sleeps, but stops early when `signal` aborts (the caller then checks why). */
-async function abortableSleep(
-  sleep: (ms: number) => Promise<void>,
-  ms: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (ms <= 0) return;
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return;
-  let onAbort = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = () => resolve();
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    await Promise.race([sleep(ms), aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
 }
 
 /** A call still queued behind the concurrency cap rejects as soon as its caller aborts. */
