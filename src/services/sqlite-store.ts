@@ -355,23 +355,10 @@ class SqliteStore implements Store {
       stage: INITIAL_STAGE,
       now,
     });
-    return {
-      id: job.id,
-      trigger: job.trigger,
-      channel: job.channel,
-      threadTs: job.threadTs,
-      fileId: job.fileId,
-      requester: job.requester,
-      recipients: [...job.recipients],
-      contentHash: null,
-      stage: INITIAL_STAGE,
-      status: "accepted",
-      error: null,
-      progressTs: null,
-      summaryTs: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    // Read back rather than rebuilt, so the record is exactly what a restart will see.
+    const record = this.getJob(job.id);
+    if (!record) throw new Error(`job ${job.id} was not stored`);
+    return record;
   }
 
   /** Sets the fields present in `patch` (null included) and `updatedAt`; an empty patch or unknown id does nothing. */
