@@ -29,8 +29,14 @@ export function createApp(
   return new App({
     token: slack.botToken,
     ...(slack.appToken
-      ? // In Socket Mode Bolt serves the custom routes (/health, /metrics) on this port.
-        { appToken: slack.appToken, socketMode: true, port: slack.port }
+      ? {
+          appToken: slack.appToken,
+          socketMode: true,
+          // In Socket Mode Bolt serves the custom routes (/health, /metrics) on this port, and its
+          // WebSocket client opens connections through this Web API base (apps.connections.open).
+          port: slack.port,
+          installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
+        }
       : { signingSecret: slack.signingSecret ?? "" }),
     logger: boltLogger(logger),
     // Initialised explicitly (app.init) so a bad token or an unreachable Slack is a clear start-up

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import { type FakeGemini, geminiText, startFakeGemini } from "../helpers/fake-ge
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { SAMPLE_DATA } from "../helpers/files.js";
+import { freePort } from "../helpers/net.js";
 
 /**
  * The real entry point (src/main.ts) in a child process, killed with SIGKILL in the middle of a job
@@ -129,16 +129,6 @@ async function deliver(body: string, headers: Record<string, string> = {}) {
       ...headers,
     },
     body,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
   });
 }
 

@@ -27,6 +27,8 @@ export interface FakeSlack {
   readonly downloads: { path: string; authorization: string | undefined }[];
   readonly responses: { path: string; body: Record<string, unknown> }[];
   addFile(file: FakeFile): void;
+  /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
+  setSocketUrl(url: string): void;
   /** Messages conversations.history returns, newest first. */
   setHistory(messages: unknown[]): void;
   callsTo(method: string): SlackCall[];
@@ -42,6 +44,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: { path: string; body: Record<string, unknown> }[] = [];
   const files = new Map<string, FakeFile>();
   let history: unknown[] = [];
+  let socketUrl = "";
   let tsCounter = 0;
   let baseUrl = "";
 
@@ -88,6 +91,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "chat.postEphemeral":
       case "views.open":
         return send(200, { ok: true });
+      case "apps.connections.open":
+        return send(200, socketUrl ? { ok: true, url: socketUrl } : { ok: false, error: "no_socket" });
       case "conversations.history":
         return send(200, { ok: true, messages: history });
       case "files.info": {
@@ -121,6 +126,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     downloads,
     responses,
     addFile: (file) => files.set(file.id, file),
+    setSocketUrl: (url) => {
+      socketUrl = url;
+    },
     setHistory: (messages) => {
       history = messages;
     },
