@@ -244,6 +244,16 @@ describe("rows read before and after the schema is known", () => {
   });
 });
 
+describe("duplicate detection", () => {
+  it("does not mistake 100,000 distinct rows of plain numbers for duplicates", async () => {
+    const lines = ["Date,Region,Units,Revenue"];
+    for (let i = 1; i <= 100_000; i++) lines.push(`2026-01-01,North,${i % 7},${i}`);
+    const a = await analyzeFile(files.write("distinct.csv", `${lines.join("\n")}\n`));
+    expect(a.quality.duplicateRowsChecked).toBe(100_000);
+    expect(a.quality.duplicateRows).toBe(0);
+  });
+});
+
 describe("latin-1 / cp1252 input", () => {
   it("decodes accented names instead of mangling them", async () => {
     const text = "Date,Region,Revenue\n2026-01-05,Zürich,10\n2026-01-06,Malmö,5\n2026-01-07,Zürich,1\n";
