@@ -3,7 +3,7 @@ import { link, mkdir, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CreateEmailOptions, type CreateEmailResponse, type ErrorResponse, Resend } from "resend";
 import type { EmailConfig } from "../config.js";
-import { abortableSleep, defaultSleep } from "./sleep.js";
+import { abortableSleep, defaultSleep, parseRetryAfter } from "./retry.js";
 
 /**
  * Sends the summary e-mail: through Resend when RESEND_API_KEY is set, otherwise as an .eml file in
@@ -285,16 +285,6 @@ function describeFailure(
 function backoffMs(failedAttempt: number, random: () => number): number {
   const d = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failedAttempt - 1));
   return d / 2 + random() * (d / 2);
-}
-
-/** `Retry-After` (delay-seconds or an HTTP date) as ms from `nowMs`; null when absent or unreadable. */
-function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
-  if (!value) return null;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
 }
 
 function redactKey(text: string, apiKey: string): string {

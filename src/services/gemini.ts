@@ -11,7 +11,7 @@ import {
 import pLimit from "p-limit";
 import type { GeminiConfig } from "../config.js";
 import { type SummaryModel, SummaryModelError, type SummaryRequest } from "../pipeline/summary/model.js";
-import { abortableSleep, defaultSleep } from "./sleep.js";
+import { abortableSleep, defaultSleep, parseRetryAfter } from "./retry.js";
 
 /**
  * Gemini behind the SummaryModel interface, via @google/genai v2.
@@ -163,19 +163,6 @@ export function thinkingConfigFor(model: string): ThinkingConfig | undefined {
   if (name.startsWith("gemini-2.5-pro")) return { thinkingBudget: 128 };
   if (name.startsWith("gemini-2.5")) return { thinkingBudget: 0 };
   return { thinkingLevel: ThinkingLevel.LOW };
-}
-
-/**
- * `Retry-After` as milliseconds from `nowMs`: either delay-seconds or an HTTP date. Null when
- * absent or unreadable; a date in the past means "now" (0).
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
-  if (!value) return null;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
 }
 
 /**

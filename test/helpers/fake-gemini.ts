@@ -1,5 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJson, respond, type ScriptedResponse } from "./scripted-http.js";
 
 /**
  * A real HTTP server on 127.0.0.1 that stands in for the Gemini REST API
@@ -7,18 +8,6 @@ import type { AddressInfo } from "node:net";
  * Each request takes the next scripted response from a queue (or the fallback when the queue is
  * empty); every request is recorded, and the number of requests in flight at once is tracked.
  */
-export interface ScriptedResponse {
-  /** Default 200. */
-  status?: number;
-  headers?: Record<string, string>;
-  /** Sent as JSON (content-type application/json) unless `rawBody` is given. */
-  body?: unknown;
-  /** Sent as-is, with the content-type from `headers` (default text/plain). */
-  rawBody?: string;
-  /** Wait this long before answering; a client that gives up first just closes the connection. */
-  delayMs?: number;
-}
-
 export interface RecordedRequest {
   method: string;
   /** Path and query, e.g. `/v1beta/models/gemini-test:generateContent`. */
@@ -85,10 +74,13 @@ export async function startFakeGemini(): Promise<FakeGemini> {
           ? (queue.shift() ?? fallback)
           : geminiError(404, "NOT_FOUND", `fake-gemini: no route for ${req.method} ${url}`);
       if (scripted.delayMs && scripted.delayMs > 0) {
-        const timer = setTimeout(() => respond(res, scripted), scripted.delayMs);
+        const timer = setTimeout(
+          () => respond(res, scripted, "application/json; charset=UTF-8"),
+          scripted.delayMs,
+        );
         res.on("close", () => clearTimeout(timer));
       } else {
-        respond(res, scripted);
+        respond(res, scripted, "application/json; charset=UTF-8");
       }
     });
   });
@@ -121,33 +113,6 @@ export async function startFakeGemini(): Promise<FakeGemini> {
       });
     },
   };
-}
-
-function respond(res: ServerResponse, scripted: ScriptedResponse): void {
-  if (res.destroyed) return;
-  const headers: Record<string, string> = { ...scripted.headers };
-  let payload: string;
-  if (scripted.rawBody !== undefined) {
-    payload = scripted.rawBody;
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = "text/plain";
-  } else {
-    payload = JSON.stringify(scripted.body ?? {});
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = "application/json; charset=UTF-8";
-  }
-  res.writeHead(scripted.status ?? 200, headers);
-  res.end(payload);
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A successful generateContent answer whose first candidate's text is `text`. */

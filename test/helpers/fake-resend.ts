@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJson, respond, type ScriptedResponse } from "./scripted-http.js";
 
 /**
  * A real HTTP server on 127.0.0.1 that stands in for the Resend API (`POST /emails`). Point the SDK
@@ -9,18 +10,6 @@ import type { AddressInfo } from "node:net";
  * success with a fresh id, like Resend. Every request is recorded with its headers (Authorization,
  * Idempotency-Key, ...) and JSON body.
  */
-export interface ScriptedResponse {
-  /** Default 200. */
-  status?: number;
-  headers?: Record<string, string>;
-  /** Sent as JSON (content-type application/json) unless `rawBody` is given. */
-  body?: unknown;
-  /** Sent as-is, with the content-type from `headers` (default text/plain). */
-  rawBody?: string;
-  /** Wait this long before answering; a client that gives up first just closes the connection. */
-  delayMs?: number;
-}
-
 export interface RecordedRequest {
   method: string;
   /** Path and query, e.g. `/emails`. */
@@ -108,33 +97,6 @@ export async function refusedBaseUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
-}
-
-function respond(res: ServerResponse, scripted: ScriptedResponse): void {
-  if (res.destroyed) return;
-  const headers: Record<string, string> = { ...scripted.headers };
-  let payload: string;
-  if (scripted.rawBody !== undefined) {
-    payload = scripted.rawBody;
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = "text/plain";
-  } else {
-    payload = JSON.stringify(scripted.body ?? {});
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = "application/json";
-  }
-  res.writeHead(scripted.status ?? 200, headers);
-  res.end(payload);
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Resend's answer to a send: `{ id }`. */

@@ -5,10 +5,10 @@ import {
   createGeminiSummaryModel,
   formatDuration,
   type GeminiModelOptions,
-  parseRetryAfter,
   retryDelayFromGoogleError,
   thinkingConfigFor,
 } from "../../src/services/gemini.js";
+import { parseRetryAfter } from "../../src/services/retry.js";
 import {
   type FakeGemini,
   geminiError,

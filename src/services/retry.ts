@@ -1,4 +1,6 @@
-/** Waits used by the services' retry loops; tests inject their own `sleep` to record delays instead. */
+/** Pieces shared by the services' retry loops (Gemini, Resend); tests inject their own `sleep`. */
+
+/** Waits between attempts. */
 export function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -22,4 +24,17 @@ export async function abortableSleep(
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * `Retry-After` as milliseconds from `nowMs`: either delay-seconds or an HTTP date. Null when
+ * absent or unreadable; a date in the past means "now" (0).
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - nowMs);
 }
