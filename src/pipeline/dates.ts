@@ -198,10 +198,6 @@ function fullYear(text: string): number {
   return n < 70 ? 2000 + n : 1900 + n;
 }
 
-export function isAmbiguousKey(key: DayKey): boolean {
-  return key < 0;
-}
-
 /**
  * Decides the day/month order for a column's ambiguous keys. Cells like "13/01/19" already settled
  * themselves; for the rest, a sales log runs over consecutive days, so the reading that packs the

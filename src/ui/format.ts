@@ -21,16 +21,6 @@ export function formatMoney(value: number, currency: Currency | null): string {
   return `${sign}${currencyPrefix(currency)}${compactNumber(Math.abs(value))}`;
 }
 
-/** Full money to the cent: $684,000.00. */
-export function formatMoneyExact(value: number, currency: Currency | null): string {
-  const sign = value < 0 ? "-" : "";
-  const digits = Math.abs(value).toLocaleString("en-US", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-  return `${sign}${currencyPrefix(currency)}${digits}`;
-}
-
 export function compactNumber(value: number): string {
   const abs = Math.abs(value);
   const units: [number, string][] = [
@@ -55,11 +45,6 @@ export function formatInteger(value: number): string {
 /** A fraction as a percentage: 0.1244 -> "12.4%". */
 export function formatPercent(fraction: number, digits = 1): string {
   return `${trimZero((fraction * 100).toFixed(digits))}%`;
-}
-
-/** A signed change: 0.12 -> "+12%", -0.619 -> "-61.9%". */
-export function formatChange(fraction: number): string {
-  return `${fraction > 0 ? "+" : ""}${formatPercent(fraction)}`;
 }
 
 /** "2026-01" -> "Jan 2026". */
