@@ -20,6 +20,7 @@ import { emailButtonBlock, type FileRef } from "./ui/slack/interactive.js";
 import { buildSummaryMessage } from "./ui/slack/summary-message.js";
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
+const ROW_UPDATE_INTERVAL_MS = 2_000;
 
 export interface InsightsDeps {
   slack: SlackMessenger;
@@ -67,16 +68,22 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     store.updateJob(job.id, { stage: name, status: "running" });
     return telemetry.stageSeconds.startTimer({ stage: name });
   };
-  const progress = async (text: string) => {
-    try {
-      if (progressTs) await deps.slack.update(channel, progressTs, { text });
-      else {
-        progressTs = await deps.slack.post(channel, threadTs, { text });
-        store.updateJob(job.id, { progressTs });
+  // Progress updates run one after another: a row count sent during parsing must never land after
+  // (and overwrite) a later stage or the summary itself.
+  let updates: Promise<void> = Promise.resolve();
+  const progress = (text: string): Promise<void> => {
+    updates = updates.then(async () => {
+      try {
+        if (progressTs) await deps.slack.update(channel, progressTs, { text });
+        else {
+          progressTs = await deps.slack.post(channel, threadTs, { text });
+          store.updateJob(job.id, { progressTs });
+        }
+      } catch (error) {
+        log.warn({ err: error }, "progress message failed");
       }
-    } catch (error) {
-      log.warn({ err: error }, "progress message failed");
-    }
+    });
+    return updates;
   };
   const finish = (outcome: Outcome, error: string | null = null) => {
     store.updateJob(job.id, {
@@ -132,11 +139,16 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     } else {
       timer = stage("read");
       await progress(`:bar_chart: Reading ${name}…`);
+      let lastRowUpdate = Date.now();
       const analysis = await analyzeFile(path, {
         fileName: info.name,
         limits: deps.limits,
-        onRows: (rows) =>
-          void progress(`:bar_chart: Reading ${name}… ${rows.toLocaleString("en-US")} rows so far`),
+        onRows: (rows) => {
+          // chat.update is rate-limited (Tier 3): a row count every couple of seconds is plenty.
+          if (Date.now() - lastRowUpdate < ROW_UPDATE_INTERVAL_MS) return;
+          lastRowUpdate = Date.now();
+          void progress(`:bar_chart: Reading ${name}… ${rows.toLocaleString("en-US")} rows so far`);
+        },
       });
       timer();
       timer = stage("summarize");
@@ -148,6 +160,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     }
 
     timer = stage("post");
+    await updates;
     const message = summaryMessage(result.analysis, result.summary, info.name, { channel, threadTs, fileId });
     let messageTs: string;
     if (progressTs) {
@@ -165,6 +178,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   } catch (error) {
     const known = error instanceof AppError;
     if (known) telemetry.filesRefused.inc({ reason: refusalReason(error) });
+    await updates;
     await reportFailure(job, deps, error, progressTs, log);
     finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
   } finally {
