@@ -33,6 +33,8 @@ export interface InsightsDeps {
   store: Store;
   telemetry: Telemetry;
   logger: Logger;
+  /** Minimum time between "N rows so far" updates (chat.update is rate-limited); tests set 0. */
+  rowUpdateIntervalMs?: number;
 }
 
 export function newJobId(): string {
@@ -145,7 +147,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
         limits: deps.limits,
         onRows: (rows) => {
           // chat.update is rate-limited (Tier 3): a row count every couple of seconds is plenty.
-          if (Date.now() - lastRowUpdate < ROW_UPDATE_INTERVAL_MS) return;
+          if (Date.now() - lastRowUpdate < (deps.rowUpdateIntervalMs ?? ROW_UPDATE_INTERVAL_MS)) return;
           lastRowUpdate = Date.now();
           void progress(`:bar_chart: Reading ${name}… ${rows.toLocaleString("en-US")} rows so far`);
         },

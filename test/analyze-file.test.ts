@@ -1,0 +1,188 @@
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { acceptJob, type InsightsDeps, runInsightsJob } from "../src/analyze-file.js";
+import { createLogger } from "../src/logger.js";
+import { DEFAULT_LIMITS } from "../src/pipeline/limits.js";
+import type { EmailSender, OutgoingEmail } from "../src/services/email.js";
+import type { SlackFileInfo, SlackFiles } from "../src/services/slack-files.js";
+import type { SlackMessage, SlackMessenger } from "../src/services/slack-messenger.js";
+import { openSqliteStore } from "../src/services/sqlite-store.js";
+import type { NewJob } from "../src/services/store.js";
+import { createTelemetry } from "../src/telemetry.js";
+import { FIXTURES, SAMPLE_DATA, tempFiles } from "./helpers/files.js";
+
+/** The use case with in-process fakes: what it posts, in what order, and what it remembers. */
+const files = tempFiles();
+
+interface Call {
+  kind: "post" | "update" | "delete" | "ephemeral";
+  ts?: string;
+  text: string;
+  blocks: boolean;
+  at: number;
+}
+
+function fakeSlack(options: { slowUpdate?: (text: string) => number } = {}) {
+  const calls: Call[] = [];
+  let n = 0;
+  const messenger: SlackMessenger = {
+    async post(_channel, _thread, m: SlackMessage) {
+      n++;
+      calls.push({ kind: "post", ts: `t${n}`, text: m.text, blocks: Boolean(m.blocks), at: Date.now() });
+      return `t${n}`;
+    },
+    async update(_channel, ts, m) {
+      const delay = options.slowUpdate?.(m.text) ?? 0;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      calls.push({ kind: "update", ts, text: m.text, blocks: Boolean(m.blocks), at: Date.now() });
+    },
+    async delete(_channel, ts) {
+      calls.push({ kind: "delete", ts, text: "", blocks: false, at: Date.now() });
+    },
+    async ephemeral(_channel, _user, m) {
+      calls.push({ kind: "ephemeral", text: m.text, blocks: false, at: Date.now() });
+    },
+  };
+  return { calls, messenger };
+}
+
+function fakeFiles(source: string, name: string): SlackFiles {
+  const info: SlackFileInfo = {
+    id: "F1",
+    name,
+    title: name,
+    mimetype: name.endsWith(".csv") ? "text/csv" : "image/png",
+    filetype: name.split(".").pop() ?? null,
+    size: 1,
+    urlPrivateDownload: "https://files.slack.com/x",
+    user: "U1",
+  };
+  return {
+    info: async () => info,
+    download: async (_file, dest) => {
+      copyFileSync(source, dest);
+      return { bytes: 1 };
+    },
+  };
+}
+
+function fakeEmail(result: "ok" | "fail" = "ok") {
+  const sent: OutgoingEmail[] = [];
+  const sender: EmailSender = {
+    async send(email) {
+      sent.push(email);
+      return result === "ok"
+        ? { ok: true, id: `e${sent.length}`, via: "resend" }
+        : { ok: false, reason: "Resend is unavailable (HTTP 503) after 3 attempts", retryable: true };
+    },
+  };
+  return { sent, sender };
+}
+
+let store: ReturnType<typeof openSqliteStore>;
+beforeEach(() => {
+  store = openSqliteStore(":memory:");
+});
+
+function deps(
+  slack: SlackMessenger,
+  filesService: SlackFiles,
+  email: EmailSender,
+  extra: Partial<InsightsDeps> = {},
+): InsightsDeps {
+  return {
+    slack,
+    files: filesService,
+    model: null,
+    email,
+    limits: DEFAULT_LIMITS,
+    workDir: join(files.dir, "work"),
+    store,
+    telemetry: createTelemetry({ defaultMetrics: false }),
+    logger: createLogger({ level: "silent" }),
+    ...extra,
+  };
+}
+
+const job = (overrides: Partial<NewJob> = {}): NewJob => ({
+  id: `j${Math.random().toString(36).slice(2, 8)}`,
+  trigger: "upload",
+  channel: "C1",
+  threadTs: "100.1",
+  fileId: "F1",
+  requester: "U1",
+  recipients: [],
+  ...overrides,
+});
+
+describe("runInsightsJob", () => {
+  it("never lets a slow row-count update overwrite the posted summary", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (let i = 0; i < 250_000; i++) lines.push(`2026-01-0${(i % 9) + 1},R${i % 5},${i % 100}`);
+    const big = files.write("big.csv", `${lines.join("\n")}\n`);
+    const { calls, messenger } = fakeSlack({ slowUpdate: (text) => (/rows so far/.test(text) ? 300 : 0) });
+    const d = deps(messenger, fakeFiles(big, "big.csv"), fakeEmail().sender, { rowUpdateIntervalMs: 0 });
+    await runInsightsJob(acceptJob(job(), d), d);
+    const updates = calls.filter((c) => c.kind === "update");
+    expect(updates.some((c) => /rows so far/.test(c.text))).toBe(true);
+    expect(updates.at(-1)?.blocks).toBe(true);
+  });
+
+  it("posts progress, then turns that message into the summary, and remembers it", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), fakeEmail().sender);
+    const record = acceptJob(job(), d);
+    await runInsightsJob(record, d);
+    expect(calls.filter((c) => c.kind === "post")).toHaveLength(1);
+    expect(calls.at(-1)).toMatchObject({ kind: "update", ts: "t1", blocks: true });
+    expect(store.getJob(record.id)).toMatchObject({ status: "done", progressTs: "t1", summaryTs: "t1" });
+    expect(store.threadSummary("C1", "100.1", "F1")).toMatchObject({ messageTs: "t1", netRevenue: 660000 });
+  });
+
+  it("reuses the thread's summary for a second request and e-mails the same people only once", async () => {
+    const { calls, messenger } = fakeSlack();
+    const email = fakeEmail();
+    const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), email.sender);
+    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(acceptJob(job({ trigger: "command", recipients: ["boss@example.com"] }), d), d);
+    expect(email.sent).toHaveLength(1);
+    expect(calls.filter((c) => c.blocks)).toHaveLength(1);
+    expect(calls.at(-1)?.text).toMatch(/already e-mailed to boss@example\.com/);
+  });
+
+  it("ignores an uploaded file that is not a spreadsheet, silently", async () => {
+    const { calls, messenger } = fakeSlack();
+    const png = files.write("photo.png", Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const d = deps(messenger, fakeFiles(png, "photo.png"), fakeEmail().sender);
+    await runInsightsJob(acceptJob(job(), d), d);
+    expect(calls).toEqual([]);
+  });
+
+  it("tells only the uploader when an upload is not sales data, removing its progress message", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, fakeFiles(`${FIXTURES}no-revenue.csv`, "people.csv"), fakeEmail().sender);
+    const record = acceptJob(job(), d);
+    await runInsightsJob(record, d);
+    expect(calls.map((c) => c.kind)).toEqual(["post", "update", "delete", "ephemeral"]);
+    expect(calls.at(-1)?.text).toMatch(/No revenue column found/);
+    expect(store.getJob(record.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/No revenue column/),
+    });
+  });
+
+  it("says in the thread when e-mail fails; the summary stays", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(
+      messenger,
+      fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"),
+      fakeEmail("fail").sender,
+    );
+    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    expect(calls.filter((c) => c.blocks)).toHaveLength(1);
+    expect(calls.at(-1)?.text).toMatch(
+      /Could not e-mail the summary to boss@example\.com: Resend is unavailable/,
+    );
+  });
+});
