@@ -215,11 +215,7 @@ function summaryMessage(
   fileName: string,
   ref: FileRef,
 ): SlackMessage {
-  const built = buildSummaryMessage(analysis, summary, { fileName });
-  // The button goes just above the provenance footer, which stays last.
-  const blocks: unknown[] = [...built.blocks];
-  blocks.splice(Math.max(0, blocks.length - 1), 0, emailButtonBlock(ref));
-  return { text: built.text, blocks: blocks.slice(-50) };
+  return buildSummaryMessage(analysis, summary, { fileName, actions: emailButtonBlock(ref) });
 }
 
 async function emailIfAsked(

@@ -27,6 +27,16 @@ describe("buildSummaryMessage", () => {
     expect(footer).toBe("Figures verified against your data · Only aggregated metrics were sent to Gemini");
   });
 
+  it("puts buttons just above the footer, inside the block limit, keeping the header", async () => {
+    const actions = { type: "actions" as const, elements: [{ type: "button", action_id: "x" }] };
+    const plain = buildSummaryMessage(await fixtures.sample(), sampleSummary());
+    const message = buildSummaryMessage(await fixtures.sample(), sampleSummary(), { actions });
+    expect(message.blocks).toHaveLength(plain.blocks.length + 1);
+    expect(message.blocks.at(-2)).toEqual(actions);
+    expect(message.blocks[0]?.type).toBe("header");
+    expectWithinLimits(message.blocks);
+  });
+
   it("shows KPI fields in order, with the file's figures", async () => {
     const message = buildSummaryMessage(await fixtures.sample(), sampleSummary());
     const fields = textObjects(message.blocks).filter((t) => t.kind === "field");

@@ -37,7 +37,14 @@ export interface DividerBlock {
   type: "divider";
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
+
+/** Buttons: no text that counts against the limits; they only take a block slot. */
+export interface ActionsBlock {
+  type: "actions";
+  block_id?: string;
+  elements: unknown[];
+}
 
 /** Text that Slack must show as written: `text` is already escaped; nothing in it is auto-parsed. */
 export function mrkdwn(text: string): MrkdwnObject {

@@ -1,4 +1,5 @@
 import { escapeSlackPlainText } from "../escape.js";
+import type { ActionsBlock } from "./blocks.js";
 
 /** What the "Email this summary" button and the recipients modal carry between Slack round trips. */
 export interface FileRef {
@@ -12,7 +13,7 @@ export const EMAIL_MODAL_CALLBACK = "insights_email";
 export const RECIPIENTS_BLOCK = "recipients";
 export const RECIPIENTS_ACTION = "emails";
 
-export function emailButtonBlock(ref: FileRef) {
+export function emailButtonBlock(ref: FileRef): ActionsBlock {
   return {
     type: "actions",
     block_id: "summary_actions",

@@ -32,6 +32,7 @@ export function blockTextLength(block: Block): number {
     case "context":
       return block.elements.reduce((n, e) => n + e.text.length, 0);
     case "divider":
+    case "actions":
       return 0;
   }
 }
@@ -158,6 +159,7 @@ function fitBlock(block: Block, limits: SlackLimits): Block {
       block.elements = fitTexts(block.elements.slice(0, limits.contextElements), limits.contextText);
       return block;
     case "divider":
+    case "actions":
       return block;
   }
 }
@@ -176,6 +178,7 @@ function isNonEmpty(block: Block): boolean {
     case "context":
       return block.elements.length > 0;
     case "divider":
+    case "actions":
       return true;
   }
 }

@@ -7,7 +7,7 @@ import {
   type SentenceList,
   summaryContent,
 } from "../summary-content.js";
-import { type Block, context, divider, fieldsSection, header, section } from "./blocks.js";
+import { type ActionsBlock, type Block, context, divider, fieldsSection, header, section } from "./blocks.js";
 import { enforceLimits, SLACK_LIMITS } from "./limits.js";
 
 export type { Block } from "./blocks.js";
@@ -18,7 +18,10 @@ export interface SummaryMessage {
   blocks: Block[];
 }
 
-export type SummaryMessageOptions = ContentOptions;
+export interface SummaryMessageOptions extends ContentOptions {
+  /** Buttons shown just above the footer, counted with every other block against Slack's limits. */
+  actions?: ActionsBlock;
+}
 
 const HEADER_PREFIX = "Sales insights: ";
 /** Longest sentence or group name shown; anything longer is pathological and is cut with "…". */
@@ -64,6 +67,7 @@ export function buildSummaryMessage(
     for (const b of content.breakdowns) blocks.push(section(breakdownText(b)));
   }
   if (content.notes.length > 0) blocks.push(context([notesText(content.notes)]));
+  if (options.actions) blocks.push(options.actions);
   blocks.push(context([e(content.footer)]));
 
   const money = content.kpis[0]?.value ?? "";
