@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "../helpers/files.js";
+import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 
 const files = tempFiles();
 
@@ -119,18 +120,7 @@ describe("sales-insight analyze with Gemini (fake server on 127.0.0.1)", () => {
             actions: ["Grow sales outside North."],
           }),
         ),
-        geminiText(
-          JSON.stringify({
-            headline: "Net revenue reached $660K in Jan-Mar 2026.",
-            keyFindings: [
-              "North brought in $466.5K.",
-              "Electronics made up 93.5% of revenue.",
-              "Revenue fell 61.9% in March.",
-            ],
-            risks: ["1 order worth $24K was cancelled."],
-            actions: ["Grow sales outside North."],
-          }),
-        ),
+        geminiText(SAMPLE_GEMINI_ANSWER),
       );
       const env = {
         GEMINI_API_KEY: "test-key-not-secret",

@@ -8,6 +8,7 @@ import { type FakeGemini, geminiText, startFakeGemini } from "../helpers/fake-ge
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { SAMPLE_DATA } from "../helpers/files.js";
+import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 import { freePort } from "../helpers/net.js";
 
 /**
@@ -23,17 +24,6 @@ let dataDir: string;
 let port: number;
 let child: ChildProcess | null = null;
 let output = "";
-
-const SUMMARY = JSON.stringify({
-  headline: "Net revenue reached $660K in Jan-Mar 2026.",
-  keyFindings: [
-    "North brought in $466.5K.",
-    "Electronics made up 93.5% of revenue.",
-    "Revenue fell 61.9% in March.",
-  ],
-  risks: ["1 order worth $24K was cancelled."],
-  actions: ["Grow sales outside North."],
-});
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -135,8 +125,8 @@ async function deliver(body: string, headers: Record<string, string> = {}) {
 describe("a crash in the middle of a job", () => {
   it("resumes on restart without a second summary or a second e-mail, and keeps its dedupe memory", async () => {
     // The first Gemini call hangs: the process is killed while it waits.
-    gemini.enqueue({ ...geminiText(SUMMARY), delayMs: 60_000 });
-    gemini.setFallback(geminiText(SUMMARY));
+    gemini.enqueue({ ...geminiText(SAMPLE_GEMINI_ANSWER), delayMs: 60_000 });
+    gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
 
     child = startApp();
     await waitFor(healthy, "the first start");

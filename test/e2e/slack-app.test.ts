@@ -20,6 +20,7 @@ import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../he
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { FIXTURES, SAMPLE_DATA } from "../helpers/files.js";
+import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 
 /**
  * The whole app in HTTP mode on 127.0.0.1, talking to fake Slack, Gemini and Resend servers (real
@@ -38,17 +39,6 @@ let server: Server;
 let baseUrl: string;
 let dataDir: string;
 let eventCounter = 0;
-
-const GOOD_SUMMARY = JSON.stringify({
-  headline: "Net revenue reached $660K in Jan-Mar 2026, with North contributing 68.2%.",
-  keyFindings: [
-    "North brought in $466.5K.",
-    "Electronics made up 93.5% of revenue.",
-    "Revenue fell 61.9% in March.",
-  ],
-  risks: ["1 order worth $24K was cancelled."],
-  actions: ["Grow sales outside North."],
-});
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -117,7 +107,7 @@ beforeEach(() => {
   slack.responses.length = 0;
   gemini.requests.length = 0;
   resend.requests.length = 0;
-  gemini.setFallback(geminiText(GOOD_SUMMARY));
+  gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
 });
 
 function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
