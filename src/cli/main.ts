@@ -79,10 +79,6 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       io.stderr(`Cannot analyse ${shownFile}: ${cleanText(error.userMessage)}\n`);
       return EXIT.badInput;
     }
-    if (isMissingFile(error)) {
-      io.stderr(`Cannot analyse ${shownFile}: no such file.\n`);
-      return EXIT.badInput;
-    }
     if (error instanceof ConfigError) {
       io.stderr(`${cleanText(error.message)}\n`);
       return EXIT.internal;
@@ -104,9 +100,4 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-}
-
-function isMissingFile(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === "ENOENT" || code === "EISDIR";
 }

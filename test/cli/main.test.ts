@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "../helpers/files.js";
@@ -6,6 +8,15 @@ import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 import { csv } from "../ui/helpers.js";
 
 const files = tempFiles();
+
+/** The CLI as a real process. */
+function cli(args: string[], options: { timeout?: number; uid?: number; gid?: number } = {}) {
+  return spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    encoding: "utf8",
+    cwd: process.cwd(),
+    ...options,
+  });
+}
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = "";
@@ -79,6 +90,54 @@ describe("sales-insight analyze", () => {
     expect((await run(["analyze", "a.csv", "--frobnicate"])).code).toBe(2);
   });
 
+  it("says a missing file is not found, with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", `${files.dir}/nope.csv`]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/nope\.csv: File not found/);
+    expect((await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv/below`])).stderr).toMatch(
+      /File not found/,
+    );
+  });
+
+  it("refuses a folder with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", files.dir]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/This is a folder, not a file/);
+  });
+
+  it("refuses a named pipe with exit 2 instead of waiting for a writer", () => {
+    const fifo = join(files.dir, "sales.csv");
+    execFileSync("mkfifo", [fifo]);
+    // A child process with a timeout: opening a FIFO for reading blocks, and that is the bug.
+    const result = cli(["analyze", fifo], { timeout: 10_000 });
+    expect(result.signal, "the CLI hung on the named pipe").toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/named pipe \(FIFO\), not a regular file/);
+    expect(result.stderr).not.toMatch(/internal error/);
+  }, 20_000);
+
+  it("refuses a device with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", "/dev/zero"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/a device, not a regular file/);
+  });
+
+  it("says a file it may not read is permission denied, with exit 2", async () => {
+    const dir = join(files.dir, "locked");
+    mkdirSync(dir);
+    const path = join(dir, "sales.csv");
+    copyFileSync(`${SAMPLE_DATA}sales_q1_2026.csv`, path);
+    chmodSync(path, 0o000);
+    chmodSync(dir, 0o700);
+    // Root reads anything, so as root the CLI runs as "nobody", for whom the folder is closed.
+    const result =
+      process.getuid?.() === 0
+        ? cli(["analyze", path], { uid: 65534, gid: 65534 })
+        : await run(["analyze", path]).then((r) => ({ status: r.code, stderr: r.stderr }));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Permission denied/);
+  });
+
   it("reads its limits from the environment and names a bad variable", async () => {
     const small = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`], { MAX_ROWS: "3" });
     expect(small.code).toBe(2);
@@ -89,11 +148,6 @@ describe("sales-insight analyze", () => {
   });
 
   it("runs as a real process with the exit codes a script can rely on", () => {
-    const cli = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-        encoding: "utf8",
-        cwd: process.cwd(),
-      });
     const ok = cli(["analyze", "sample_data/sales_q1_2026.csv", "--json"]);
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).totalRevenue).toBe(684000);
