@@ -293,11 +293,20 @@ async function emailIfAsked(
     via: result.ok ? result.via : "resend",
   });
   if (result.ok) {
-    log.info({ recipients: job.recipients.length, via: result.via }, "summary e-mailed");
-    const how = result.via === "outbox" ? " (written to the outbox: RESEND_API_KEY is not set)" : "";
-    await safely(log, () =>
-      deps.slack.post(channel, threadTs, { text: `:email: Summary e-mailed to ${who}${how}.` }),
+    // The setting behind the outbox is for the admins' log; the thread says what happened in plain words.
+    log.info(
+      {
+        recipients: job.recipients.length,
+        via: result.via,
+        ...(result.via === "outbox" ? { detail: "RESEND_API_KEY is not set" } : {}),
+      },
+      "summary e-mailed",
     );
+    const text =
+      result.via === "outbox"
+        ? `:email: The summary for ${who} was saved in the app's outbox, not sent: e-mail delivery is not set up. Ask the app's admins to set it up.`
+        : `:email: Summary e-mailed to ${who}.`;
+    await safely(log, () => deps.slack.post(channel, threadTs, { text }));
   } else {
     log.warn({ reason: result.reason }, "e-mail failed");
     await safely(log, () =>

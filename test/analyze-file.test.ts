@@ -89,11 +89,12 @@ function fakeFiles(source: string, name: string): SlackFiles {
   };
 }
 
-function fakeEmail(result: "ok" | "fail" = "ok") {
+function fakeEmail(result: "ok" | "fail" | "outbox" = "ok") {
   const sent: OutgoingEmail[] = [];
   const sender: EmailSender = {
     async send(email) {
       sent.push(email);
+      if (result === "outbox") return { ok: true, id: `e${sent.length}`, via: "outbox" };
       return result === "ok"
         ? { ok: true, id: `e${sent.length}`, via: "resend" }
         : { ok: false, reason: "Resend is unavailable (HTTP 503) after 3 attempts", retryable: true };
@@ -227,6 +228,18 @@ const SAMPLE = `${SAMPLE_DATA}sales_q1_2026.csv`;
 
 /** The summaries posted (the last message of each job that carries blocks). */
 const summaries = (calls: Call[]) => calls.filter((c) => c.blocks).map((c) => c.json);
+
+describe("runInsightsJob and e-mail without a provider", () => {
+  it("says the summary was kept in the outbox, not sent, without naming a setting", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail("outbox").sender);
+    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    const note = calls.at(-1)?.text ?? "";
+    expect(note).toMatch(/boss@example\.com was saved in the app's outbox, not sent/);
+    expect(note).not.toMatch(/e-mailed to/);
+    expect(note).not.toMatch(/[A-Z]+_[A-Z_]+/);
+  });
+});
 
 describe("runInsightsJob and the analysis cache", () => {
   it("does not keep a summary written offline during a Gemini outage: the next upload asks Gemini", async () => {
