@@ -9,6 +9,7 @@ import type { Limits } from "./pipeline/limits.js";
 import type { SummaryModel } from "./pipeline/summary/model.js";
 import { summarize } from "./pipeline/summary/summarize.js";
 import type { ExecutiveSummary } from "./pipeline/summary/types.js";
+import { ANALYSIS_VERSION } from "./pipeline/version.js";
 import { type EmailSender, idempotencyKeyFor } from "./services/email.js";
 import { isSpreadsheetFile, SlackFileError, type SlackFiles } from "./services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "./services/slack-messenger.js";
@@ -98,10 +99,11 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
 
   const posted = store.threadSummary(channel, threadTs, fileId);
   if (posted) {
-    const stored = store.analysisByHash(posted.contentHash);
-    if (stored) {
+    const stored = store.analysisByHash(posted.contentHash, ANALYSIS_VERSION);
+    const summary = reusableSummary(stored?.summary ?? null, deps.model);
+    if (stored && summary) {
       log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
-      await emailIfAsked(job, deps, { ...stored, fileName: posted.fileName }, log);
+      await emailIfAsked(job, deps, { analysis: stored.analysis, summary, fileName: posted.fileName }, log);
       finish("reused");
       return;
     }
@@ -135,14 +137,16 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     store.updateJob(job.id, { contentHash });
     timer();
 
-    let result: { analysis: Analysis; summary: ExecutiveSummary } | null = store.analysisByHash(contentHash);
-    if (result) {
-      log.info({ contentHash }, "same content analysed before: reusing it");
+    const cached = store.analysisByHash(contentHash, ANALYSIS_VERSION);
+    let analysis = cached?.analysis ?? null;
+    let summary = reusableSummary(cached?.summary ?? null, deps.model);
+    if (analysis) {
+      log.info({ contentHash, summaryReused: summary !== null }, "same content analysed before: reusing it");
     } else {
       timer = stage("read");
       await progress(`:bar_chart: Reading ${name}…`);
       let lastRowUpdate = Date.now();
-      const analysis = await analyzeFile(path, {
+      analysis = await analyzeFile(path, {
         fileName: info.name,
         limits: deps.limits,
         onRows: (rows) => {
@@ -153,13 +157,22 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
         },
       });
       timer();
+    }
+    if (!summary) {
       timer = stage("summarize");
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
-      const summary = await summarize(analysis, { model: deps.model });
+      summary = await summarize(analysis, { model: deps.model });
       timer();
-      result = { analysis, summary };
-      store.saveAnalysis({ contentHash, fileName: info.name, ...result, createdAt: Date.now() });
+      store.saveAnalysis({
+        contentHash,
+        analysisVersion: ANALYSIS_VERSION,
+        fileName: info.name,
+        analysis,
+        summary: reusableSummary(summary, deps.model),
+        createdAt: Date.now(),
+      });
     }
+    const result = { analysis, summary };
 
     timer = stage("post");
     await updates;
@@ -186,6 +199,21 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/**
+ * The summary if it may be shown again for the same file, else null (write it again). One written
+ * by Gemini (even with some sentences replaced after checking) may; so may one written offline by
+ * choice, while no model is configured. One written offline although a model is configured is a
+ * fallback after Gemini failed: the next request asks Gemini again instead of repeating it for the
+ * cache's lifetime.
+ */
+export function reusableSummary(
+  summary: ExecutiveSummary | null,
+  model: SummaryModel | null,
+): ExecutiveSummary | null {
+  if (!summary) return null;
+  return summary.writer !== "offline" || model === null ? summary : null;
 }
 
 function threadSummaryOf(
@@ -265,11 +293,20 @@ async function emailIfAsked(
     via: result.ok ? result.via : "resend",
   });
   if (result.ok) {
-    log.info({ recipients: job.recipients.length, via: result.via }, "summary e-mailed");
-    const how = result.via === "outbox" ? " (written to the outbox: RESEND_API_KEY is not set)" : "";
-    await safely(log, () =>
-      deps.slack.post(channel, threadTs, { text: `:email: Summary e-mailed to ${who}${how}.` }),
+    // The setting behind the outbox is for the admins' log; the thread says what happened in plain words.
+    log.info(
+      {
+        recipients: job.recipients.length,
+        via: result.via,
+        ...(result.via === "outbox" ? { detail: "RESEND_API_KEY is not set" } : {}),
+      },
+      "summary e-mailed",
     );
+    const text =
+      result.via === "outbox"
+        ? `:email: The summary for ${who} was saved in the app's outbox, not sent: e-mail delivery is not set up. Ask the app's admins to set it up.`
+        : `:email: Summary e-mailed to ${who}.`;
+    await safely(log, () => deps.slack.post(channel, threadTs, { text }));
   } else {
     log.warn({ reason: result.reason }, "e-mail failed");
     await safely(log, () =>

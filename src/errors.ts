@@ -24,7 +24,10 @@ export type InputProblem =
   | "too-many-rows"
   | "too-many-columns"
   | "zip-bomb"
-  | "corrupt";
+  | "corrupt"
+  | "not-found"
+  | "not-a-file"
+  | "unreadable";
 
 /** The file itself cannot be analysed: the user can fix it; exit code 2 in the CLI. */
 export class InputError extends AppError {

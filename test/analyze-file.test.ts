@@ -1,9 +1,14 @@
-import { copyFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { acceptJob, type InsightsDeps, runInsightsJob } from "../src/analyze-file.js";
 import { createLogger } from "../src/logger.js";
+import { analyzeFile } from "../src/pipeline/analyze.js";
 import { DEFAULT_LIMITS } from "../src/pipeline/limits.js";
+import { type SummaryModel, SummaryModelError } from "../src/pipeline/summary/model.js";
+import { summarize } from "../src/pipeline/summary/summarize.js";
+import { ANALYSIS_VERSION } from "../src/pipeline/version.js";
 import type { EmailSender, OutgoingEmail } from "../src/services/email.js";
 import type { SlackFileInfo, SlackFiles } from "../src/services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "../src/services/slack-messenger.js";
@@ -11,6 +16,7 @@ import { openSqliteStore } from "../src/services/sqlite-store.js";
 import type { NewJob } from "../src/services/store.js";
 import { createTelemetry } from "../src/telemetry.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "./helpers/files.js";
+import { SAMPLE_GEMINI_ANSWER } from "./helpers/gemini-answers.js";
 
 /** The use case with in-process fakes: what it posts, in what order, and what it remembers. */
 const files = tempFiles();
@@ -20,6 +26,8 @@ interface Call {
   ts?: string;
   text: string;
   blocks: boolean;
+  /** The whole message as JSON, to search what a summary says. */
+  json: string;
   at: number;
 }
 
@@ -29,19 +37,33 @@ function fakeSlack(options: { slowUpdate?: (text: string) => number } = {}) {
   const messenger: SlackMessenger = {
     async post(_channel, _thread, m: SlackMessage) {
       n++;
-      calls.push({ kind: "post", ts: `t${n}`, text: m.text, blocks: Boolean(m.blocks), at: Date.now() });
+      calls.push({
+        kind: "post",
+        ts: `t${n}`,
+        text: m.text,
+        blocks: Boolean(m.blocks),
+        json: JSON.stringify(m),
+        at: Date.now(),
+      });
       return `t${n}`;
     },
     async update(_channel, ts, m) {
       const delay = options.slowUpdate?.(m.text) ?? 0;
       if (delay) await new Promise((r) => setTimeout(r, delay));
-      calls.push({ kind: "update", ts, text: m.text, blocks: Boolean(m.blocks), at: Date.now() });
+      calls.push({
+        kind: "update",
+        ts,
+        text: m.text,
+        blocks: Boolean(m.blocks),
+        json: JSON.stringify(m),
+        at: Date.now(),
+      });
     },
     async delete(_channel, ts) {
-      calls.push({ kind: "delete", ts, text: "", blocks: false, at: Date.now() });
+      calls.push({ kind: "delete", ts, text: "", blocks: false, json: "", at: Date.now() });
     },
     async ephemeral(_channel, _user, m) {
-      calls.push({ kind: "ephemeral", text: m.text, blocks: false, at: Date.now() });
+      calls.push({ kind: "ephemeral", text: m.text, blocks: false, json: JSON.stringify(m), at: Date.now() });
     },
   };
   return { calls, messenger };
@@ -67,11 +89,12 @@ function fakeFiles(source: string, name: string): SlackFiles {
   };
 }
 
-function fakeEmail(result: "ok" | "fail" = "ok") {
+function fakeEmail(result: "ok" | "fail" | "outbox" = "ok") {
   const sent: OutgoingEmail[] = [];
   const sender: EmailSender = {
     async send(email) {
       sent.push(email);
+      if (result === "outbox") return { ok: true, id: `e${sent.length}`, via: "outbox" };
       return result === "ok"
         ? { ok: true, id: `e${sent.length}`, via: "resend" }
         : { ok: false, reason: "Resend is unavailable (HTTP 503) after 3 attempts", retryable: true };
@@ -184,5 +207,132 @@ describe("runInsightsJob", () => {
     expect(calls.at(-1)?.text).toMatch(
       /Could not e-mail the summary to boss@example\.com: Resend is unavailable/,
     );
+  });
+});
+
+/** A model that fails like Gemini in an outage while `down` is set, and answers well otherwise. */
+function fakeModel() {
+  const state = { down: false, asked: 0 };
+  const model: SummaryModel = {
+    model: "gemini-test",
+    async generate() {
+      state.asked++;
+      if (state.down) throw new SummaryModelError("Gemini is unavailable (HTTP 503)");
+      return SAMPLE_GEMINI_ANSWER;
+    },
+  };
+  return { state, model };
+}
+
+const SAMPLE = `${SAMPLE_DATA}sales_q1_2026.csv`;
+
+/** The summaries posted (the last message of each job that carries blocks). */
+const summaries = (calls: Call[]) => calls.filter((c) => c.blocks).map((c) => c.json);
+
+describe("runInsightsJob and e-mail without a provider", () => {
+  it("says the summary was kept in the outbox, not sent, without naming a setting", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail("outbox").sender);
+    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    const note = calls.at(-1)?.text ?? "";
+    expect(note).toMatch(/boss@example\.com was saved in the app's outbox, not sent/);
+    expect(note).not.toMatch(/e-mailed to/);
+    expect(note).not.toMatch(/[A-Z]+_[A-Z_]+/);
+  });
+});
+
+describe("runInsightsJob and the analysis cache", () => {
+  it("does not keep a summary written offline during a Gemini outage: the next upload asks Gemini", async () => {
+    const { calls, messenger } = fakeSlack();
+    const gemini = fakeModel();
+    const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, { model: gemini.model });
+
+    gemini.state.down = true;
+    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    expect(summaries(calls)).toHaveLength(1);
+    expect(summaries(calls)[0]).toMatch(/Written without Gemini: Gemini is unavailable \(HTTP 503\)/);
+    const askedDuringOutage = gemini.state.asked;
+    expect(askedDuringOutage).toBeGreaterThan(0);
+
+    // Gemini is back; the same file is uploaded again (a new file in a new thread).
+    gemini.state.down = false;
+    const before = calls.length;
+    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
+    const second = calls.slice(before);
+    expect(gemini.state.asked).toBeGreaterThan(askedDuringOutage);
+    const posted = summaries(second);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
+    expect(posted[0]).not.toMatch(/Written without Gemini/);
+    // Only the summary was written again: the file's analysis came from the cache.
+    expect(second.some((c) => /Reading q1\.csv/.test(c.text))).toBe(false);
+    expect(second.some((c) => /Writing the summary/.test(c.text))).toBe(true);
+
+    // And that Gemini summary is kept: a third upload asks nobody.
+    const asked = gemini.state.asked;
+    const third = calls.length;
+    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), d), d);
+    expect(gemini.state.asked).toBe(asked);
+    expect(summaries(calls.slice(third))[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
+  });
+
+  it("reuses a summary written offline by choice while no model is configured", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, { model: null });
+    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    const before = calls.length;
+    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
+    const second = calls.slice(before);
+    expect(summaries(second)[0]).toMatch(/Written without Gemini/);
+    expect(second.some((c) => /Reading|Writing the summary/.test(c.text))).toBe(false);
+
+    // Once a model is configured, that offline summary is no longer good enough.
+    const gemini = fakeModel();
+    const withModel = { ...d, model: gemini.model };
+    const third = calls.length;
+    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), withModel), withModel);
+    expect(gemini.state.asked).toBeGreaterThan(0);
+    expect(summaries(calls.slice(third))[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
+  });
+
+  it("analyses the file again when the stored analysis came from another engine version", async () => {
+    const contentHash = createHash("sha256").update(readFileSync(SAMPLE)).digest("hex");
+    const real = await analyzeFile(SAMPLE);
+    // A stale analysis with a figure the real file does not have, and a summary to go with it.
+    const stale = { ...real, netRevenue: 123_456 };
+    const staleSummary = await summarize(stale, { model: null });
+    const seeded = (analysisVersion: number) => {
+      const own = openSqliteStore(":memory:");
+      own.saveAnalysis({
+        contentHash,
+        analysisVersion,
+        fileName: "q1.csv",
+        analysis: stale,
+        summary: staleSummary,
+        createdAt: Date.now(),
+      });
+      return own;
+    };
+    const { calls, messenger } = fakeSlack();
+
+    // The premise: under the current version the stored analysis is what gets posted.
+    const current = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, {
+      store: seeded(ANALYSIS_VERSION),
+    });
+    await runInsightsJob(acceptJob(job(), current), current);
+    expect(summaries(calls)[0]).toMatch(/123K/);
+
+    // Stored by an older engine: read again, the real figures posted, and kept under the current version.
+    const older = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, {
+      store: seeded(ANALYSIS_VERSION - 1),
+    });
+    const before = calls.length;
+    await runInsightsJob(acceptJob(job(), older), older);
+    const second = calls.slice(before);
+    expect(second.some((c) => /Reading q1\.csv/.test(c.text))).toBe(true);
+    expect(summaries(second)[0]).toMatch(/660K/);
+    expect(summaries(second)[0]).not.toMatch(/123K/);
+    expect(older.store.analysisByHash(contentHash, ANALYSIS_VERSION)?.analysis.netRevenue).toBe(660_000);
+    expect(older.store.analysisByHash(contentHash, ANALYSIS_VERSION - 1)?.analysis.netRevenue).toBe(123_456);
   });
 });

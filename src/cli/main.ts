@@ -4,6 +4,7 @@ import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
+import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -29,12 +30,19 @@ Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 inter
 Limits come from MAX_FILE_MB, MAX_ROWS, MAX_COLUMNS, MAX_XLSX_UNCOMPRESSED_MB, MAX_XLSX_ENTRIES.
 `;
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Everything printed passes through here: a file name, header or cell that holds an escape
+  // sequence must not reach the terminal, whichever message it ends up in.
+  const io: CliIo = {
+    stdout: (text) => rawIo.stdout(stripTerminalControls(text)),
+    stderr: (text) => rawIo.stderr(stripTerminalControls(text)),
+    env: rawIo.env,
+  };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+    io.stderr(`${cleanText((error as Error).message)}\n\n${USAGE}`);
     return EXIT.badInput;
   }
   const { values, positionals } = parsed;
@@ -47,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(USAGE);
     return EXIT.badInput;
   }
+  const shownFile = cleanText(file);
   try {
     const config = loadConfig(io.env);
     const analysis = await analyzeFile(file, { limits: config.limits });
@@ -62,26 +71,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),
     });
     io.stdout(
-      values.json
-        ? `${JSON.stringify({ ...analysis, summary }, null, 2)}\n`
-        : renderTextReport(analysis, summary),
+      values.json ? `${jsonForTerminal({ ...analysis, summary })}\n` : renderTextReport(analysis, summary),
     );
     return EXIT.ok;
   } catch (error) {
     if (isInputError(error)) {
-      io.stderr(`Cannot analyse ${file}: ${error.userMessage}\n`);
-      return EXIT.badInput;
-    }
-    if (isMissingFile(error)) {
-      io.stderr(`Cannot analyse ${file}: no such file.\n`);
+      io.stderr(`Cannot analyse ${shownFile}: ${cleanText(error.userMessage)}\n`);
       return EXIT.badInput;
     }
     if (error instanceof ConfigError) {
-      io.stderr(`${error.message}\n`);
+      io.stderr(`${cleanText(error.message)}\n`);
       return EXIT.internal;
     }
     const message = error instanceof AppError ? error.userMessage : "an internal error occurred";
-    io.stderr(`Cannot analyse ${file}: ${message}. Set DEBUG=1 for details.\n`);
+    io.stderr(`Cannot analyse ${shownFile}: ${cleanText(message)}. Set DEBUG=1 for details.\n`);
     if (io.env.DEBUG) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.internal;
   }
@@ -97,9 +100,4 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-}
-
-function isMissingFile(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === "ENOENT" || code === "EISDIR";
 }

@@ -1,16 +1,24 @@
 import type { Analysis } from "../pipeline/analyze.js";
 import type { GroupRevenue } from "../pipeline/metrics.js";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
+import { cleanText, clip } from "../ui/escape.js";
 import { summaryFooter } from "../ui/summary-content.js";
 
 const TOP_GROUPS = 8;
+
+/**
+ * Every value from the file (or written by a model) goes through this: one line, no control
+ * characters, so a cell cannot send escape sequences to the terminal or break the layout. main.ts
+ * strips control characters from all output once more as a safety net.
+ */
+const label = cleanText;
 
 /** A plain-text report for a terminal: the summary, then the same figures as --json, laid out for people. */
 export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): string {
   const money = moneyFormatter(a.currency?.code ?? null, a.currency?.symbol ?? null);
   const lines: string[] = [];
-  const where = a.source.sheet ? ` (sheet "${a.source.sheet}")` : "";
-  lines.push(`Sales insights: ${a.source.name}${where}`);
+  const where = a.source.sheet ? ` (sheet "${label(a.source.sheet)}")` : "";
+  lines.push(`Sales insights: ${label(a.source.name)}${where}`);
   lines.push("");
   if (summary) lines.push(...summaryLines(summary), "");
   lines.push(
@@ -36,11 +44,14 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
   }
   if (a.topTransaction) {
     const t = a.topTransaction;
-    const parts = [t.date, t.region, t.category, t.product].filter(Boolean).join(", ");
+    const parts = [t.date, t.region, t.category, t.product]
+      .map((part) => (part ? label(part) : ""))
+      .filter(Boolean)
+      .join(", ");
     lines.push(`  Largest row        ${money(t.revenue)} (row ${t.rowNumber}${parts ? `: ${parts}` : ""})`);
   }
-  section(lines, `Revenue by region (${a.columns.region})`, a.revenueByRegion, money);
-  section(lines, `Revenue by category (${a.columns.category})`, a.revenueByCategory, money);
+  section(lines, `Revenue by region (${label(a.columns.region ?? "")})`, a.revenueByRegion, money);
+  section(lines, `Revenue by category (${label(a.columns.category ?? "")})`, a.revenueByCategory, money);
   if (a.revenueByMonth.length > 0) {
     lines.push("", "Revenue by month");
     for (const m of a.revenueByMonth.slice(-12)) {
@@ -53,26 +64,26 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
       lines.push(`  … ${a.revenueByMonth.length - 12} earlier months in --json`);
   }
   if (a.statusCounts) {
-    lines.push("", `Orders by status (${a.columns.status})`);
+    lines.push("", `Orders by status (${label(a.columns.status ?? "")})`);
     for (const [status, count] of Object.entries(a.statusCounts).slice(0, 10))
-      lines.push(`  ${status.padEnd(28)} ${int(count)}`);
+      lines.push(`  ${label(status).padEnd(28)} ${int(count)}`);
   }
   lines.push("", "Columns used");
   for (const [role, header] of Object.entries(a.columns))
-    if (header) lines.push(`  ${role.padEnd(10)} ${header}`);
+    if (header) lines.push(`  ${role.padEnd(10)} ${label(header)}`);
   if (a.notes.length > 0) {
     lines.push("", "Notes");
-    for (const note of a.notes) lines.push(`  - ${note}`);
+    for (const note of a.notes) lines.push(`  - ${label(note)}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
 function summaryLines(s: ExecutiveSummary): string[] {
-  const lines = [s.headline.text, ""];
+  const lines = [label(s.headline.text), ""];
   const list = (title: string, sentences: { text: string }[]) => {
     if (sentences.length === 0) return;
     lines.push(title);
-    for (const sentence of sentences) lines.push(`  - ${sentence.text}`);
+    for (const sentence of sentences) lines.push(`  - ${label(sentence.text)}`);
   };
   list("Key findings", s.keyFindings);
   list("Risks", s.risks);
@@ -91,7 +102,7 @@ function section(
   lines.push("", title);
   for (const g of groups.slice(0, TOP_GROUPS)) {
     lines.push(
-      `  ${g.name.slice(0, 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}`,
+      `  ${clip(label(g.name), 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}`,
     );
   }
   if (groups.length > TOP_GROUPS) lines.push(`  … ${groups.length - TOP_GROUPS} more in --json`);

@@ -1,7 +1,8 @@
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError } from "../errors.js";
 import type { Cell } from "./cell.js";
+import { statInputFile } from "./input-file.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import type { Metrics } from "./metrics.js";
 import { describeQuality } from "./notes.js";
@@ -40,7 +41,7 @@ export interface AnalyzeOptions {
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const name = options.fileName ?? basename(path);
-  const { size } = await stat(path);
+  const { size } = await statInputFile(path);
   if (size > limits.maxFileBytes) throw tooLarge(limits);
   const kind = sniff(await readHead(path));
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import type { ExecutiveSummary } from "../pipeline/summary/types.js";
 import type {
   EmailRecord,
   JobPatch,
@@ -102,6 +103,28 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX thread_summaries_recent ON thread_summaries (channel, created_at DESC);
     `,
   },
+  {
+    version: 3,
+    description:
+      "analyses keyed by content hash and engine version; summary optional (an offline fallback is not kept)",
+    // SQLite cannot change a primary key in place: copy into a new table. Rows from before engine
+    // versioning become version 1, which the current engine never reuses; purge removes them in time.
+    up: `
+      CREATE TABLE analyses_v3 (
+        content_hash     TEXT NOT NULL,
+        analysis_version INTEGER NOT NULL,
+        file_name        TEXT NOT NULL,
+        analysis         TEXT NOT NULL CHECK (json_valid(analysis)),
+        summary          TEXT CHECK (summary IS NULL OR json_valid(summary)),
+        created_at       INTEGER NOT NULL,
+        PRIMARY KEY (content_hash, analysis_version)
+      );
+      INSERT INTO analyses_v3 (content_hash, analysis_version, file_name, analysis, summary, created_at)
+        SELECT content_hash, 1, file_name, analysis, summary, created_at FROM analyses;
+      DROP TABLE analyses;
+      ALTER TABLE analyses_v3 RENAME TO analyses;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
@@ -134,9 +157,10 @@ interface JobRow {
 
 interface AnalysisRow {
   content_hash: string;
+  analysis_version: number;
   file_name: string;
   analysis: string;
-  summary: string;
+  summary: string | null;
   created_at: number;
 }
 
@@ -253,12 +277,15 @@ function prepareStatements(db: Database.Database) {
     unfinishedJobs: db.prepare<[], JobRow>(
       "SELECT * FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, rowid",
     ),
-    saveAnalysis: db.prepare<[string, string, string, string, number]>(
-      `INSERT INTO analyses (content_hash, file_name, analysis, summary, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (content_hash) DO UPDATE SET file_name = excluded.file_name, analysis = excluded.analysis,
-         summary = excluded.summary, created_at = excluded.created_at`,
+    saveAnalysis: db.prepare<[string, number, string, string, string | null, number]>(
+      `INSERT INTO analyses (content_hash, analysis_version, file_name, analysis, summary, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (content_hash, analysis_version) DO UPDATE SET file_name = excluded.file_name,
+         analysis = excluded.analysis, summary = excluded.summary, created_at = excluded.created_at`,
     ),
-    analysisByHash: db.prepare<[string], AnalysisRow>("SELECT * FROM analyses WHERE content_hash = ?"),
+    analysisByHash: db.prepare<[string, number], AnalysisRow>(
+      "SELECT * FROM analyses WHERE content_hash = ? AND analysis_version = ?",
+    ),
     saveThreadSummary: db.prepare<Record<string, string | number | null>>(
       `INSERT INTO thread_summaries (channel, thread_ts, file_id, message_ts, content_hash, file_name, requester,
          net_revenue, currency_symbol, created_at)
@@ -386,21 +413,23 @@ class SqliteStore implements Store {
   saveAnalysis(analysis: StoredAnalysis): void {
     this.sql.saveAnalysis.run(
       analysis.contentHash,
+      analysis.analysisVersion,
       analysis.fileName,
       JSON.stringify(analysis.analysis),
-      JSON.stringify(analysis.summary),
+      analysis.summary === null ? null : JSON.stringify(analysis.summary),
       analysis.createdAt,
     );
   }
 
-  analysisByHash(contentHash: string): StoredAnalysis | null {
-    const row = this.sql.analysisByHash.get(contentHash);
+  analysisByHash(contentHash: string, analysisVersion: number): StoredAnalysis | null {
+    const row = this.sql.analysisByHash.get(contentHash, analysisVersion);
     if (!row) return null;
     return {
       contentHash: row.content_hash,
+      analysisVersion: row.analysis_version,
       fileName: row.file_name,
       analysis: JSON.parse(row.analysis) as StoredAnalysis["analysis"],
-      summary: JSON.parse(row.summary) as StoredAnalysis["summary"],
+      summary: row.summary === null ? null : (JSON.parse(row.summary) as ExecutiveSummary),
       createdAt: row.created_at,
     };
   }

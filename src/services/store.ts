@@ -38,9 +38,15 @@ export type JobPatch = Partial<
 
 export interface StoredAnalysis {
   contentHash: string;
+  /** ANALYSIS_VERSION of the engine that computed `analysis`: only the same engine reuses it. */
+  analysisVersion: number;
   fileName: string;
   analysis: Analysis;
-  summary: ExecutiveSummary;
+  /**
+   * The summary worth reusing, or null when only the analysis is: a summary written offline because
+   * Gemini failed is not kept, so the next request for the same file asks Gemini again.
+   */
+  summary: ExecutiveSummary | null;
   createdAt: number;
 }
 
@@ -84,8 +90,10 @@ export interface Store {
   getJob(id: string): JobRecord | null;
   /** Accepted or running jobs, oldest first: what a restart resumes. */
   unfinishedJobs(): JobRecord[];
+  /** Replaces what was stored for the same content and engine version. */
   saveAnalysis(analysis: StoredAnalysis): void;
-  analysisByHash(contentHash: string): StoredAnalysis | null;
+  /** What the engine at `analysisVersion` stored for this content, if anything. */
+  analysisByHash(contentHash: string, analysisVersion: number): StoredAnalysis | null;
   saveThreadSummary(summary: ThreadSummary): void;
   threadSummary(channel: string, threadTs: string, fileId: string): ThreadSummary | null;
   /** Newest first. */

@@ -11,6 +11,10 @@
  * - `escapeSlackPlainText`: for `plain_text` objects (header blocks), which format nothing but still
  *   treat `&`, `<`, `>` as control characters.
  * - `escapeHtml`: for HTML text and attribute values.
+ * - `stripTerminalControls` / `jsonForTerminal`: for text and JSON printed to a terminal, which acts
+ *   on escape sequences (colours, cursor moves, OSC 8 links, window titles, clipboard writes).
+ * - `neutraliseFormula` / `spreadsheetCell`: for values in a table someone may paste into a
+ *   spreadsheet, which would run a cell starting with `=`, `+`, `-` or `@` as a formula.
  */
 
 const ELLIPSIS = "…";
@@ -155,4 +159,57 @@ export function clipEscaped(raw: string, max: number, escapeFn: (s: string) => s
     else hi = mid - 1;
   }
   return lo > 0 ? escapeFn(clip(text, lo)) : ELLIPSIS;
+}
+
+/**
+ * Control characters a terminal may act on: C0 (ESC starts ANSI/OSC sequences, BEL ends OSC, CR
+ * rewinds the line so later text hides earlier), DEL, C1 (0x9b is a one-byte CSI, 0x9d a one-byte
+ * OSC) and bidi controls. Newline and tab are kept: the layout of a whole report needs them.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as a terminal will show it, with every control character it could act on removed (newlines
+ * and tabs stay). The last pass over everything the CLI prints, so a label missed upstream still
+ * cannot colour, move, retitle or link anything. Labels should also go through `cleanText` first,
+ * so one value stays on one line.
+ */
+export function stripTerminalControls(s: string): string {
+  return s.replace(TERMINAL_CONTROL, "");
+}
+
+/**
+ * Characters JSON.stringify leaves raw that a terminal may act on (DEL, C1, bidi controls) or show
+ * as a line break (U+2028/2029). As `\uXXXX` escapes the JSON still parses to exactly the same
+ * values, so a script reading --json gets the file's data unchanged.
+ */
+const JSON_RAW_CONTROL = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `JSON.stringify(value, null, 2)` that is safe to print to a terminal (C0 is escaped by JSON already). */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    JSON_RAW_CONTROL,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * First characters that make a spreadsheet read a pasted cell as a formula (OWASP "CSV injection"):
+ * `= + - @`, tab and CR, and the full-width `＝ ＋ － ＠` that some Excel locales treat the same.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * A label prefixed with `'` when a spreadsheet would run it as a formula: `=HYPERLINK(...)` shows
+ * as text instead of becoming a live link. Only for values from the file; our own figures ("-$12K")
+ * are not labels and must not be touched.
+ */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/** A value from the file as one clean line that is safe in a table cell someone may paste anywhere. */
+export function spreadsheetCell(s: string): string {
+  return neutraliseFormula(cleanText(s));
 }

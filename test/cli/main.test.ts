@@ -1,10 +1,22 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "../helpers/files.js";
 import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
+import { csv } from "../ui/helpers.js";
 
 const files = tempFiles();
+
+/** The CLI as a real process. */
+function cli(args: string[], options: { timeout?: number; uid?: number; gid?: number } = {}) {
+  return spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    encoding: "utf8",
+    cwd: process.cwd(),
+    ...options,
+  });
+}
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = "";
@@ -78,6 +90,54 @@ describe("sales-insight analyze", () => {
     expect((await run(["analyze", "a.csv", "--frobnicate"])).code).toBe(2);
   });
 
+  it("says a missing file is not found, with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", `${files.dir}/nope.csv`]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/nope\.csv: File not found/);
+    expect((await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv/below`])).stderr).toMatch(
+      /File not found/,
+    );
+  });
+
+  it("refuses a folder with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", files.dir]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/This is a folder, not a file/);
+  });
+
+  it("refuses a named pipe with exit 2 instead of waiting for a writer", () => {
+    const fifo = join(files.dir, "sales.csv");
+    execFileSync("mkfifo", [fifo]);
+    // A child process with a timeout: opening a FIFO for reading blocks, and that is the bug.
+    const result = cli(["analyze", fifo], { timeout: 10_000 });
+    expect(result.signal, "the CLI hung on the named pipe").toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/named pipe \(FIFO\), not a regular file/);
+    expect(result.stderr).not.toMatch(/internal error/);
+  }, 20_000);
+
+  it("refuses a device with exit 2", async () => {
+    const { code, stderr } = await run(["analyze", "/dev/zero"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/a device, not a regular file/);
+  });
+
+  it("says a file it may not read is permission denied, with exit 2", async () => {
+    const dir = join(files.dir, "locked");
+    mkdirSync(dir);
+    const path = join(dir, "sales.csv");
+    copyFileSync(`${SAMPLE_DATA}sales_q1_2026.csv`, path);
+    chmodSync(path, 0o000);
+    chmodSync(dir, 0o700);
+    // Root reads anything, so as root the CLI runs as "nobody", for whom the folder is closed.
+    const result =
+      process.getuid?.() === 0
+        ? cli(["analyze", path], { uid: 65534, gid: 65534 })
+        : await run(["analyze", path]).then((r) => ({ status: r.code, stderr: r.stderr }));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Permission denied/);
+  });
+
   it("reads its limits from the environment and names a bad variable", async () => {
     const small = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`], { MAX_ROWS: "3" });
     expect(small.code).toBe(2);
@@ -88,17 +148,81 @@ describe("sales-insight analyze", () => {
   });
 
   it("runs as a real process with the exit codes a script can rely on", () => {
-    const cli = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-        encoding: "utf8",
-        cwd: process.cwd(),
-      });
     const ok = cli(["analyze", "sample_data/sales_q1_2026.csv", "--json"]);
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).totalRevenue).toBe(684000);
     const refused = cli(["analyze", "test/fixtures/files/empty.csv"]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/empty/);
+  });
+});
+
+/** What a terminal acts on: C0 but newline and tab, DEL, C1 (0x9b is a one-byte CSI), bidi controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
+const TERMINAL_ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Escape sequences a hostile cell could carry: screen clear, OSC 8 link, window title, C1 CSI, bidi. */
+const HOSTILE = [
+  "\u001b[2J\u001b[H",
+  "\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007",
+  "\u001b]0;pwned\u0007",
+  "\u009b31m",
+  "\u202Egpj.exe",
+  "\r\u007f",
+  "\nregion     forged line",
+];
+
+describe("sales-insight analyze with hostile values", () => {
+  const hostileName = `sales\u001b[31m\u009b1m.csv`;
+
+  it("prints no control sequence from any label (file name, headers, groups, statuses, notes)", async () => {
+    const rows: (string | number)[][] = [
+      ["Date", `Region${HOSTILE[0]}`, `Category${HOSTILE[2]}`, "Product", "Revenue", `Status${HOSTILE[4]}`],
+    ];
+    // Plain rows first: the sniffer refuses a file whose first 8 KB are more than 1% control bytes.
+    for (let i = 0; i < 300; i++) rows.push(["2026-01-15", "West", "Plain", "P", 1, "Shipped"]);
+    HOSTILE.forEach((bad, i) => {
+      rows.push([
+        `2026-01-0${i + 1}`,
+        `North${bad}`,
+        `Cat${bad}`,
+        `P${bad}`,
+        1000 * (i + 1),
+        `Shipped${bad}`,
+      ]);
+      rows.push([`2026-02-0${i + 1}`, `South${bad}`, `Cat${bad}`, `P${bad}`, "oops", `Cancelled${bad}`]);
+    });
+    const path = files.write(hostileName, csv(rows));
+    const text = await run(["analyze", path]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(TERMINAL_ACTIVE);
+    expect(text.stdout).toContain("Sales insights: sales[31m1m.csv");
+    // One label per line: a value cannot break the layout either.
+    expect(text.stdout.match(/^ {2}North/gm)).toHaveLength(HOSTILE.length);
+    expect(text.stdout).toMatch(/^ {2}region {5}Region\[2J\[H$/m);
+    expect(text.stdout).not.toMatch(/^region/m);
+
+    const json = await run(["analyze", path, "--json"]);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toMatch(TERMINAL_ACTIVE);
+    // The JSON still carries the file's values exactly, for scripts.
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.columns.region).toBe(`Region${HOSTILE[0]}`);
+    expect(parsed.revenueByRegion.map((g: { name: string }) => g.name)).toContain(`North${HOSTILE[3]}`);
+  });
+
+  it("prints no control sequence in an error message on stderr", async () => {
+    const rows = [[`Name${HOSTILE[1]}`, `City${HOSTILE[3]}`]];
+    for (let i = 0; i < 300; i++) rows.push(["a", "b"]);
+    const path = files.write(`bad\u001b]0;title\u0007.csv`, csv(rows));
+    const { code, stderr } = await run(["analyze", path]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/No revenue column found/);
+    expect(stderr).toContain("bad]0;title.csv");
+    expect(stderr).not.toMatch(TERMINAL_ACTIVE);
+    const usage = await run(["analyze", "a.csv", "--x\u001b[2J"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).not.toMatch(TERMINAL_ACTIVE);
   });
 });
 

@@ -159,7 +159,14 @@ describe("a crash in the middle of a job", () => {
       "x-slack-retry-num": "1",
       "x-slack-retry-reason": "http_timeout",
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // Handled and recognised as a repeat: the app says so in its log.
+    await waitFor(
+      () =>
+        output
+          .split("\n")
+          .some((line) => line.includes('"duplicate delivery ignored"') && line.includes('"EvCRASH1"')),
+      "the retry to be recognised",
+    );
     expect(slack.callsTo("files.info")).toHaveLength(2); // one per process run of the same job, no third
     expect(resend.requests).toHaveLength(1);
 

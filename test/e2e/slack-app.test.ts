@@ -4,8 +4,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { App } from "@slack/bolt";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { loadAppConfig } from "../../src/config.js";
 import { JobRunner } from "../../src/jobs/runner.js";
@@ -15,6 +17,7 @@ import { createGeminiSummaryModel } from "../../src/services/gemini.js";
 import { createSlackFiles } from "../../src/services/slack-files.js";
 import { createSlackMessenger } from "../../src/services/slack-messenger.js";
 import { openSqliteStore } from "../../src/services/sqlite-store.js";
+import type { Store } from "../../src/services/store.js";
 import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
 import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
@@ -25,6 +28,11 @@ import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 /**
  * The whole app in HTTP mode on 127.0.0.1, talking to fake Slack, Gemini and Resend servers (real
  * HTTP servers on loopback), driven by requests signed exactly as Slack signs them.
+ *
+ * Every test stands alone (each runs with `-t`): the store forgets analyses, thread summaries and
+ * e-mails before each one, and counters are compared before and after. Nothing is checked after a
+ * sleep: a test that expects nothing to happen first waits until the app has finished handling the
+ * request (`handled`), or for the log line that says what it decided.
  */
 const SIGNING_SECRET = "e2e-signing-secret-0123456789";
 const ALLOWED_USER = "U0123ABCD";
@@ -38,7 +46,12 @@ let app: App;
 let server: Server;
 let baseUrl: string;
 let dataDir: string;
+let store: Store;
 let eventCounter = 0;
+/** Every request body the app finished handling (all listeners settled), in order. */
+const processed: Record<string, unknown>[] = [];
+/** The app's log lines (level info and up), parsed. */
+const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -61,8 +74,16 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
   });
-  const logger = createLogger({ level: "silent" });
-  const store = openSqliteStore(join(dataDir, "insights.db"));
+  const logger = createLogger({
+    level: "info",
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n")) if (line) logLines.push(JSON.parse(line));
+        done();
+      },
+    }),
+  });
+  store = openSqliteStore(join(dataDir, "insights.db"));
   const telemetry = createTelemetry({ defaultMetrics: false });
   const runner = new JobRunner({
     maxConcurrent: 2,
@@ -90,6 +111,15 @@ beforeAll(async () => {
     },
     messenger: (a) => createSlackMessenger(a.client),
   });
+  // Global middleware runs before the listeners, and `next()` resolves once they have all settled:
+  // the positive signal that a request was handled, whatever the listeners decided to do with it.
+  app.use(async ({ body, next }) => {
+    try {
+      await next();
+    } finally {
+      processed.push(body as Record<string, unknown>);
+    }
+  });
   await app.init();
   server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -107,7 +137,32 @@ beforeEach(() => {
   slack.responses.length = 0;
   gemini.requests.length = 0;
   resend.requests.length = 0;
+  processed.length = 0;
+  logLines.length = 0;
   gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
+  resend.setFallback(undefined);
+  // What one test remembers must not decide another's outcome: no cached analysis, no summary
+  // already in a thread, no e-mail already sent. (Dedupe keys stay: every test uses its own ids.)
+  const db = new Database(join(dataDir, "insights.db"));
+  try {
+    db.exec("DELETE FROM analyses; DELETE FROM thread_summaries; DELETE FROM emails;");
+  } finally {
+    db.close();
+  }
+});
+
+// A job still running when its test ends would post into the next test: every job a test started
+// must reach a final status in the store first (its last Slack call comes before that).
+afterEach(async () => {
+  const jobIds = logs("job accepted").map((l) => String(l.jobId));
+  await waitFor(
+    () =>
+      jobIds.every((id) => {
+        const status = store.getJob(id)?.status;
+        return status === "done" || status === "failed";
+      }),
+    "this test's jobs to finish",
+  );
 });
 
 function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
@@ -158,6 +213,31 @@ async function waitFor<T>(check: () => T | undefined | false, what: string, time
   }
 }
 
+/** Waits until the app has handled `count` requests whose body matches (every listener settled). */
+function handled(match: (body: Record<string, unknown>) => boolean, what: string, count = 1) {
+  return waitFor(() => processed.filter(match).length >= count, what);
+}
+
+const logs = (msg: string) => logLines.filter((l) => l.msg === msg);
+
+async function metrics(): Promise<string> {
+  const response = await fetch(`${baseUrl}/metrics`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** One series' value in a Prometheus text body (0 when the series has not been written yet). */
+function metric(body: string, series: string): number {
+  const line = body.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+async function upload(fileId: string, path: string, name: string, ts: string) {
+  addCsv(fileId, path, name);
+  const response = await post(JSON.stringify(fileShareEvent({ fileId, name, ts })), "application/json");
+  expect(response.status).toBe(200);
+}
+
 const allSlackText = () => JSON.stringify(slack.calls.map((c) => c.body));
 const summaryPosted = (fileId: string) =>
   slack.calls.find(
@@ -198,8 +278,14 @@ describe("upload -> summary in the thread", () => {
     });
     const doubled = { ...event, event_id: "EvDUP2" };
     await post(JSON.stringify(doubled), "application/json");
+    await handled((b) => b.event_id === "EvDUP1", "the delivery and its retry", 2);
+    await handled((b) => b.event_id === "EvDUP2", "the doubled delivery");
+    // Every delivery has been handled: one job was accepted, the two repeats were recognised.
+    expect(logs("job accepted").filter((l) => l.fileId === "F2DUP")).toHaveLength(1);
+    expect(logs("duplicate delivery ignored").map((l) => l.eventId)).toEqual(
+      expect.arrayContaining(["EvDUP1", "EvDUP2"]),
+    );
     await waitFor(() => summaryPosted("F2DUP"), "the summary");
-    await new Promise((r) => setTimeout(r, 300));
     expect(slack.callsTo("files.info").filter((c) => c.body.file === "F2DUP")).toHaveLength(1);
     expect(
       slack.callsTo("chat.postMessage").filter((c) => c.body.thread_ts === "1767609002.000100"),
@@ -230,38 +316,41 @@ describe("upload -> summary in the thread", () => {
     expect(JSON.stringify(gemini.requests.map((r) => r.body))).not.toContain("CUST-PLANTED-7731");
   });
 
-  it("writes offline and says so when Gemini is down", async () => {
+  it("writes offline and says so when Gemini is down, and asks Gemini again once it is back", async () => {
     gemini.setFallback(geminiError(503, "UNAVAILABLE", "overloaded"));
-    // A file not analysed before: the same content would reuse the earlier (Gemini) summary.
-    addCsv("F5DOWN", `${SAMPLE_DATA}sales_2025_large.csv`);
-    await post(
-      JSON.stringify(
-        fileShareEvent({ fileId: "F5DOWN", name: "sales_2025_large.csv", ts: "1767609005.000100" }),
-      ),
-      "application/json",
-    );
-    const final = await waitFor(() => summaryPosted("F5DOWN"), "the summary");
-    expect(JSON.stringify(final.body.blocks)).toMatch(
+    await upload("F5DOWN", `${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv", "1767609005.000100");
+    const offline = await waitFor(() => summaryPosted("F5DOWN"), "the offline summary");
+    expect(JSON.stringify(offline.body.blocks)).toMatch(
       /Written without Gemini: Gemini is unavailable \(HTTP 503\)/,
     );
+
+    // Gemini recovers; the same file is uploaded again: Gemini is asked, not the outage's summary reused.
+    gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
+    const askedDuringOutage = gemini.requests.length;
+    await upload("F5BACK", `${SAMPLE_DATA}sales_q1_2026.csv`, "q1-again.csv", "1767609005.000200");
+    const recovered = await waitFor(() => summaryPosted("F5BACK"), "the summary after recovery");
+    expect(gemini.requests.length).toBeGreaterThan(askedDuringOutage);
+    expect(JSON.stringify(recovered.body.blocks)).toMatch(/Net revenue reached/);
+    expect(JSON.stringify(recovered.body.blocks)).not.toMatch(/Written without Gemini/);
   });
 
   it("reuses the analysis when the same content is uploaded again", async () => {
-    addCsv("F8AGAIN", `${SAMPLE_DATA}sales_q1_2026.csv`, "copy-of-q1.csv");
-    await post(
-      JSON.stringify(fileShareEvent({ fileId: "F8AGAIN", name: "copy-of-q1.csv", ts: "1767609008.000100" })),
-      "application/json",
-    );
-    await waitFor(() => summaryPosted("F8AGAIN"), "the summary");
-    expect(gemini.requests).toHaveLength(0);
+    await upload("F8FIRST", `${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv", "1767609008.000100");
+    await waitFor(() => summaryPosted("F8FIRST"), "the first summary");
+    expect(gemini.requests).toHaveLength(1);
+    await upload("F8AGAIN", `${SAMPLE_DATA}sales_q1_2026.csv`, "copy-of-q1.csv", "1767609008.000200");
+    const again = await waitFor(() => summaryPosted("F8AGAIN"), "the summary");
+    expect(JSON.stringify(again.body.blocks)).toMatch(/Net revenue reached/);
+    expect(gemini.requests).toHaveLength(1);
   });
 
   it("ignores the file_shared event that accompanies every upload", async () => {
     const event = JSON.parse(fixture("event-file-shared.json"));
     event.event_id = "EvFILESHARED1";
     expect((await post(JSON.stringify(event), "application/json")).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
+    await handled((b) => b.event_id === "EvFILESHARED1", "the file_shared event");
     expect(slack.calls.filter((c) => c.method !== "auth.test")).toHaveLength(0);
+    expect(logs("job accepted")).toHaveLength(0);
   });
 
   it("ignores files from bots", async () => {
@@ -270,27 +359,32 @@ describe("upload -> summary in the thread", () => {
     );
     event.event_id = "EvBOT1";
     await post(JSON.stringify(event), "application/json");
-    await new Promise((r) => setTimeout(r, 200));
+    await handled((b) => b.event_id === "EvBOT1", "the bot's upload");
     expect(slack.callsTo("files.info")).toHaveLength(0);
+    expect(logs("job accepted")).toHaveLength(0);
   });
 });
 
 describe("allowlists", () => {
   it("a denied user or channel: nothing downloaded, analysed or sent", async () => {
     addCsv("F6DENY", `${SAMPLE_DATA}sales_q1_2026.csv`);
-    await post(
-      JSON.stringify(
-        fileShareEvent({ fileId: "F6DENY", name: "s.csv", ts: "1767609006.000100", user: "U0STRANGER" }),
-      ),
-      "application/json",
-    );
-    await post(
-      JSON.stringify(
-        fileShareEvent({ fileId: "F6DENY", name: "s.csv", ts: "1767609006.000200", channel: "C0ELSEWHERE" }),
-      ),
-      "application/json",
-    );
-    await new Promise((r) => setTimeout(r, 200));
+    const stranger = fileShareEvent({
+      fileId: "F6DENY",
+      name: "s.csv",
+      ts: "1767609006.000100",
+      user: "U0STRANGER",
+    });
+    const elsewhere = fileShareEvent({
+      fileId: "F6DENY",
+      name: "s.csv",
+      ts: "1767609006.000200",
+      channel: "C0ELSEWHERE",
+    });
+    await post(JSON.stringify(stranger), "application/json");
+    await post(JSON.stringify(elsewhere), "application/json");
+    await handled((b) => b.event_id === stranger.event_id, "the stranger's upload");
+    await handled((b) => b.event_id === elsewhere.event_id, "the upload elsewhere");
+    expect(logs("request denied by allowlist")).toHaveLength(2);
     expect(slack.callsTo("files.info")).toHaveLength(0);
     expect(slack.downloads).toHaveLength(0);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
@@ -302,6 +396,7 @@ describe("allowlists", () => {
     const response = await waitFor(() => slack.responses[0], "the refusal");
     expect(response.body).toMatchObject({ response_type: "ephemeral" });
     expect(String(response.body.text)).toMatch(/not on the list/);
+    await handled((b) => b.user_id === "U0STRANGER", "the command");
     expect(slack.callsTo("conversations.history")).toHaveLength(0);
   });
 });
@@ -355,7 +450,7 @@ describe("/insights", () => {
     await post(commandBody({ text }), "application/x-www-form-urlencoded");
     const response = await waitFor(() => slack.responses[0], "the error");
     expect(String(response.body.text)).toMatch(message);
-    await new Promise((r) => setTimeout(r, 200));
+    await handled((b) => b.command === "/insights" && b.text === text, "the command");
     expect(resend.requests).toHaveLength(0);
     expect(slack.callsTo("files.info")).toHaveLength(0);
   });
@@ -374,7 +469,6 @@ describe("/insights", () => {
       "the failure note",
     );
     expect(String(note.body.text)).toMatch(/summary is above in this thread/);
-    resend.setFallback(undefined);
   });
 });
 
@@ -436,24 +530,54 @@ describe("the Email this summary button", () => {
 
 describe("operations", () => {
   it("/insights history lists this channel's analyses, newest first, with thread links", async () => {
+    // Its own two analyses, one under a file name that tries to ping the channel.
+    await upload("F10OLD", `${SAMPLE_DATA}sales_q1_2026.csv`, "sales_q1_2026.csv", "1767609010.000100");
+    await waitFor(() => summaryPosted("F10OLD"), "the first summary");
+    await upload("F10NEW", `${FIXTURES}evil.csv`, "<!channel> evil.csv", "1767609010.000200");
+    await waitFor(() => summaryPosted("F10NEW"), "the second summary");
+
     await post(commandBody({ text: "history" }), "application/x-www-form-urlencoded");
     const response = await waitFor(() => slack.responses[0], "the history");
     const text = String(response.body.text);
-    expect(text).toMatch(/The last \d+ analyses in this channel/);
-    expect(text).toMatch(
-      /<https:\/\/slack\.com\/archives\/C0123ABCD\/p1767609001000100\|sales_q1_2026\.csv>/,
-    );
+    expect(text).toMatch(/The last 2 analyses in this channel/);
+    const older = text.indexOf("<https://slack.com/archives/C0123ABCD/p1767609010000100|sales_q1_2026.csv>");
+    const newer = text.indexOf("/p1767609010000200|");
+    expect(older).toBeGreaterThan(-1);
+    expect(newer).toBeGreaterThan(-1);
+    expect(newer).toBeLessThan(older);
     expect(text).not.toContain("<!channel>");
   });
 
   it("GET /metrics reports jobs, stages, Gemini and e-mail in Prometheus format", async () => {
-    const response = await fetch(`${baseUrl}/metrics`);
-    expect(response.status).toBe(200);
-    const body = await response.text();
-    expect(body).toMatch(/sib_jobs_total\{trigger="upload",outcome="done"\} [1-9]/);
-    expect(body).toMatch(/sib_job_stage_seconds_count\{stage="read"\} [1-9]/);
-    expect(body).toMatch(/sib_emails_total\{outcome="sent",via="resend"\} [1-9]/);
-    expect(body).toMatch(/sib_files_refused_total\{reason="no-revenue"\} 1/);
+    const before = await metrics();
+    await upload("F11DONE", `${SAMPLE_DATA}sales_q1_2026.csv`, "sales_q1_2026.csv", "1767609011.000100");
+    await waitFor(() => summaryPosted("F11DONE"), "the summary");
+    await upload("F11PEOPLE", `${FIXTURES}no-revenue.csv`, "people.csv", "1767609011.000200");
+    await waitFor(() => slack.callsTo("chat.postEphemeral")[0], "the refusal");
+    slack.setHistory([
+      {
+        type: "message",
+        user: ALLOWED_USER,
+        ts: "1767609011.000100",
+        files: [{ id: "F11DONE", name: "sales_q1_2026.csv", filetype: "csv", mimetype: "text/csv" }],
+      },
+    ]);
+    await post(commandBody({ text: "boss@example.com" }), "application/x-www-form-urlencoded");
+    await waitFor(
+      () => slack.callsTo("chat.postMessage").find((c) => /e-mailed to/.test(String(c.body.text))),
+      "the e-mail note",
+    );
+
+    const after = await metrics();
+    const grew = (series: string) => metric(after, series) - metric(before, series);
+    expect(grew('sib_jobs_total{trigger="upload",outcome="done"}')).toBe(1);
+    // The sales file was read; the refused one ended inside its read stage; the e-mail reused the summary.
+    expect(grew('sib_job_stage_seconds_count{stage="read"}')).toBe(1);
+    expect(grew('sib_jobs_total{trigger="command",outcome="reused"}')).toBe(1);
+    expect(grew('sib_gemini_request_seconds_count{outcome="ok"}')).toBe(1);
+    expect(grew('sib_emails_total{outcome="sent",via="resend"}')).toBe(1);
+    expect(grew('sib_files_refused_total{reason="no-revenue"}')).toBe(1);
+    expect(after).toMatch(/^# TYPE sib_jobs_total counter$/m);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Analysis, analyzeFile } from "../../src/pipeline/analyze.js";
 import { summarize } from "../../src/pipeline/summary/summarize.js";
 import type { ExecutiveSummary } from "../../src/pipeline/summary/types.js";
+import { ANALYSIS_VERSION } from "../../src/pipeline/version.js";
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from "../../src/services/sqlite-store.js";
 import type { EmailRecord, NewJob, Store, ThreadSummary } from "../../src/services/store.js";
 import { SAMPLE_DATA, tempFiles } from "../helpers/files.js";
@@ -225,13 +226,17 @@ describe("migrations", () => {
       updatedAt: T0 + 5,
     });
     expect(store.unfinishedJobs().map((j) => j.id)).toEqual(["old-running"]);
-    expect(store.analysisByHash("h9")).toStrictEqual({
+    // Analyses from before engine versioning are kept as version 1, which today's engine never reuses.
+    expect(store.analysisByHash("h9", 1)).toStrictEqual({
       contentHash: "h9",
+      analysisVersion: 1,
       fileName: "old.csv",
       analysis,
       summary,
       createdAt: T0,
     });
+    expect(ANALYSIS_VERSION).toBeGreaterThan(1);
+    expect(store.analysisByHash("h9", ANALYSIS_VERSION)).toBeNull();
     expect(store.sentEmail("old-key")).toEqual({
       idempotencyKey: "old-key",
       jobId: "old-running",
@@ -252,6 +257,17 @@ describe("migrations", () => {
     expect(check.prepare("SELECT reason FROM emails WHERE idempotency_key = 'new-key'").pluck().get()).toBe(
       "bounced",
     );
+    // What v3 added: the same content under another engine version is another row; no summary is allowed.
+    store.saveAnalysis({
+      contentHash: "h9",
+      analysisVersion: ANALYSIS_VERSION,
+      fileName: "new.csv",
+      analysis,
+      summary: null,
+      createdAt: T0 + 10,
+    });
+    expect(store.analysisByHash("h9", ANALYSIS_VERSION)?.summary).toBeNull();
+    expect(store.analysisByHash("h9", 1)?.fileName).toBe("old.csv");
     const indexes = check
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
       .pluck();
@@ -550,35 +566,87 @@ describe("jobs", () => {
 });
 
 describe("analyses", () => {
+  const V = ANALYSIS_VERSION;
+
   it("round-trips an Analysis and its summary exactly", () => {
     expect(JSON.parse(JSON.stringify(analysis))).toStrictEqual(analysis); // the premise
     const store = open(dbPath());
     const stored = {
       contentHash: "c".repeat(64),
+      analysisVersion: V,
       fileName: "sales_q1_2026.csv",
       analysis,
       summary,
       createdAt: T0,
     };
     store.saveAnalysis(stored);
-    const back = store.analysisByHash("c".repeat(64));
+    const back = store.analysisByHash("c".repeat(64), V);
     expect(back).toStrictEqual(stored);
     expect(back?.analysis).not.toBe(analysis);
-    expect(store.analysisByHash("d".repeat(64))).toBeNull();
+    expect(store.analysisByHash("d".repeat(64), V)).toBeNull();
+  });
+
+  it("keeps an analysis without a summary (one that must be written again)", () => {
+    const store = open(dbPath());
+    const stored = {
+      contentHash: "h",
+      analysisVersion: V,
+      fileName: "a.csv",
+      analysis,
+      summary: null,
+      createdAt: T0,
+    };
+    store.saveAnalysis(stored);
+    expect(store.analysisByHash("h", V)).toStrictEqual(stored);
+    // Later the summary is written and stored over it.
+    store.saveAnalysis({ ...stored, summary, createdAt: T0 + 1 });
+    expect(store.analysisByHash("h", V)).toMatchObject({ summary, createdAt: T0 + 1 });
+  });
+
+  it("finds an analysis only under the engine version that computed it", () => {
+    const store = open(":memory:");
+    store.saveAnalysis({
+      contentHash: "h",
+      analysisVersion: V,
+      fileName: "a.csv",
+      analysis,
+      summary,
+      createdAt: T0,
+    });
+    expect(store.analysisByHash("h", V + 1)).toBeNull();
+    const newer = { ...analysis, rows: analysis.rows + 1 };
+    store.saveAnalysis({
+      contentHash: "h",
+      analysisVersion: V + 1,
+      fileName: "a.csv",
+      analysis: newer,
+      summary: null,
+      createdAt: T0 + 1,
+    });
+    expect(store.analysisByHash("h", V + 1)?.analysis.rows).toBe(analysis.rows + 1);
+    expect(store.analysisByHash("h", V)?.analysis.rows).toBe(analysis.rows);
   });
 
   it("replaces what was stored for the same content", () => {
     const store = open(":memory:");
-    store.saveAnalysis({ contentHash: "h", fileName: "a.csv", analysis, summary, createdAt: T0 });
+    store.saveAnalysis({
+      contentHash: "h",
+      analysisVersion: V,
+      fileName: "a.csv",
+      analysis,
+      summary,
+      createdAt: T0,
+    });
     const rewritten = { ...summary, writer: "gemini" as const, model: "gemini-test" };
     store.saveAnalysis({
       contentHash: "h",
+      analysisVersion: V,
       fileName: "b.csv",
       analysis,
       summary: rewritten,
       createdAt: T0 + 1,
     });
-    expect(store.analysisByHash("h")).toMatchObject({
+    expect(store.analysisByHash("h", V)).toMatchObject({
       fileName: "b.csv",
       summary: rewritten,
       createdAt: T0 + 1,
@@ -655,7 +723,14 @@ describe("purge", () => {
     // Old: created at T0.
     store.createJob(newJob("old-1"));
     store.createJob(newJob("old-2"));
-    store.saveAnalysis({ contentHash: "old", fileName: "a.csv", analysis, summary, createdAt: T0 });
+    store.saveAnalysis({
+      contentHash: "old",
+      analysisVersion: ANALYSIS_VERSION,
+      fileName: "a.csv",
+      analysis,
+      summary,
+      createdAt: T0,
+    });
     store.saveThreadSummary(threadSummary({ fileId: "old", createdAt: T0 }));
     store.recordEmail(email({ idempotencyKey: "old", createdAt: T0 }));
     store.recordEmail(email({ idempotencyKey: "old-failed", status: "failed", createdAt: T0 }));
@@ -666,7 +741,14 @@ describe("purge", () => {
     c.t = T0 + 20 * DAY;
     store.createJob(newJob("new"));
     store.updateJob("old-2", { status: "failed" });
-    store.saveAnalysis({ contentHash: "new", fileName: "b.csv", analysis, summary, createdAt: c.t });
+    store.saveAnalysis({
+      contentHash: "new",
+      analysisVersion: ANALYSIS_VERSION,
+      fileName: "b.csv",
+      analysis,
+      summary: null,
+      createdAt: c.t,
+    });
     store.saveThreadSummary(threadSummary({ fileId: "new", createdAt: c.t }));
     store.recordEmail(email({ idempotencyKey: "new", createdAt: c.t }));
 
@@ -675,8 +757,8 @@ describe("purge", () => {
     expect(store.getJob("old-1")).toBeNull();
     expect(store.getJob("old-2")?.status).toBe("failed");
     expect(store.getJob("new")).not.toBeNull();
-    expect(store.analysisByHash("old")).toBeNull();
-    expect(store.analysisByHash("new")).not.toBeNull();
+    expect(store.analysisByHash("old", ANALYSIS_VERSION)).toBeNull();
+    expect(store.analysisByHash("new", ANALYSIS_VERSION)).not.toBeNull();
     expect(store.threadSummary("C1", "1767225600.000100", "old")).toBeNull();
     expect(store.threadSummary("C1", "1767225600.000100", "new")).not.toBeNull();
     expect(store.sentEmail("old")).toBeNull();

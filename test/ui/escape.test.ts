@@ -7,6 +7,10 @@ import {
   escapeHtml,
   escapeSlackPlainText,
   escapeSlackText,
+  jsonForTerminal,
+  neutraliseFormula,
+  spreadsheetCell,
+  stripTerminalControls,
 } from "../../src/ui/escape.js";
 
 describe("escapeSlackText", () => {
@@ -142,6 +146,74 @@ describe("clipEscaped", () => {
           }
         },
       ),
+    );
+  });
+});
+
+/** Anything a terminal could act on: C0 but newline and tab, DEL, C1, bidi controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters.
+const TERMINAL_ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe("stripTerminalControls", () => {
+  it("removes ANSI, OSC and one-byte C1 introducers but keeps the layout", () => {
+    const osc8 = "\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007";
+    expect(stripTerminalControls(`North ${osc8}\n\tSouth\u001b[2J\u009b31mred\u202Eabc`)).toBe(
+      "North ]8;;https://evil.exampleclick]8;;\n\tSouth[2J31mredabc",
+    );
+    expect(stripTerminalControls("a\rb\u007fc\u0085d")).toBe("abcd");
+  });
+
+  it("never lets a character a terminal acts on through (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        expect(stripTerminalControls(s)).not.toMatch(TERMINAL_ACTIVE);
+      }),
+    );
+  });
+});
+
+describe("jsonForTerminal", () => {
+  it("escapes what JSON.stringify leaves raw, and parses back to the same values (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, s) => {
+        const data = { value, s };
+        const out = jsonForTerminal(data);
+        expect(out).not.toMatch(TERMINAL_ACTIVE);
+        expect(out).not.toMatch(/[\u2028\u2029]/);
+        expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(data)));
+      }),
+    );
+    expect(jsonForTerminal({ a: "x\u009by" })).toBe('{\n  "a": "x\\u009by"\n}');
+  });
+});
+
+describe("neutraliseFormula and spreadsheetCell", () => {
+  it("prefixes the characters that start a formula with an apostrophe", () => {
+    for (const formula of [
+      '=HYPERLINK("http://x")',
+      "+cmd|' /C calc'!A0",
+      "-2+3",
+      "@SUM(A1)",
+      "\t=1",
+      "\r=1",
+      "＝1+1",
+    ])
+      expect(neutraliseFormula(formula)).toBe(`'${formula}`);
+    for (const text of ["North", "'quoted", "a=b", "1-2", "", " =1"])
+      expect(neutraliseFormula(text)).toBe(text);
+  });
+
+  it("cleans first, so leading whitespace or controls cannot hide a formula", () => {
+    expect(spreadsheetCell("  \t=1+1")).toBe("'=1+1");
+    expect(spreadsheetCell("\u0000@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(spreadsheetCell("North\nEast")).toBe("North East");
+  });
+
+  it("never returns a cell a spreadsheet would evaluate (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        expect(spreadsheetCell(s)).not.toMatch(/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/);
+      }),
     );
   });
 });

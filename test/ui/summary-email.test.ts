@@ -113,6 +113,31 @@ describe("buildSummaryEmail", () => {
     await expect(email.text).toMatchFileSnapshot("./__snapshots__/evil.email.txt");
   });
 
+  it("keeps formulas from the file inert in both tables, and leaves its own negative figures alone", async () => {
+    const email = await buildSummaryEmail(await fixtures.evil(), shortSummary());
+    // Every name cell of the HTML tables, as a spreadsheet would receive it when the table is pasted.
+    const cells = [...email.html.matchAll(/<td style="[^"]*">([^<]*)<\/td>/g)].map((m) =>
+      (m[1] ?? "")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&"),
+    );
+    const textRows = [...email.text.matchAll(/^\d+\. (.*?) · /gm)].map((m) => m[1] ?? "");
+    for (const formula of [
+      '=HYPERLINK("http://evil.example")',
+      "@SUM(A1:A9)",
+      "+cmd|' /C calc'!A0",
+      "-2+3",
+    ]) {
+      expect(cells).toContain(`'${formula}`);
+      expect(textRows).toContain(`'${formula}`);
+    }
+    for (const cell of [...cells, ...textRows]) expect(cell, cell).not.toMatch(/^[=+@]|^-[^\d$]/);
+    // Our own figures are not labels: the returned order's revenue keeps its minus sign as written.
+    expect(cells).toContain("-50");
+    expect(email.text).toMatch(/^5\. Widgets · -50 · -9\.1%$/m);
+  });
+
   it("stays small with 200 regions (Gmail clips messages over 102 KB)", async () => {
     const email = await buildSummaryEmail(await fixtures.manyRegions(), sampleSummary());
     expect(Buffer.byteLength(email.html)).toBeLessThan(60_000);

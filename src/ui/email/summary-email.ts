@@ -1,7 +1,7 @@
 import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
-import { cleanText, clip, escapeHtml } from "../escape.js";
+import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
 import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
 
 export interface SummaryEmail {
@@ -159,12 +159,20 @@ function kpiTable(content: SummaryContent): string {
   return `<mj-table>${rows}</mj-table>`;
 }
 
+/**
+ * A group name as a table cell. People paste these tables into spreadsheets, so a name from the file
+ * such as `=HYPERLINK(...)` gets a leading `'` and stays text; the figures beside it are ours.
+ */
+function tableName(name: string): string {
+  return clip(spreadsheetCell(name), MAX_GROUP_NAME);
+}
+
 function breakdownTable(rows: SummaryContent["breakdowns"][number]["rows"], more: string | null): string {
   const head = `<tr><th style="${CELL}text-align:left;color:${COLOR.muted};font-weight:400;">Name</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;">Revenue</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;width:72px;">Share</th></tr>`;
   const body = rows
     .map(
       (r) =>
-        `<tr><td style="${CELL}">${h(clip(r.name, MAX_GROUP_NAME))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td></tr>`,
+        `<tr><td style="${CELL}">${h(tableName(r.name))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td></tr>`,
     )
     .join("");
   const tail = more
@@ -186,7 +194,7 @@ export function summaryText(content: SummaryContent, subject: string): string {
   for (const b of content.breakdowns) {
     lines.push("", b.column ? `${b.title} (${b.column})` : b.title);
     b.rows.forEach((r, i) => {
-      lines.push(`${i + 1}. ${clip(r.name, MAX_GROUP_NAME)} · ${r.revenue} · ${r.share}`);
+      lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.share}`);
     });
     if (b.more) lines.push(b.more);
   }

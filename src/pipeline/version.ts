@@ -1,0 +1,10 @@
+/**
+ * The version of what the engine computes from a file. Stored analyses are keyed by content hash
+ * AND this number, so a file analysed by an older engine is analysed again rather than answered from
+ * the cache with the old figures. Bump it whenever the output for some file can change (reader,
+ * schema inference, metrics, notes).
+ *
+ * 1: everything cached before versioning.
+ * 2: issue 8 (new XLSX reader, date styles, finite money range, heavy-hitter groups, CR handling).
+ */
+export const ANALYSIS_VERSION = 2;
