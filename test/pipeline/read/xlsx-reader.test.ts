@@ -339,6 +339,21 @@ describe("XLSX reader: friendly refusals", () => {
     expect(error.userMessage).toMatch(/zip archive without an Excel workbook/);
   });
 
+  it("a Word document whose package relationships point at word/document.xml", async () => {
+    const docx = buildZip([
+      {
+        name: "_rels/.rels",
+        data: Buffer.from(
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        ),
+      },
+      { name: "word/document.xml", data: Buffer.from("<w:document xmlns:w='urn:w'><w:body/></w:document>") },
+    ]);
+    const error = await refusal(write(docx));
+    expect(error.problem).toBe("unsupported-type");
+    expect(error.userMessage).toMatch(/Word document \(\.docx\), not a spreadsheet/);
+  });
+
   it("an Excel binary workbook (.xlsb)", async () => {
     const error = await refusal(write(buildZip([{ name: "xl/workbook.bin", data: Buffer.from([1, 2]) }])));
     expect(error.userMessage).toMatch(/\.xlsb.*save it in Excel as \.xlsx/);
