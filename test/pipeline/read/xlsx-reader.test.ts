@@ -381,7 +381,7 @@ describe("XLSX reader: friendly refusals", () => {
     }
   });
 
-  it("ZIP64, encrypted entries and unknown compression", async () => {
+  it("ZIP64, encrypted entries, unknown compression, and data that does not inflate to its size", async () => {
     const spec = { sheets: [salesSheet("S", 2)] };
     const parts = (change: (f: ZipFile) => ZipFile) =>
       buildZip(workbookParts(spec).map((f) => (f.name === "xl/worksheets/sheet1.xml" ? change(f) : f)));
@@ -391,5 +391,9 @@ describe("XLSX reader: friendly refusals", () => {
     expect((await refusal(write(encrypted))).userMessage).toMatch(/encrypted.*without a password/);
     const bzip2 = parts((f) => ({ ...f, method: 12 }));
     expect((await refusal(write(bzip2))).problem).toBe("corrupt");
+    const garbled = parts((f) => ({ ...f, body: Buffer.alloc(64, 0xff) }));
+    expect((await refusal(write(garbled))).userMessage).toMatch(/damaged/);
+    const truncated = parts((f) => ({ ...f, declaredSize: f.data.length + 10 }));
+    expect((await refusal(write(truncated))).problem).toBe("corrupt");
   });
 });

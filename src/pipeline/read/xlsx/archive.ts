@@ -107,7 +107,7 @@ export class WorkbookArchive {
     }
     const stream: Readable =
       entry.compressionMethod === DEFLATED ? raw.pipe(createInflateRaw({ chunkSize: INFLATE_CHUNK })) : raw;
-    raw.once("error", (error) => stream.destroy(error));
+    raw.on("error", (error) => stream.destroy(error));
     const decoder = new StringDecoder("utf8");
     let produced = 0;
     try {
@@ -152,7 +152,8 @@ function listEntries(zip: ZipFile): Promise<Entry[]> {
       zip.readEntry();
     });
     zip.once("end", () => resolve(entries));
-    zip.once("error", (error: unknown) => reject(damaged("its directory cannot be read", error)));
+    // `on`, not `once`: a late second error with no listener would crash the whole process.
+    zip.on("error", (error: unknown) => reject(damaged("its directory cannot be read", error)));
     zip.readEntry();
   });
 }
