@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import type { Metrics } from "./metrics.js";
 import { describeQuality } from "./notes.js";
 import { readCsv, tooLarge } from "./read/csv.js";
-import { sniff } from "./read/sniff.js";
+import { cfbDirectoryOffset, sniff } from "./read/sniff.js";
 import { readXlsx } from "./read/xlsx.js";
 import { noRevenueError } from "./schema.js";
 import { TableBuilder, type TableProblem, type TableResult } from "./table.js";
@@ -43,7 +43,8 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   const name = options.fileName ?? basename(path);
   const { size } = await statInputFile(path);
   if (size > limits.maxFileBytes) throw tooLarge(limits);
-  const kind = sniff(await readHead(path));
+  const head = await readHead(path);
+  const kind = sniff(head, await readCfbDirectory(path, head));
 
   if (kind === "text") {
     const table = new TableBuilder(limits, { onRows: options.onRows, typedColumns: true });
@@ -142,11 +143,25 @@ function withSource(result: TableResult, source: SourceInfo): Analysis {
   return analysis;
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
+/** 64 KiB: enough for sniffing text, and usually for the directory of an OLE (CFB) file too. */
+const HEAD_BYTES = 64 * 1024;
+
+function readHead(path: string): Promise<Uint8Array> {
+  return readAt(path, 0, HEAD_BYTES);
+}
+
+/** An OLE (CFB) file's directory when it lies beyond the head: it tells a password-protected .xlsx apart. */
+async function readCfbDirectory(path: string, head: Uint8Array): Promise<Uint8Array | undefined> {
+  const offset = cfbDirectoryOffset(head);
+  if (offset === null || offset + 512 <= head.length) return undefined;
+  return readAt(path, offset, HEAD_BYTES);
+}
+
+async function readAt(path: string, position: number, length: number): Promise<Uint8Array> {
   const file = await open(path, "r");
   try {
-    const buffer = Buffer.alloc(8192);
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
     return buffer.subarray(0, bytesRead);
   } finally {
     await file.close();

@@ -226,6 +226,8 @@ export interface ColumnProfile {
   nonEmpty: number;
   numeric: number;
   dates: number;
+  /** Cells the reader typed as dates (XLSX date-formatted cells), whatever the header says. */
+  typedDates: number;
   distinct: number;
   negatives: number;
 }
@@ -259,6 +261,7 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
     let nonEmpty = 0;
     let numeric = 0;
     let dateCount = 0;
+    let typedDates = 0;
     let negatives = 0;
     for (const row of sample) {
       const cell = row[index];
@@ -270,9 +273,20 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
         if (n < 0) negatives++;
       }
       if (!Number.isNaN(parseDateCell(typeof cell === "string" ? cell.trim() : cell, dates))) dateCount++;
+      if (cell instanceof Date) typedDates++;
       if (seen.size < 10_000) seen.add(cellText(cell).toLowerCase());
     }
-    return { index, header, compact, nonEmpty, numeric, dates: dateCount, distinct: seen.size, negatives };
+    return {
+      index,
+      header,
+      compact,
+      nonEmpty,
+      numeric,
+      dates: dateCount,
+      typedDates,
+      distinct: seen.size,
+      negatives,
+    };
   });
 }
 
@@ -303,9 +317,16 @@ function headerScore(rule: Rule, compact: string): number {
   return best;
 }
 
+const TYPED_DATE_SCORE = 30;
+
 function score(role: Role, p: ColumnProfile): number {
   const rule = RULES[role];
   let s = headerScore(rule, p.compact);
+  // A column the workbook itself formats as dates is a date column under any header ("Zeitpunkt",
+  // "When"), ranked below every named date header and never one the exclusions rule out (ship, due...).
+  if (s === 0 && role === "date" && !rule.exclude?.test(p.compact) && p.typedDates / p.nonEmpty >= 0.8) {
+    s = TYPED_DATE_SCORE;
+  }
   if (s === 0 || !fits(rule.kind, role, p)) return 0;
   if (
     rule.kind === "text" &&

@@ -9,9 +9,14 @@ const EXPECTED = "Expected a CSV file (comma, semicolon or tab separated) or an 
  * Slack) get wrong. Everything that is neither text nor a zip is refused here with a message that
  * names what we saw.
  */
-export function sniff(head: Uint8Array): SniffedKind {
+export function sniff(head: Uint8Array, cfbDirectory?: Uint8Array): SniffedKind {
   if (head.length === 0) throw new InputError("empty", `The file is empty. ${EXPECTED}`);
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return "zip";
+  if (isCfb(head) && (holdsEncryptedPackage(head) || (cfbDirectory && holdsEncryptedPackage(cfbDirectory)))) {
+    throw new InputError("unsupported-type", PASSWORD_PROTECTED, {
+      detail: "CFB container with EncryptedPackage",
+    });
+  }
   const named = knownBinary(head);
   if (named)
     throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
@@ -28,8 +33,40 @@ export function sniff(head: Uint8Array): SniffedKind {
   return "text";
 }
 
+const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+/** The stream name an encrypted OOXML package (ECMA-376 "Agile" or "Standard" encryption) is stored under. */
+const ENCRYPTED_PACKAGE = Buffer.from("EncryptedPackage", "utf16le");
+const PASSWORD_PROTECTED =
+  "This workbook is password-protected, so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it), save it and upload it again.";
+
+/**
+ * Excel saves a password-protected .xlsx not as a zip but as an OLE compound file (CFB, the container of
+ * old .xls files) holding "EncryptionInfo" and "EncryptedPackage" streams. Their names sit in the CFB
+ * directory as UTF-16LE, usually within the first sectors; `cfbDirectoryOffset` says where the
+ * directory starts when the head does not reach it.
+ */
+function isCfb(head: Uint8Array): boolean {
+  return startsWith(head, CFB_MAGIC);
+}
+
+function holdsEncryptedPackage(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ENCRYPTED_PACKAGE);
+}
+
+/** Byte offset of a CFB file's first directory sector, from its header; null when not a CFB file. */
+export function cfbDirectoryOffset(head: Uint8Array): number | null {
+  if (!isCfb(head) || head.length < 0x34) return null;
+  const view = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  const sectorShift = view.readUInt16LE(0x1e);
+  if (sectorShift !== 9 && sectorShift !== 12) return null;
+  const firstSector = view.readUInt32LE(0x30);
+  // 0xFFFFFFFA and above are markers (end of chain, free...), not sector numbers.
+  if (firstSector >= 0xfffffffa) return null;
+  return (firstSector + 1) * 2 ** sectorShift;
+}
+
 function knownBinary(head: Uint8Array): string | null {
-  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+  if (isCfb(head)) {
     return "an old-format Office file (.xls or .doc); open it in Excel and save as .xlsx or CSV";
   }
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return "a PDF";
