@@ -1,4 +1,3 @@
-import { open as openFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createInflateRaw } from "node:zlib";
@@ -6,11 +5,6 @@ import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { InputError } from "../../../errors.js";
 import type { Limits } from "../../limits.js";
 
-const EOCD_SIGNATURE = 0x06054b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_EXTRA_FIELD = 0x0001;
-const EOCD_SIZE = 22;
-const MAX_ZIP_COMMENT = 0xffff;
 const STORED = 0;
 const DEFLATED = 8;
 const INFLATE_CHUNK = 64 * 1024;
@@ -32,7 +26,6 @@ export class WorkbookArchive {
   ) {}
 
   static async open(path: string, limits: Limits): Promise<WorkbookArchive> {
-    await refuseZip64(path);
     let zip: ZipFile;
     try {
       zip = await yauzl.openPromise(path, {
@@ -52,7 +45,6 @@ export class WorkbookArchive {
       const byName = new Map<string, Entry>();
       let declared = 0;
       for (const entry of entries) {
-        if (entry.extraFields.some((f) => f.id === ZIP64_EXTRA_FIELD)) throw zip64();
         if (entry.isEncrypted()) {
           throw new InputError(
             "unsupported-type",
@@ -156,35 +148,6 @@ function listEntries(zip: ZipFile): Promise<Entry[]> {
     zip.on("error", (error: unknown) => reject(damaged("its directory cannot be read", error)));
     zip.readEntry();
   });
-}
-
-/**
- * yauzl reads ZIP64 archives without complaint, but a workbook under our size limits never needs that
- * layout: finding it means a crafted file, refused with a message rather than read.
- */
-async function refuseZip64(path: string): Promise<void> {
-  const file = await openFile(path, "r");
-  try {
-    const { size } = await file.stat();
-    const tailSize = Math.min(size, EOCD_SIZE + MAX_ZIP_COMMENT + 20);
-    const tail = Buffer.alloc(tailSize);
-    await file.read(tail, 0, tailSize, size - tailSize);
-    for (let i = tailSize - EOCD_SIZE; i >= 0; i--) {
-      if (tail.readUInt32LE(i) !== EOCD_SIGNATURE) continue;
-      if (i >= 20 && tail.readUInt32LE(i - 20) === ZIP64_LOCATOR_SIGNATURE) throw zip64();
-      return;
-    }
-  } finally {
-    await file.close();
-  }
-}
-
-function zip64(): InputError {
-  return new InputError(
-    "corrupt",
-    "The workbook uses a ZIP64 layout, which spreadsheets of this size never need. Re-save it in Excel and try again.",
-    { detail: "ZIP64 end-of-directory locator or extra field" },
-  );
 }
 
 export function bomb(limits: Limits, detail: string): InputError {
