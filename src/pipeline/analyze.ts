@@ -9,7 +9,6 @@ import { describeQuality } from "./notes.js";
 import { readCsv, tooLarge } from "./read/csv.js";
 import { cfbDirectoryOffset, sniff } from "./read/sniff.js";
 import { readXlsx } from "./read/xlsx.js";
-import { noRevenueError } from "./schema.js";
 import { TableBuilder, type TableProblem, type TableResult } from "./table.js";
 
 export interface SourceInfo {
@@ -86,8 +85,10 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   const chosen = chooseSheet(sheets);
   if (!chosen) {
     if (sheets.length === 0) throw new InputError("no-table", "The workbook has no worksheets with data.");
+    // A table whose columns could not be read says more than a sheet of notes with no data rows.
+    const noRevenue = sheets.find((s) => "error" in s.result && s.result.error.problem === "no-revenue");
     const withHeaders = sheets.find((s) => "headers" in s.result && s.result.headers);
-    const problem = (withHeaders ?? sheets[0])?.result as TableProblem;
+    const problem = (noRevenue ?? withHeaders ?? sheets[0])?.result as TableProblem;
     throw problemToError(problem, sheets.length > 1 ? sheets.map((s) => s.name) : undefined);
   }
   const result = chosen.result as TableResult;
@@ -128,10 +129,6 @@ function chooseSheet(sheets: { name: string; result: TableResult | TableProblem 
 
 function problemToError(problem: TableProblem, sheetNames?: string[]): InputError {
   const where = sheetNames ? ` (looked at sheets: ${sheetNames.join(", ")})` : "";
-  if (problem.error.problem === "no-revenue" && problem.headers) {
-    const e = noRevenueError(problem.headers);
-    return where ? new InputError("no-revenue", `${e.userMessage}${where}`) : problem.error;
-  }
   if (where) return new InputError(problem.error.problem, `${problem.error.userMessage}${where}`);
   return problem.error;
 }

@@ -18,6 +18,7 @@ import {
   type Currency,
   currencyFromCode,
   findCurrency,
+  isAmount,
   type NumberReading,
   numberReading,
   parseNumber,
@@ -80,6 +81,10 @@ export interface Quality {
   duplicateRowsChecked: number;
   missingRevenue: number;
   invalidRevenue: number;
+  /** Rows whose revenue (or units or price) is a number too large to be an amount: set aside, counted as 0. */
+  outOfRangeRevenue: number;
+  /** Unit cells too large to be a quantity: left out of the units total. */
+  outOfRangeUnits: number;
   invalidDates: number;
   ambiguousDates: number;
   dayOrder: DayOrder | null;
@@ -165,6 +170,8 @@ export class MetricsFold {
     duplicateRowsChecked: 0,
     missingRevenue: 0,
     invalidRevenue: 0,
+    outOfRangeRevenue: 0,
+    outOfRangeUnits: 0,
     invalidDates: 0,
     ambiguousDates: 0,
     dayOrder: null,
@@ -236,9 +243,15 @@ export class MetricsFold {
 
     let revenue: number;
     let units = Number.NaN;
+    let unitsOutOfRange = false;
     if (this.iUnits >= 0) {
       units = parseNumber(cells[this.iUnits], this.numbers);
-      if (!Number.isNaN(units)) this.units.add(units);
+      if (isAmount(units)) this.units.add(units);
+      else if (!Number.isNaN(units)) {
+        this.quality.outOfRangeUnits++;
+        unitsOutOfRange = true;
+        units = Number.NaN;
+      }
     }
     if (this.iRevenue >= 0) {
       const cell = cells[this.iRevenue];
@@ -247,6 +260,9 @@ export class MetricsFold {
       if (Number.isNaN(revenue)) {
         if (isBlankCell(cell)) this.quality.missingRevenue++;
         else this.quality.invalidRevenue++;
+        revenue = 0;
+      } else if (!isAmount(revenue)) {
+        this.quality.outOfRangeRevenue++;
         revenue = 0;
       } else {
         if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
@@ -259,8 +275,11 @@ export class MetricsFold {
       if (this.numbers.lastCurrency !== null && !Number.isNaN(price))
         this.countCurrency(this.numbers.lastCurrency);
       revenue = units * price;
-      if (Number.isNaN(revenue)) {
-        if (isBlankCell(cells[this.iUnits]) || isBlankCell(cells[this.iPrice])) this.quality.missingRevenue++;
+      if (!isAmount(revenue)) {
+        if (unitsOutOfRange || (!Number.isNaN(revenue) && !Number.isNaN(price)))
+          this.quality.outOfRangeRevenue++;
+        else if (isBlankCell(cells[this.iUnits]) || isBlankCell(cells[this.iPrice]))
+          this.quality.missingRevenue++;
         else this.quality.invalidRevenue++;
         revenue = 0;
       }

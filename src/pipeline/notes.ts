@@ -43,6 +43,14 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(
       `${plural(q.invalidRevenue, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
     );
+  if (q.outOfRangeRevenue > 0)
+    notes.push(
+      `${plural(q.outOfRangeRevenue, "row has", "rows have")} a ${revenueColumn} of 10 trillion or more, too large to be an amount (usually an id or a code read as a number); set aside (counted as 0).`,
+    );
+  if (q.outOfRangeUnits > 0)
+    notes.push(
+      `${plural(q.outOfRangeUnits, "row has", "rows have")} a ${a.columns.units} of 10 trillion or more, too large to be a quantity; left out of the units total.`,
+    );
   if (q.invalidDates > 0)
     notes.push(
       `${plural(q.invalidDates, "row has", "rows have")} a ${a.columns.date} that is not a date (left out of the monthly figures).`,

@@ -80,25 +80,56 @@ export function numberReading(decimalComma: boolean): NumberReading {
 }
 
 /**
- * Parses a money or quantity cell. Returns NaN for anything that is not a number, including formulas
- * such as "=1+1" (which are data to us, never something to evaluate). Handles currency marks and
- * codes, thousands separators, spaces, (negative) parentheses, leading or trailing minus and the
- * unicode minus sign.
+ * Largest magnitude read as an amount (money, units or price); larger cells are set aside by the fold
+ * and counted, never added. 10 trillion is above any single sale in any currency we meet (a USD 100M
+ * deal is 2.5 trillion VND), and it keeps each cell exact: below 1e13 a value with cents has at most
+ * 15 significant digits, which a double holds exactly. A million such values sum to under 1e19: far
+ * from Infinity, and printable without exponent notation (see ExactSum for when totals stay exact to
+ * the cent). Bigger "amounts" are nearly always ids or codes read as numbers (a 22-digit order id).
+ */
+export const MAX_AMOUNT = 1e13;
+
+/** True for a number that may be counted as money or a quantity (false for NaN and for ±Infinity). */
+export function isAmount(value: number): boolean {
+  return value < MAX_AMOUNT && value > -MAX_AMOUNT;
+}
+
+/**
+ * Parses a money or quantity cell. Returns a finite number, or NaN for anything that is not a number:
+ * formulas such as "=1+1" (which are data to us, never something to evaluate), "Infinity", "NaN",
+ * hex/binary/octal literals, and exponent notation ("1e5", "1.23457E+21"): no sales export writes an
+ * amount that way, while Excel writes long ids that way in CSV after rounding away their digits, so
+ * such a cell is an id or noise, not money. Handles currency marks and codes, thousands separators,
+ * spaces, (negative) parentheses, leading or trailing minus and the unicode minus sign. The result
+ * may still be too large to be an amount: callers check `isAmount`.
  */
 export function parseNumber(cell: Cell, reading: NumberReading): number {
   if (typeof cell === "number") return Number.isFinite(cell) ? cell : Number.NaN;
   if (typeof cell !== "string") return Number.NaN;
   const first = cell.charCodeAt(0);
   // Fast path: plain "123", "-4.5", "0.99" (the shape of almost every cell in a big export).
-  if (!reading.decimalComma && ((first >= 48 && first <= 57) || first === 45)) {
+  if (!reading.decimalComma && ((first >= 48 && first <= 57) || first === 45) && isPlainDecimal(cell)) {
     const n = +cell;
-    if (!Number.isNaN(n) && cell.charCodeAt(1) !== 120 /* 0x.. */) return Number.isFinite(n) ? n : Number.NaN;
+    return Number.isFinite(n) ? n : Number.NaN;
   }
   return parseMessyNumber(cell, reading);
 }
 
+/** [-]digits[.digits] and nothing else: what `+text` reads the same way we do (no "1e5", "0x1F"). */
+function isPlainDecimal(text: string): boolean {
+  let digits = 0;
+  let dot = false;
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot) dot = true;
+    else return false;
+  }
+  return digits > 0;
+}
+
 const SPACES = /[\s\u00a0\u202f']/g;
-const PLAIN = /^\d+(?:\.\d+)?(?:e[+-]?\d+)?$|^\.\d+$/i;
+const PLAIN = /^\d+(?:\.\d+)?$|^\.\d+$/;
 const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 
 function parseMessyNumber(raw: string, reading: NumberReading): number {
@@ -137,6 +168,8 @@ function parseMessyNumber(raw: string, reading: NumberReading): number {
   const normalised = normaliseSeparators(s, reading.decimalComma);
   if (normalised === null || !PLAIN.test(normalised)) return Number.NaN;
   const value = Number(normalised);
+  // A few hundred digits overflow to Infinity: not a number we can count.
+  if (!Number.isFinite(value)) return Number.NaN;
   return negative ? -value : value;
 }
 

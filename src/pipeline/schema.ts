@@ -1,7 +1,14 @@
 import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
 import { dateReading, parseDateCell } from "./dates.js";
-import { type Currency, detectDecimalComma, findCurrency, numberReading, parseNumber } from "./numbers.js";
+import {
+  type Currency,
+  detectDecimalComma,
+  findCurrency,
+  isAmount,
+  numberReading,
+  parseNumber,
+} from "./numbers.js";
 
 export const METRIC_ROLES = [
   "revenue",
@@ -224,12 +231,18 @@ export interface ColumnProfile {
   header: string;
   compact: string;
   nonEmpty: number;
+  /** Cells that read as numbers, of any size. */
   numeric: number;
+  /** Numbers small enough to be amounts (see MAX_AMOUNT): what a money or quantity column needs. */
+  amounts: number;
   dates: number;
   /** Cells the reader typed as dates (XLSX date-formatted cells), whatever the header says. */
   typedDates: number;
   distinct: number;
   negatives: number;
+  /** The first cell that is not a number, and the first number too large to be an amount, as examples. */
+  textExample: string | null;
+  tooLargeExample: string | null;
 }
 
 export interface Schema {
@@ -260,9 +273,12 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
     const seen = new Set<string>();
     let nonEmpty = 0;
     let numeric = 0;
+    let amounts = 0;
     let dateCount = 0;
     let typedDates = 0;
     let negatives = 0;
+    let textExample: string | null = null;
+    let tooLargeExample: string | null = null;
     for (const row of sample) {
       const cell = row[index];
       if (isBlankCell(cell)) continue;
@@ -271,6 +287,10 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
       if (!Number.isNaN(n)) {
         numeric++;
         if (n < 0) negatives++;
+        if (isAmount(n)) amounts++;
+        else tooLargeExample ??= typeof cell === "number" ? plainDigits(cell) : cellText(cell);
+      } else {
+        textExample ??= cellText(cell);
       }
       if (!Number.isNaN(parseDateCell(typeof cell === "string" ? cell.trim() : cell, dates))) dateCount++;
       if (cell instanceof Date) typedDates++;
@@ -282,10 +302,13 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
       compact,
       nonEmpty,
       numeric,
+      amounts,
       dates: dateCount,
       typedDates,
       distinct: seen.size,
       negatives,
+      textExample,
+      tooLargeExample,
     };
   });
 }
@@ -297,7 +320,8 @@ function isDateHeader(compact: string): boolean {
 function fits(kind: Kind, role: Role, p: ColumnProfile): boolean {
   if (p.nonEmpty === 0) return false;
   const numericShare = p.numeric / p.nonEmpty;
-  if (kind === "number") return numericShare >= 0.8;
+  // A column where more than a fifth of the values are 10 trillion or more holds ids, not amounts.
+  if (kind === "number") return p.amounts / p.nonEmpty >= 0.8;
   if (kind === "date") return p.dates / p.nonEmpty >= 0.8;
   // Text dimensions: mostly non-numeric (an ID column of digits is still fine for orderId).
   if (role === "orderId" || role === "customer" || role === "product") return true;
@@ -365,7 +389,8 @@ export function inferSchema(headers: string[], sample: Cell[][]): Schema {
 
   let revenueSource: Schema["revenueSource"] = "column";
   if (index.revenue === -1) {
-    if (index.units === -1 || index.unitPrice === -1) throw noRevenueError(headers, index);
+    if (index.units === -1 || index.unitPrice === -1)
+      throw noRevenueError(headers, index, { profiles, rows: sample.length });
     revenueSource = "units x unit price";
   }
 
@@ -402,16 +427,94 @@ function numericLookingCells(sample: Cell[][]): string[] {
   return out;
 }
 
-export function noRevenueError(headers: string[], index?: Record<Role, number>): InputError {
-  const shown = headers.filter((h) => h.trim() !== "").slice(0, 30);
+/** What the sample showed, so the error can say what is wrong with a column that is named right. */
+export interface SampleEvidence {
+  profiles: ColumnProfile[];
+  /** Data rows the profiles were taken from. */
+  rows: number;
+}
+
+const SHOWN_HEADER = 60;
+
+export function noRevenueError(
+  headers: string[],
+  index?: Record<Role, number>,
+  evidence?: SampleEvidence,
+): InputError {
+  const named = headers.filter((h) => h.trim() !== "");
+  const shown = named.slice(0, 30).map((h) => clip(h, SHOWN_HEADER));
   const more = headers.length > shown.length ? `, … (${headers.length} in all)` : "";
+  const columns = `Columns: ${shown.join(", ")}${more}.`;
+  const why = (role: "revenue" | "units" | "unitPrice") => (evidence ? unusableColumn(role, evidence) : null);
   let hint = "";
-  if (index && index.units >= 0)
-    hint = ` Found a quantity column (${headers[index.units]}) but no unit price.`;
-  else if (index && index.unitPrice >= 0)
-    hint = ` Found a price column (${headers[index.unitPrice]}) but no quantity.`;
+  if (index && index.units >= 0) {
+    hint = ` Found a quantity column (${clip(headers[index.units] ?? "", SHOWN_HEADER)}) but no unit price.`;
+    const price = why("unitPrice");
+    if (price) hint += ` ${price}`;
+  } else if (index && index.unitPrice >= 0) {
+    hint = ` Found a price column (${clip(headers[index.unitPrice] ?? "", SHOWN_HEADER)}) but no quantity.`;
+    const units = why("units");
+    if (units) hint += ` ${units}`;
+  }
+  const revenue = why("revenue");
+  if (revenue) {
+    return new InputError("no-revenue", `No usable revenue column. ${revenue}${hint} ${columns}`, {
+      detail: `No usable revenue column in ${evidence?.rows ?? 0} sample rows. ${revenue}`,
+    });
+  }
   return new InputError(
     "no-revenue",
-    `No revenue column found. Columns: ${shown.join(", ")}${more}. Expected one of: Revenue, Sales, Amount, Total, or Quantity and Unit Price.${hint}`,
+    `No revenue column found. ${columns} Expected one of: Revenue, Sales, Amount, Total, or Quantity and Unit Price.${hint}`,
   );
+}
+
+/**
+ * Why the column whose name best says `role` (such as "Revenue") was not taken, in words that tell the
+ * user what to fix; null when no column is named that way, or the name was not the problem.
+ */
+function unusableColumn(role: "revenue" | "units" | "unitPrice", evidence: SampleEvidence): string | null {
+  let best: ColumnProfile | null = null;
+  let bestScore = 0;
+  for (const p of evidence.profiles) {
+    const s = headerScore(RULES[role], p.compact);
+    if (s > bestScore && !fits("number", role, p)) {
+      best = p;
+      bestScore = s;
+    }
+  }
+  if (!best) return null;
+  const name = `“${clip(best.header.trim(), SHOWN_HEADER)}”`;
+  const where = `in the first ${plural(evidence.rows, "row")}`;
+  if (best.nonEmpty === 0) {
+    return `The column ${name} is empty ${where}. If it holds formulas, the workbook was saved without their calculated values: open it in Excel and save it again.`;
+  }
+  const text = best.nonEmpty - best.numeric;
+  const tooLarge = best.numeric - best.amounts;
+  if (tooLarge > text && best.tooLargeExample !== null) {
+    return `The column ${name} holds numbers of 10 trillion or more (such as ${quote(best.tooLargeExample)}), too large to be amounts: it looks like a column of ids or codes.`;
+  }
+  const example = best.textExample === null ? "" : ` such as ${quote(best.textExample)}`;
+  if (best.numeric === 0) return `The column ${name} has no numbers ${where}: it holds text${example}.`;
+  return `Only ${fmt(best.amounts)} of the ${fmt(best.nonEmpty)} values of the column ${name} ${where} are numbers; the others are text${example}. Remove the text, or put it in another column.`;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, one: string) => `${fmt(n)} ${n === 1 ? one : `${one}s`}`;
+
+/** A cell or header for a message: one line, no control characters, at most `max` characters. */
+function clip(text: string, max: number): string {
+  const flat = text
+    .replace(/[\p{Cc}\p{Cf}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function quote(text: string): string {
+  return `“${clip(text, 40)}”`;
+}
+
+/** A number in plain digits, never exponent form (String(1e21) is "1e+21"). */
+function plainDigits(n: number): string {
+  return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
 }

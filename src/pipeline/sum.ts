@@ -1,6 +1,12 @@
 /**
  * Neumaier (improved Kahan) summation. Money arrives with 2-4 decimals; naive `+=` over a million rows
  * drifts by cents, and integer cents would round away the 4-decimal values some exports carry.
+ *
+ * Range: the fold only adds amounts below MAX_AMOUNT (1e13) in magnitude, so even a million of them
+ * (and the compensation term) stay below 1e19: finite, never NaN. The result is exact to the cent
+ * while the sum of the absolute values stays under about 45 trillion (each input is already rounded
+ * to a double's 15-16 significant digits before it arrives); past that only currencies without cents
+ * are plausible, and whole numbers sum exactly up to 2^53 (9 quadrillion).
  */
 export class ExactSum {
   private sum = 0;

@@ -251,22 +251,34 @@ function rowKey(cells: Cell[]): string {
   return key;
 }
 
+/** Cells longer than this read as sentences (a title or a note), not as column names. */
+const LONG_TEXT = 200;
+const NUMBER_LIKE = /^[-+(]?[$€£¥₹]?\d[\d,.\s]*\)?%?$/;
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d.*)?$/;
+
 /**
- * A header row is filled across most of the table's width with short text labels, none of which is a
- * number or a date.
+ * A header row is filled across most of the table's width with text labels, none of which is a number
+ * or a date. Length alone never disqualifies a row: one long column name ("Total revenue including
+ * tax, shipping and ... (EUR)") is still a header. But a row of mostly long sentences is a title or a
+ * note above the table, so long cells must not outnumber the short labels.
  */
 function looksLikeHeader(cells: Cell[], widest: number): boolean {
   const filled = filledCount(cells);
   if (filled < Math.max(2, Math.ceil(widest * 0.5))) return false;
   let labels = 0;
+  let sentences = 0;
   for (const cell of cells) {
     if (isBlankCell(cell)) continue;
     if (typeof cell !== "string") return false;
     const text = cell.trim();
-    if (text.length > 80 || /^[-+(]?[$€£¥₹]?\d[\d,.\s]*\)?%?$/.test(text)) return false;
+    if (text.length > LONG_TEXT) {
+      sentences++;
+      continue;
+    }
+    if (NUMBER_LIKE.test(text) || DATE_LIKE.test(text)) return false;
     labels++;
   }
-  return labels >= 2;
+  return labels >= 2 && labels >= sentences;
 }
 
 function columnKindsFor(schema: Schema): Uint8Array | null {

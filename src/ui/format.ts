@@ -15,36 +15,64 @@ export function currencyPrefix(currency: Currency | null): string {
     : `${currency.symbol} `;
 }
 
-/** Compact money: $684K, $1.2M, $3.4B, $950, -$12K. */
+/**
+ * What a formatter prints for a value that is not a finite number. The pipeline never hands one over
+ * (amounts are bounded and totals finite), but a renderer must not print "NaN" or "Infinity" if a bug
+ * ever lets one through.
+ */
+const NOT_A_NUMBER = "n/a";
+
+/** Compact money: $684K, $1.2M, $3.4B, $2.1T, $950, -$12K. */
 export function formatMoney(value: number, currency: Currency | null): string {
-  const sign = value < 0 ? "-" : "";
-  return `${sign}${currencyPrefix(currency)}${compactNumber(Math.abs(value))}`;
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
+  const text = compactNumber(Math.abs(value));
+  // A value that rounds to zero is written without a sign ("$0", not "-$0").
+  const sign = value < 0 && /[1-9]/.test(text) ? "-" : "";
+  return `${sign}${currencyPrefix(currency)}${text}`;
 }
 
+const COMPACT_UNITS: [number, string][] = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "K"],
+];
+
 export function compactNumber(value: number): string {
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
   const abs = Math.abs(value);
-  const units: [number, string][] = [
-    [1e9, "B"],
-    [1e6, "M"],
-    [1e3, "K"],
-  ];
-  for (const [size, suffix] of units) {
+  for (const [size, suffix] of COMPACT_UNITS) {
     if (abs >= size * 0.9995) {
       const scaled = value / size;
       const digits = Math.abs(scaled) >= 100 ? 0 : 1;
-      return `${trimZero(scaled.toFixed(digits))}${suffix}`;
+      return `${trimZero(plainFixed(scaled, digits))}${suffix}`;
     }
   }
-  return abs >= 100 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(2);
+  return abs >= 100 || Number.isInteger(value) ? plainFixed(Math.round(value), 0) : plainFixed(value, 2);
 }
 
 export function formatInteger(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
+  const rounded = Math.round(value);
+  // toLocaleString writes every digit (never exponent form); `|| 0` turns -0 into 0.
+  return (rounded || 0).toLocaleString("en-US");
 }
 
 /** A fraction as a percentage: 0.1244 -> "12.4%". */
 export function formatPercent(fraction: number, digits = 1): string {
-  return `${trimZero((fraction * 100).toFixed(digits))}%`;
+  if (!Number.isFinite(fraction)) return NOT_A_NUMBER;
+  return `${trimZero(plainFixed(fraction * 100, digits))}%`;
+}
+
+/**
+ * `value.toFixed(digits)` without its two surprises: exponent form from 1e21 up ("1e+21"), and "-0.0"
+ * for a negative value that rounds to zero.
+ */
+function plainFixed(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
+  // Every double from 2^53 up is an integer, so BigInt spells it out exactly.
+  const text = Math.abs(value) < 1e21 ? value.toFixed(digits) : BigInt(value).toString();
+  return /^-0(?:\.0*)?$/.test(text) ? text.slice(1) : text;
 }
 
 /** "2026-01" -> "Jan 2026". */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { detectDecimalComma, findCurrency, numberReading, parseNumber } from "../../src/pipeline/numbers.js";
+import {
+  detectDecimalComma,
+  findCurrency,
+  isAmount,
+  MAX_AMOUNT,
+  numberReading,
+  parseNumber,
+} from "../../src/pipeline/numbers.js";
+import { ExactSum } from "../../src/pipeline/sum.js";
 
 describe("parseNumber", () => {
   const dot = numberReading(false);
@@ -20,7 +28,7 @@ describe("parseNumber", () => {
     ["12%", 12],
     ["USD 99.99", 99.99],
     ["+7", 7],
-    ["1e3", 1000],
+    ["1234567890123456789012", 1.2345678901234568e21],
   ])("reads %s with a decimal point", (text, expected) => {
     expect(parseNumber(text, dot)).toBe(expected);
   });
@@ -35,12 +43,29 @@ describe("parseNumber", () => {
     expect(parseNumber(text, comma)).toBe(expected);
   });
 
-  it.each(["", "  ", "NA", "abc", "=1+1", "@SUM(A1:A9)", "0x1F", "1.2.3", "Infinity"])(
-    "refuses %j (never evaluates formulas)",
-    (text) => {
-      expect(parseNumber(text, dot)).toBeNaN();
-    },
-  );
+  it.each([
+    "",
+    "  ",
+    "NA",
+    "abc",
+    "=1+1",
+    "@SUM(A1:A9)",
+    "0x1F",
+    "0b101",
+    "0o17",
+    "1.2.3",
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "1e3",
+    "1.23457E+21",
+    "-1e-5",
+    "$1e6",
+    "1e400",
+    `1${"0".repeat(400)}`,
+  ])("refuses %j (never evaluates formulas, never reads exponent notation or non-finite values)", (text) => {
+    expect(parseNumber(text, dot)).toBeNaN();
+  });
 
   it("remembers the currency mark it stripped", () => {
     const reading = numberReading(false);
@@ -68,5 +93,31 @@ describe("findCurrency", () => {
     expect(findCurrency("Amount (INR)")).toEqual({ code: "INR", symbol: "₹" });
     expect(findCurrency("$")).toEqual({ code: "USD", symbol: "$" });
     expect(findCurrency("Revenue")).toBeNull();
+  });
+});
+
+describe("isAmount and ExactSum within the bound", () => {
+  it("accepts amounts below 10 trillion and nothing else", () => {
+    expect(isAmount(9_999_999_999_999.99)).toBe(true);
+    expect(isAmount(-9_999_999_999_999.99)).toBe(true);
+    expect(isAmount(MAX_AMOUNT)).toBe(false);
+    expect(isAmount(-MAX_AMOUNT)).toBe(false);
+    expect(isAmount(Number.NaN)).toBe(false);
+    expect(isAmount(Number.POSITIVE_INFINITY)).toBe(false);
+  });
+
+  it("a million amounts at the bound sum to a finite total", () => {
+    const largest = 9_999_999_999_999.99;
+    const sum = new ExactSum();
+    for (let i = 0; i < 1_000_000; i++) sum.add(largest);
+    for (let i = 0; i < 1_000_000; i++) sum.add(-largest);
+    expect(Number.isFinite(sum.value)).toBe(true);
+    expect(Math.abs(sum.value)).toBeLessThan(1);
+  });
+
+  it("a million amounts with cents sum exact to the cent while the total is under 45 trillion", () => {
+    const sum = new ExactSum();
+    for (let i = 0; i < 1_000_000; i++) sum.add(i % 2 === 0 ? 12_345_678.91 : -12_345_678.9);
+    expect(Math.round(sum.value * 100)).toBe(500_000);
   });
 });

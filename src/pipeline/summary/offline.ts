@@ -146,9 +146,8 @@ function days(n: number): string {
 function qualityRisk(a: Analysis): string | null {
   const q = a.quality;
   const rows = (n: number) => `${formatInteger(n)} ${n === 1 ? "row" : "rows"}`;
-  if (q.missingRevenue + q.invalidRevenue > 0) {
-    return `${rows(q.missingRevenue + q.invalidRevenue)} had no usable revenue value and count as zero.`;
-  }
+  const unusable = q.missingRevenue + q.invalidRevenue + q.outOfRangeRevenue;
+  if (unusable > 0) return `${rows(unusable)} had no usable revenue value and count as zero.`;
   if (q.revenueMismatchRows > 0) {
     return `${rows(q.revenueMismatchRows)} show a revenue that differs from units times price; check the source data.`;
   }

@@ -34,7 +34,7 @@ const SYSTEM_INSTRUCTION = [
  * the model is told to treat as data.
  */
 export function buildSummaryRequest(a: Analysis, feedback?: { rejectedFigures: string[] }): SummaryRequest {
-  const block = JSON.stringify(promptMetrics(a), null, 1);
+  const block = JSON.stringify(promptMetrics(a), plainNumbers, 1);
   const parts = [
     "Write an executive summary of these sales metrics: a headline, 3 to 5 key findings, 1 to 3 risks and 1 to 3 recommended actions.",
     `<metrics>\n${block}\n</metrics>`,
@@ -102,6 +102,18 @@ function topStatuses(counts: Record<string, number>): Record<string, number> {
   const rest = entries.slice(STATUSES_SHOWN).reduce((sum, [, v]) => sum + v, 0);
   if (rest > 0) shown["Other statuses"] = rest;
   return shown;
+}
+
+/**
+ * JSON writes numbers from 1e21 up, and below 1e-6, in exponent form, which the model would copy into
+ * the summary. Amounts are bounded well below that, but a ratio between months need not be: such a
+ * number travels as its plain digits (a string) instead.
+ */
+function plainNumbers(_key: string, value: unknown): unknown {
+  if (typeof value !== "number" || !Number.isFinite(value)) return value;
+  const abs = Math.abs(value);
+  if (abs < 1e21 && (abs >= 1e-6 || abs === 0)) return value;
+  return abs >= 1e21 ? BigInt(Math.round(value)).toString() : "0";
 }
 
 /** Names are data from the file: shortened, so a cell cannot smuggle an essay into the prompt. */

@@ -25,7 +25,7 @@ const DATE_PHRASES = [
 ];
 // Not preceded by a letter or digit (or "letters-"), so "UTF-8", "Windows-1252" and "A4" are names.
 const FIGURE =
-  /(?<![\p{L}\p{N}_.]|\p{L}[-–])(?<sign>[-+−])?(?<currency>[$€£¥₹]|\b(?:USD|EUR|GBP|INR|JPY|CAD|AUD|Rs\.?)\s?)?(?<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<suffix>%|percent\b|percentage points?\b|pp\b|x\b|×|times\b|[kKmMbB]\b|bn\b|thousand\b|million\b|billion\b))?(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}_.]|\p{L}[-–])(?<sign>[-+−])?(?<currency>[$€£¥₹]|\b(?:USD|EUR|GBP|INR|JPY|CAD|AUD|Rs\.?)\s?)?(?<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<suffix>%|percent\b|percentage points?\b|pp\b|x\b|×|times\b|[kKmMbBT]\b|bn\b|thousand\b|million\b|billion\b|trillion\b))?(?![\p{L}\p{N}])/gu;
 const SCALE: Record<string, number> = {
   k: 1e3,
   thousand: 1e3,
@@ -34,6 +34,8 @@ const SCALE: Record<string, number> = {
   b: 1e9,
   bn: 1e9,
   billion: 1e9,
+  t: 1e12,
+  trillion: 1e12,
 };
 /** Small integers are ranks and list sizes ("the top 3 regions"), not claims about the data. */
 const RANK_LIMIT = 5;
@@ -79,7 +81,7 @@ function isSupported(figure: Figure, facts: Facts): boolean {
   if (kind === "percent") return facts.percents.some((p) => Math.abs(p - value) <= tolerance);
   if (kind === "multiple") return facts.multiples.some((m) => Math.abs(m - value) <= tolerance);
   const plainInteger =
-    Number.isInteger(value) && !figure.raw.match(/[$€£¥₹]|[kmb]\b|bn|thousand|million|billion/i);
+    Number.isInteger(value) && !figure.raw.match(/[$€£¥₹]|[kmbt]\b|bn|thousand|million|billion|trillion/i);
   if (plainInteger && value >= 1 && value <= RANK_LIMIT) return true;
   if (plainInteger && facts.years.includes(value)) return true;
   // Rounded to the written precision, and never further off than 5%: "$1M" is not a fair way to
