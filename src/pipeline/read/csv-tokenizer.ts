@@ -63,6 +63,8 @@ export class CsvTokenizer {
   private final = false;
   private nextDelimiter = -1;
   private nextLineFeed = -1;
+  /** A CR not followed by LF: a line break too (see `findLoneCr`). */
+  private nextLoneCr = -1;
   private nextQuote = -1;
 
   constructor(delimiter: string, typing: ColumnTyping = { kinds: null }) {
@@ -103,12 +105,12 @@ export class CsvTokenizer {
     this.final = final;
     this.nextDelimiter = -1;
     this.nextLineFeed = -1;
+    this.nextLoneCr = -1;
     this.nextQuote = -1;
     const length = text.length;
     let pos = 0;
     while (pos < length) {
-      if (this.nextLineFeed < pos) this.nextLineFeed = orEnd(text.indexOf("\n", pos), length);
-      const lineEnd = this.nextLineFeed;
+      const lineEnd = this.lineEnd(pos);
       if (lineEnd === length) break;
       if (this.nextQuote < pos) this.nextQuote = orEnd(text.indexOf('"', pos), length);
       if (this.nextQuote > lineEnd) {
@@ -196,11 +198,33 @@ export class CsvTokenizer {
   private fieldEnd(from: number): number {
     const text = this.text;
     const length = text.length;
-    if (this.nextLineFeed < from) this.nextLineFeed = orEnd(text.indexOf("\n", from), length);
-    const lineEnd = this.nextLineFeed;
+    const lineEnd = this.lineEnd(from);
     if (lineEnd === length) return -1;
     if (this.nextDelimiter < from) this.nextDelimiter = orEnd(text.indexOf(this.delimiter, from), length);
     return Math.min(this.nextDelimiter, lineEnd);
+  }
+
+  /** The next line break (LF, or a lone CR) at or after `from`; text.length if there is none. */
+  private lineEnd(from: number): number {
+    if (this.nextLineFeed < from) this.nextLineFeed = orEnd(this.text.indexOf("\n", from), this.text.length);
+    if (this.nextLoneCr < from) this.nextLoneCr = this.findLoneCr(from);
+    return Math.min(this.nextLineFeed, this.nextLoneCr);
+  }
+
+  /**
+   * A CR that is not part of a CRLF ends a line, as in a classic Mac file. One stray CR in an LF or
+   * CRLF export would otherwise glue two rows together and silently drop one from the totals.
+   * In a file without CRs this costs one indexOf per chunk; in a CRLF file one per line break.
+   * A CR that is the last character of a chunk is not known to be lone until the next chunk comes.
+   */
+  private findLoneCr(from: number): number {
+    const text = this.text;
+    const length = text.length;
+    for (let cr = text.indexOf("\r", from); cr !== -1; cr = text.indexOf("\r", cr + 2)) {
+      if (cr + 1 === length) return this.final ? cr : length;
+      if (text.charCodeAt(cr + 1) !== LF) return cr;
+    }
+    return length;
   }
 
   /** Where a field ending at `stop` ends once the CR of a CRLF line end is left out. */

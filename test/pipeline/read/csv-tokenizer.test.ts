@@ -66,6 +66,14 @@ describe("CsvTokenizer", () => {
     }
   });
 
+  it("ends a line at a lone CR outside quotes, however the text is cut into chunks", () => {
+    const text = 'a;b\r1;2\r\n"x\ry";3\r4;5\n\r6;7\r';
+    const expected = [["a", "b"], ["1", "2"], ["x\ry", "3"], ["4", "5"], [""], ["6", "7"]];
+    for (let size = 1; size <= text.length; size++) {
+      expect(tokenize(text, ";", [size])).toEqual(expected);
+    }
+  });
+
   it("pre-converts plain numbers and ISO dates when asked, exactly as Number() would", () => {
     const kinds = Uint8Array.from([ColumnKind.IsoDate, ColumnKind.Number, ColumnKind.Text]);
     const rows = tokenize(
