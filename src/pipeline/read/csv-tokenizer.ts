@@ -5,8 +5,11 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-/** A single row larger than this is a stray quote swallowing the file, not data. */
-const MAX_ROW_CHARS = 8 * 1024 * 1024;
+/**
+ * No table row is this long: past it the carried text is either a quoted field swallowing the file
+ * (a stray quote) or not line-based text at all, and holding more would only use memory.
+ */
+export const MAX_ROW_CHARS = 8 * 1024 * 1024;
 
 /**
  * How the fast path hands over a column once the schema is known. Converting numbers and ISO dates
@@ -54,6 +57,8 @@ export class CsvTokenizer {
   private held: string[] = [];
   private heldChars = 0;
   private lineNumber = 1;
+  /** Why `carry` is unfinished: it is inside a quoted field (true) or has no line end yet (false). */
+  private carryInQuotes = false;
 
   // The text being consumed and the cached search results in it: each is the position of the next
   // delimiter / line feed / quote at or after where it was last searched from (text.length if none),
@@ -111,7 +116,10 @@ export class CsvTokenizer {
     let pos = 0;
     while (pos < length) {
       const lineEnd = this.lineEnd(pos);
-      if (lineEnd === length) break;
+      if (lineEnd === length) {
+        this.carryInQuotes = false;
+        break;
+      }
       if (this.nextQuote < pos) this.nextQuote = orEnd(text.indexOf('"', pos), length);
       if (this.nextQuote > lineEnd) {
         const end = lineEnd > pos && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
@@ -127,12 +135,28 @@ export class CsvTokenizer {
     }
     this.carry = pos === 0 ? text : text.slice(pos);
     this.text = "";
-    if (this.carry.length > MAX_ROW_CHARS) {
-      throw new InputError(
+    if (this.carry.length > MAX_ROW_CHARS) throw this.rowTooLong();
+  }
+
+  /** The carried row passed MAX_ROW_CHARS: say whether a quote swallowed the file or the lines are just too long. */
+  private rowTooLong(): InputError {
+    const limit = `${Math.floor(MAX_ROW_CHARS / 1_000_000)} million characters`;
+    if (this.carryInQuotes) {
+      return new InputError(
         "corrupt",
         `The CSV looks malformed: a quoted field starting near line ${this.lineNumber} never closes. Check for a stray " character.`,
+        {
+          detail: `quoted field from line ${this.lineNumber} still open after ${this.carry.length} characters`,
+        },
       );
     }
+    return new InputError(
+      "corrupt",
+      `Line ${this.lineNumber} is longer than ${limit} without a line break, so this does not look like a CSV or TSV table (one row per line). Check that it is the right file, or export the data again as CSV.`,
+      {
+        detail: `no line break in ${this.carry.length} characters from line ${this.lineNumber} (MAX_ROW_CHARS)`,
+      },
+    );
   }
 
   /** Parses one row that contains at least one quote; returns the index after its line end, or -1 if the row is incomplete. */
@@ -157,6 +181,7 @@ export class CsvTokenizer {
                 `The CSV looks malformed: a quoted field starting on line ${this.lineNumber} never closes. Check for a stray " character.`,
               );
             }
+            this.carryInQuotes = true;
             return -1;
           }
           if (text.charCodeAt(close + 1) === QUOTE) {
@@ -199,7 +224,10 @@ export class CsvTokenizer {
     const text = this.text;
     const length = text.length;
     const lineEnd = this.lineEnd(from);
-    if (lineEnd === length) return -1;
+    if (lineEnd === length) {
+      this.carryInQuotes = false;
+      return -1;
+    }
     if (this.nextDelimiter < from) this.nextDelimiter = orEnd(text.indexOf(this.delimiter, from), length);
     return Math.min(this.nextDelimiter, lineEnd);
   }

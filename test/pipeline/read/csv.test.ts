@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InputError } from "../../../src/errors.js";
 import { analyzeFile } from "../../../src/pipeline/analyze.js";
 import type { Cell } from "../../../src/pipeline/cell.js";
 import { DEFAULT_LIMITS } from "../../../src/pipeline/limits.js";
@@ -91,5 +92,42 @@ describe("readCsv time", () => {
     expect((performance.now() - started) / 1000).toBeLessThan(4);
     expect(analysis.rows).toBe(2);
     expect(analysis.totalRevenue).toBe(15);
+  });
+});
+
+describe("readCsv refusals", () => {
+  async function refusal(path: string, limits = roomy): Promise<InputError> {
+    const error = await readCsv(path, limits, () => {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof InputError)) throw new Error(`expected an InputError, got ${String(error)}`);
+    return error;
+  }
+
+  // Both used to say "a quoted field never closes", even for a file without a single quote.
+  it("names the row-length limit for a line of 9 million characters without quotes", async () => {
+    const error = await refusal(files.write("long-line.csv", `a,b\n1,2\n${"x".repeat(9_000_000)}\n3,4\n`));
+    expect(error.problem).toBe("corrupt");
+    expect(error.userMessage).toMatch(/^Line 3 is longer than 8 million characters without a line break/);
+    expect(error.userMessage).toMatch(/does not look like a CSV/);
+    expect(error.userMessage).not.toMatch(/quote|"/);
+  });
+
+  it("blames a stray quote when a quoted field swallows millions of characters of lines", async () => {
+    const path = files.write("open-quote.csv", `a,b\n1,2\n"open,3\n${"4,5\n".repeat(2_500_000)}`);
+    const error = await refusal(path);
+    expect(error.userMessage).toMatch(/quoted field starting near line 3 never closes/);
+  });
+
+  it("says how large a file may be without naming the setting", async () => {
+    const error = await refusal(files.write("big.csv", `a,b\n${"1,2\n".repeat(40_000)}`), {
+      ...roomy,
+      maxFileBytes: 1024 * 1024 * 0.1,
+    });
+    expect(error.problem).toBe("too-large");
+    expect(error.userMessage).toMatch(/larger than the 0.1 MB limit/);
+    expect(error.userMessage).not.toMatch(/MAX_/);
+    expect(error.message).toMatch(/MAX_FILE_MB/);
   });
 });
