@@ -10,6 +10,8 @@ const CR = 13;
  * (a stray quote) or not line-based text at all, and holding more would only use memory.
  */
 export const MAX_ROW_CHARS = 8 * 1024 * 1024;
+/** A carried partial row up to this long is finished by joining it with the next chunk's first line only. */
+const SHORT_CARRY_CHARS = 64 * 1024;
 
 /**
  * How the fast path hands over a column once the schema is known. Converting numbers and ISO dates
@@ -79,19 +81,38 @@ export class CsvTokenizer {
   }
 
   push(chunk: string, emit: (cells: Cell[]) => void): void {
+    let rest = chunk;
+    if (this.carry.length > 0 && this.carry.length <= SHORT_CARRY_CHARS && this.heldChars === 0) {
+      // Finish the carried line with the head of the chunk, then read the chunk in place: carry + chunk
+      // would be a rope that V8 copies into a new string before searching it (measured: about a sixth
+      // of the tokenizer's time on a plain 1M-row file).
+      const lineFeed = chunk.indexOf("\n");
+      if (lineFeed === -1) {
+        this.consume(this.carry + chunk, 0, false, emit);
+        return;
+      }
+      this.consume(this.carry + chunk.slice(0, lineFeed + 1), 0, false, emit);
+      if (this.carry.length > 0) {
+        // The row goes on past that line feed (a quoted field): join as before.
+        rest = chunk.slice(lineFeed + 1);
+      } else {
+        this.consume(chunk, lineFeed + 1, false, emit);
+        return;
+      }
+    }
     if (this.carry.length === 0) {
-      this.consume(chunk, false, emit);
+      this.consume(rest, 0, false, emit);
       return;
     }
-    this.held.push(chunk);
-    this.heldChars += chunk.length;
+    this.held.push(rest);
+    this.heldChars += rest.length;
     // Wait for at least as much new text as the unfinished row already has (see the class comment),
     // but never past the row limit, which must be checked as soon as it is crossed.
     if (this.heldChars < this.carry.length && this.carry.length + this.heldChars <= MAX_ROW_CHARS) return;
     const text = this.carry + this.held.join("");
     this.held = [];
     this.heldChars = 0;
-    this.consume(text, false, emit);
+    this.consume(text, 0, false, emit);
   }
 
   end(emit: (cells: Cell[]) => void): void {
@@ -99,13 +120,14 @@ export class CsvTokenizer {
       const text = this.carry + this.held.join("");
       this.held = [];
       this.heldChars = 0;
-      this.consume(text, false, emit);
+      this.consume(text, 0, false, emit);
     }
-    if (this.carry.length > 0) this.consume(`${this.carry}\n`, true, emit);
+    if (this.carry.length > 0) this.consume(`${this.carry}\n`, 0, true, emit);
     this.carry = "";
   }
 
-  private consume(text: string, final: boolean, emit: (cells: Cell[]) => void): void {
+  /** Parses the complete rows of text[start...] and carries over the rest. */
+  private consume(text: string, start: number, final: boolean, emit: (cells: Cell[]) => void): void {
     this.text = text;
     this.final = final;
     this.nextDelimiter = -1;
@@ -113,7 +135,7 @@ export class CsvTokenizer {
     this.nextLoneCr = -1;
     this.nextQuote = -1;
     const length = text.length;
-    let pos = 0;
+    let pos = start;
     while (pos < length) {
       const lineEnd = this.lineEnd(pos);
       if (lineEnd === length) {
