@@ -1,18 +1,32 @@
 #!/usr/bin/env node
 /**
- * End-to-end throughput benchmark for `node dist/cli.js analyze FILE --json`.
+ * End-to-end throughput benchmark for `node dist/cli.js analyze FILE --json`, side by side with two
+ * baselines run on the same files as separate processes, interleaved per repeat:
+ *   - floor:  bench/floor-scan.mjs, a minimal hand-written single-pass byte scanner computing the same
+ *             core metrics (CSV only). The CLI's CPU time (user + sys) is reported as a multiple of it.
+ *   - pandas: bench/pandas-metrics.py (read_csv / read_excel with openpyxl + groupby), what a user
+ *             would write instead. The CLI's wall time is reported as a fraction of it. Skipped, with a
+ *             printed line, when pandas is not importable.
+ * Two hostile CSVs check that reading stays linear: 50 MB of blank lines and 50 MB of lines without a
+ * delimiter, each between 1,000 real rows at the top and at the bottom.
  *
- *   npm run bench                      build, then run the full benchmark (1M + 5M row CSV, 100k row XLSX)
+ *   npm run bench                      build, then run the full benchmark (1M + 5M row CSV, 100k row XLSX,
+ *                                      the two 50 MB hostile CSVs)
  *   node bench/run.mjs                 same, without building
- *   BENCH_SMOKE=1 node bench/run.mjs   tiny files (20k CSV rows, 2k XLSX rows), 1 repeat: seconds (CI)
+ *   BENCH_SMOKE=1 node bench/run.mjs   tiny files (20k CSV rows, 2k XLSX rows, 2 MB hostile CSVs), 1 repeat,
+ *                                      no pandas: seconds (CI)
  *
  * Environment:
  *   BENCH_SMOKE=1        tiny sizes, 1 repeat
  *   BENCH_REPEATS=N      runs per file (default 3; 1 with BENCH_SMOKE unless set)
  *   BENCH_CLI=path       CLI entry to benchmark (default dist/cli.js)
  *   BENCH_TIMER=auto|gnu-time|fallback
- *                        auto (default): GNU /usr/bin/time -f '%e %M' if it works, else the fallback
- *                        (hrtime wall clock + peak RSS from process.resourceUsage() via an --import preload)
+ *                        auto (default): GNU /usr/bin/time -f '%e %M %U %S' if it works, else the fallback
+ *                        (hrtime wall clock + peak RSS and CPU from process.resourceUsage() via an --import
+ *                        preload, or Python's resource.getrusage for pandas)
+ *   BENCH_PYTHON=path    Python with pandas (default /usr/bin/python3, Debian's python3-pandas)
+ *   BENCH_PANDAS=0|1     run pandas (default 1; 0 with BENCH_SMOKE unless set)
+ *   BENCH_FLOOR=0|1      run the floor scan (default 1)
  *   BENCH_TIMEOUT_S=N    per-run timeout in seconds (default 900)
  *   BENCH_JSON_OUT=file  also write the final JSON line to this file
  *
@@ -21,7 +35,9 @@
  * still matches (rows, seed, byte size, and a hash of the generator script).
  *
  * Output: progress on stderr; a table and, as the very last stdout line, one JSON object with every figure
- * (pipe through `tail -n 1` to compare commits). Exits 1 if any run fails or reports the wrong `rows`.
+ * (pipe through `tail -n 1` to compare commits). Per file: the CLI's median wall, CPU and peak RSS, the
+ * same for floor and pandas, and the ratios `cliCpuOverFloorCpu` and `cliWallOverPandasWall`.
+ * Exits 1 if any CLI or floor run fails or reports the wrong `rows` or revenue.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -47,21 +63,34 @@ const SMOKE = isTruthy(process.env.BENCH_SMOKE);
 const REPEATS = positiveInt("BENCH_REPEATS", SMOKE ? 1 : 3);
 const TIMEOUT_MS = positiveInt("BENCH_TIMEOUT_S", 900) * 1000;
 const SEED = 42;
+const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
+const RUN_PANDAS = isTruthy(process.env.BENCH_PANDAS ?? (SMOKE ? "0" : "1"));
+const RUN_FLOOR = isTruthy(process.env.BENCH_FLOOR ?? "1");
+const FLOOR_SCAN = path.join(ROOT, "bench", "floor-scan.mjs");
+const PANDAS_SCRIPT = path.join(ROOT, "bench", "pandas-metrics.py");
 
+const HOSTILE_BYTES = SMOKE ? 2_000_000 : 50_000_000;
 const DATASETS = SMOKE
   ? [
       { name: "csv-20k", format: "csv", rows: 20_000 },
       { name: "xlsx-2k", format: "xlsx", rows: 2_000 },
+      { name: "csv-blank-lines-2mb", format: "csv", hostile: "blank-lines" },
+      { name: "csv-no-delimiter-2mb", format: "csv", hostile: "no-delimiter" },
     ]
   : [
       { name: "csv-1m", format: "csv", rows: 1_000_000 },
       { name: "csv-5m", format: "csv", rows: 5_000_000 },
       { name: "xlsx-100k", format: "xlsx", rows: 100_000 },
+      { name: "csv-blank-lines-50mb", format: "csv", hostile: "blank-lines" },
+      { name: "csv-no-delimiter-50mb", format: "csv", hostile: "no-delimiter" },
     ];
 
-/** Writes the child's peak RSS (KiB) to $BENCH_RSS_FILE on exit; used only when GNU time is unavailable. */
+/**
+ * Writes the child's peak RSS (KiB) and CPU seconds to $BENCH_RSS_FILE on exit; used only when GNU time
+ * is unavailable.
+ */
 const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
-  'import{writeFileSync}from"node:fs";process.on("exit",()=>{try{writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))}catch{}});',
+  'import{writeFileSync}from"node:fs";process.on("exit",()=>{try{const u=process.resourceUsage();writeFileSync(process.env.BENCH_RSS_FILE,JSON.stringify({maxRSS:u.maxRSS,userS:u.userCPUTime/1e6,systemS:u.systemCPUTime/1e6}))}catch{}});',
 )}`;
 
 const displayPath = (p) => (p.startsWith(`${ROOT}${path.sep}`) ? path.relative(ROOT, p) : p);
@@ -158,6 +187,44 @@ function ensureDataFile(ds, genHash) {
   return { file, bytes, summary };
 }
 
+/**
+ * A hostile CSV for the linear-time check: 1,000 sales rows, about HOSTILE_BYTES of filler (blank lines,
+ * or lines of text without a delimiter), then 1,000 more rows. Revenue of row i is i dollars, so the
+ * expected total is known; only the blank-lines file has a known row count (filler lines without a
+ * delimiter are rows too, with no revenue).
+ */
+function ensureHostileFile(ds) {
+  const version = 1;
+  const file = path.join(DATA_DIR, `bench_${ds.hostile}_${HOSTILE_BYTES}.csv`);
+  const metaFile = `${file}.meta.json`;
+  const meta = readMeta(metaFile);
+  if (meta && existsSync(file) && meta.version === version && statSync(file).size === meta.bytes) {
+    log(`reusing ${path.relative(ROOT, file)}`);
+    return { file, bytes: meta.bytes, summary: meta.summary, expectedRows: meta.expectedRows };
+  }
+  log(`generating ${path.relative(ROOT, file)} ...`);
+  const block = (from) => {
+    let text = "";
+    for (let i = from; i < from + 1000; i++) {
+      const day = String((i % 28) + 1).padStart(2, "0");
+      text += `2026-01-${day},Electronics,North,1,${i}.00,${i}.00,Delivered\n`;
+    }
+    return text;
+  };
+  const fillerLine = ds.hostile === "blank-lines" ? "\n" : "see attached note without any delimiter\n";
+  const filler = fillerLine.repeat(Math.ceil(HOSTILE_BYTES / fillerLine.length));
+  const text = `${"Date,Product_Category,Region,Units_Sold,Unit_Price,Revenue,Status"}\n${block(1)}${filler}${block(1001)}`;
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  const totalCents = ((2000 * 2001) / 2) * 100;
+  const summary = { totalRevenueCents: totalCents, netRevenueCents: totalCents };
+  const expectedRows = ds.hostile === "blank-lines" ? 2000 : undefined;
+  const bytes = Buffer.byteLength(text);
+  writeFileSync(metaFile, `${JSON.stringify({ version, bytes, summary, expectedRows }, null, 2)}\n`);
+  return { file, bytes, summary, expectedRows };
+}
+
 function removeStaleTempFiles() {
   for (const name of readdirSync(DATA_DIR)) {
     if (/\.tmp-\d+$/.test(name)) rmSync(path.join(DATA_DIR, name), { force: true });
@@ -177,7 +244,7 @@ function detectTimer(tmpDir) {
   let reason = "/usr/bin/time not found";
   if (existsSync("/usr/bin/time")) {
     const probe = path.join(tmpDir, "probe.txt");
-    const res = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", probe, process.execPath, "-e", ""], {
+    const res = spawnSync("/usr/bin/time", ["-f", TIME_FORMAT, "-o", probe, process.execPath, "-e", ""], {
       stdio: "ignore",
     });
     if (res.status === 0 && parseTimeFile(probe)) return "gnu-time";
@@ -191,6 +258,8 @@ function detectTimer(tmpDir) {
   return "fallback";
 }
 
+const TIME_FORMAT = "%e %M %U %S";
+
 /** GNU time writes "Command exited with non-zero status N" first on failure, so read the last line. */
 function parseTimeFile(file) {
   let text;
@@ -200,21 +269,35 @@ function parseTimeFile(file) {
     return undefined;
   }
   const last = text.trim().split("\n").pop() ?? "";
-  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last.trim());
-  return m ? { elapsedS: Number(m[1]), maxRssKB: Number(m[2]) } : undefined;
+  const m = /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(last.trim());
+  return m
+    ? { elapsedS: Number(m[1]), maxRssKB: Number(m[2]), cpuS: Number(m[3]) + Number(m[4]) }
+    : undefined;
 }
 
 let activeChild;
 let activeTmpDir;
 
-function runOnce(timer, tmpDir, file, env, runId) {
+/** The command line of one engine on one file; null when the engine does not read that format. */
+function engineCommand(engine, file, format, timer) {
+  const node = (args) => [
+    process.execPath,
+    ...(timer === "gnu-time" ? [] : ["--import", RSS_PRELOAD]),
+    ...args,
+  ];
+  if (engine === "cli") return node([CLI, "analyze", file, "--json"]);
+  if (engine === "floor") return format === "csv" ? node([FLOOR_SCAN, file]) : null;
+  if (engine === "pandas") return [PYTHON, PANDAS_SCRIPT, file];
+  throw new Error(`unknown engine ${engine}`);
+}
+
+function runOnce(timer, tmpDir, command, env, runId) {
   const timeFile = path.join(tmpDir, `time-${runId}.txt`);
   const rssFile = path.join(tmpDir, `rss-${runId}.txt`);
-  const cliArgs = [CLI, "analyze", file, "--json"];
   const [cmd, args] =
     timer === "gnu-time"
-      ? ["/usr/bin/time", ["-f", "%e %M", "-o", timeFile, process.execPath, ...cliArgs]]
-      : [process.execPath, ["--import", RSS_PRELOAD, ...cliArgs]];
+      ? ["/usr/bin/time", ["-f", TIME_FORMAT, "-o", timeFile, ...command]]
+      : [command[0], command.slice(1)];
 
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
@@ -248,15 +331,21 @@ function runOnce(timer, tmpDir, file, env, runId) {
       const stderr = Buffer.concat(err).toString("utf8");
       let peakRssKB;
       let timeElapsedS;
+      let cpuS;
       if (timer === "gnu-time") {
         const t = parseTimeFile(timeFile);
         peakRssKB = t?.maxRssKB;
         timeElapsedS = t?.elapsedS;
+        cpuS = t?.cpuS;
       } else {
-        const raw = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : Number.NaN;
-        peakRssKB = Number.isFinite(raw) ? raw : undefined;
+        let usage;
+        try {
+          usage = JSON.parse(readFileSync(rssFile, "utf8"));
+        } catch {}
+        peakRssKB = Number.isFinite(usage?.maxRSS) ? usage.maxRSS : undefined;
+        cpuS = Number.isFinite(usage?.userS) ? usage.userS + usage.systemS : undefined;
       }
-      const result = { wallS, timeElapsedS, peakRssKB, stdout, stderr };
+      const result = { wallS, timeElapsedS, peakRssKB, cpuS, code, stdout, stderr };
       if (timedOut) result.error = `timed out after ${TIMEOUT_MS / 1000} s`;
       else if (code !== 0) result.error = `exit ${code ?? signal}`;
       resolve(result);
@@ -360,22 +449,37 @@ function gitInfo() {
 function childEnv(ds, bytes) {
   const env = { ...process.env };
   env.MAX_FILE_MB ||= String(Math.min(2048, Math.max(50, Math.ceil(bytes / 1048576) + 1)));
-  env.MAX_ROWS ||= String(Math.max(1_000_000, ds.rows + 1));
+  // A hostile file has at most one row per line, and a line is at least one byte.
+  env.MAX_ROWS ||= String(Math.max(1_000_000, (ds.rows ?? bytes) + 1));
   return env;
 }
 
 function printTable(results) {
-  const header = ["file", "rows", "MB", "median wall s", "rows/s", "MB/s", "peak RSS MB"];
-  const fmtInt = (n) => (n === null ? "-" : Math.round(n).toLocaleString("en-US"));
-  const fmt = (n, d) => (n === null ? "-" : n.toFixed(d));
+  const header = [
+    "file",
+    "rows",
+    "MB",
+    "cli wall s",
+    "cli CPU s",
+    "cli RSS MB",
+    "floor CPU s",
+    "cli/floor CPU",
+    "pandas wall s",
+    "cli/pandas wall",
+  ];
+  const fmtInt = (n) => (n === null || n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
+  const fmt = (n, d) => (n === null || n === undefined ? "-" : n.toFixed(d));
   const lines = results.map((r) => [
     r.file,
     fmtInt(r.rows),
     fmt(r.mb, 1),
     fmt(r.medianWallS, 3),
-    fmtInt(r.rowsPerS),
-    fmt(r.mbPerS, 1),
+    fmt(r.medianCpuS, 3),
     fmt(r.peakRssMB, 1),
+    fmt(r.floor?.medianCpuS, 3),
+    r.ratios.cliCpuOverFloorCpu === null ? "-" : `${r.ratios.cliCpuOverFloorCpu.toFixed(2)}x`,
+    fmt(r.pandas?.medianWallS, 3),
+    r.ratios.cliWallOverPandasWall === null ? "-" : `${r.ratios.cliWallOverPandasWall.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) =>
@@ -384,11 +488,50 @@ function printTable(results) {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(row(l));
   for (const r of results) if (r.error) console.log(`FAILED ${r.file}: ${r.error}`);
+  for (const r of results) if (r.floor?.error) console.log(`FAILED ${r.file} floor: ${r.floor.error}`);
+  for (const r of results) if (r.pandas?.error) console.log(`note ${r.file} pandas: ${r.pandas.error}`);
   for (const r of results) {
     if (!r.error && r.revenueCheck !== "gross" && r.revenueCheck !== "net") {
       console.log(`warning ${r.file}: totalRevenue ${r.revenueCheck}`);
     }
   }
+}
+
+/** Checks one engine's JSON answer against what the generator wrote; returns an error or undefined. */
+function checkAnswer(stdout, expectedRows, summary) {
+  const json = parseJsonOutput(stdout);
+  if (json === undefined) return { error: "stdout is not JSON" };
+  const rows = findNumber(json, "rows");
+  if (!rows) return { error: "JSON output has no numeric `rows`" };
+  if (expectedRows !== undefined && rows.value !== expectedRows) {
+    return { error: `${rows.path} = ${rows.value}, expected ${expectedRows}` };
+  }
+  const revenue = revenueCheck(json, summary);
+  if (revenue !== "gross" && revenue !== "net") return { error: `totalRevenue ${revenue}`, revenue };
+  return { revenue };
+}
+
+/** pandas needs Debian's python3-pandas (or BENCH_PYTHON); returns a reason to skip it, or undefined. */
+function pandasUnavailable() {
+  if (!RUN_PANDAS) return "disabled (BENCH_PANDAS=0, the default with BENCH_SMOKE)";
+  const probe = spawnSync(PYTHON, ["-c", "import pandas, openpyxl"], { stdio: "ignore" });
+  if (probe.error) return `${PYTHON} not found (set BENCH_PYTHON)`;
+  if (probe.status !== 0)
+    return `pandas/openpyxl not importable by ${PYTHON} (Debian: apt-get install python3-pandas python3-openpyxl)`;
+  return undefined;
+}
+
+function summarise(runs, ok) {
+  const wall = ok ? median(runs.map((r) => r.wallS)) : undefined;
+  const cpus = runs.map((r) => r.cpuS).filter((v) => v !== null);
+  const cpu = ok && cpus.length === runs.length ? median(cpus) : undefined;
+  const rssKBs = runs.map((r) => r.peakRssKB).filter((v) => v !== null);
+  const peakRssKB = ok && rssKBs.length > 0 ? Math.max(...rssKBs) : undefined;
+  return {
+    medianWallS: round(wall, 4),
+    medianCpuS: round(cpu, 3),
+    peakRssMB: round(peakRssKB === undefined ? undefined : (peakRssKB * 1024) / 1e6, 1),
+  };
 }
 
 async function main() {
@@ -403,79 +546,121 @@ async function main() {
   try {
     const timer = detectTimer(tmpDir);
     const genHash = generatorHash();
-    const prepared = DATASETS.map((ds) => ({ ds, ...ensureDataFile(ds, genHash) }));
+    const prepared = DATASETS.map((ds) => ({
+      ds,
+      ...(ds.hostile ? ensureHostileFile(ds) : { ...ensureDataFile(ds, genHash), expectedRows: ds.rows }),
+    }));
+    const skipPandas = pandasUnavailable();
+    if (skipPandas) log(`pandas skipped: ${skipPandas}`);
+    if (!RUN_FLOOR) log("floor scan skipped: BENCH_FLOOR=0");
+    const engines = ["cli", ...(RUN_FLOOR ? ["floor"] : []), ...(skipPandas ? [] : ["pandas"])];
     log(`node ${process.version}, timer ${timer}, ${REPEATS} repeat(s) per file, cli ${displayPath(CLI)}`);
 
     const results = [];
     let runId = 0;
-    for (const { ds, file, bytes, summary } of prepared) {
-      const runs = [];
-      let error;
-      let revenue = "absent";
+    for (const { ds, file, bytes, summary, expectedRows } of prepared) {
       const env = childEnv(ds, bytes);
+      const state = Object.fromEntries(
+        engines.map((e) => [e, { runs: [], error: undefined, revenue: "absent" }]),
+      );
       for (let i = 0; i < REPEATS; i++) {
-        const r = await runOnce(timer, tmpDir, file, env, runId++);
-        const wall = r.wallS === undefined ? "" : ` ${r.wallS.toFixed(3)} s`;
-        const rss = r.peakRssKB === undefined ? "" : `, ${(r.peakRssKB / 1024).toFixed(1)} MiB`;
-        log(`${path.basename(file)} run ${i + 1}/${REPEATS}:${wall}${rss}${r.error ? ` (${r.error})` : ""}`);
-        if (!r.error) {
-          const json = parseJsonOutput(r.stdout);
-          const rows = json === undefined ? undefined : findNumber(json, "rows");
-          if (json === undefined) r.error = "stdout is not JSON";
-          else if (!rows) r.error = "JSON output has no numeric `rows`";
-          else if (rows.value !== ds.rows) r.error = `${rows.path} = ${rows.value}, expected ${ds.rows}`;
-          else revenue = revenueCheck(json, summary);
+        // Engines take turns within each repeat (rotating who goes first), so a slow spell on this
+        // shared machine does not land on one engine only.
+        const order = engines.map((_, k) => engines[(k + i) % engines.length]);
+        for (const engine of order) {
+          const s = state[engine];
+          const command = engineCommand(engine, file, ds.format, timer);
+          if (s.error || command === null) continue;
+          const r = await runOnce(timer, tmpDir, command, env, runId++);
+          const wall = r.wallS === undefined ? "" : ` ${r.wallS.toFixed(3)} s`;
+          const cpu = r.cpuS === undefined ? "" : `, CPU ${r.cpuS.toFixed(2)} s`;
+          const rss = r.peakRssKB === undefined ? "" : `, ${(r.peakRssKB / 1024).toFixed(1)} MiB`;
+          log(
+            `${path.basename(file)} ${engine} run ${i + 1}/${REPEATS}:${wall}${cpu}${rss}${r.error ? ` (${r.error})` : ""}`,
+          );
+          if (!r.error) {
+            // pandas' row count follows its own rules (lines without a delimiter are rows of NaN).
+            const checked = checkAnswer(r.stdout, engine === "pandas" ? undefined : expectedRows, summary);
+            if (checked.error) r.error = checked.error;
+            else s.revenue = checked.revenue;
+          }
+          if (r.error) {
+            s.error = r.error;
+            const tail = (text) => text.trim().slice(-1500);
+            if (r.stderr.trim()) log(`stderr:\n${tail(r.stderr)}`);
+            if (r.stdout.trim()) log(`stdout:\n${tail(r.stdout)}`);
+            continue;
+          }
+          s.runs.push({
+            wallS: round(r.wallS, 4),
+            timeElapsedS: round(r.timeElapsedS, 2),
+            cpuS: round(r.cpuS, 3),
+            peakRssKB: r.peakRssKB ?? null,
+          });
         }
-        if (r.error) {
-          error = r.error;
-          const tail = (s) => s.trim().slice(-1500);
-          if (r.stderr.trim()) log(`stderr:\n${tail(r.stderr)}`);
-          if (r.stdout.trim()) log(`stdout:\n${tail(r.stdout)}`);
-          break;
-        }
-        runs.push({
-          wallS: round(r.wallS, 4),
-          timeElapsedS: round(r.timeElapsedS, 2),
-          peakRssKB: r.peakRssKB ?? null,
-        });
       }
-      const ok = error === undefined && runs.length === REPEATS;
-      const wall = ok ? median(runs.map((r) => r.wallS)) : undefined;
-      const rssKBs = runs.map((r) => r.peakRssKB).filter((v) => v !== null);
-      const peakRssKB = ok && rssKBs.length > 0 ? Math.max(...rssKBs) : undefined;
+      const engineResult = (engine) => {
+        const s = state[engine];
+        if (!s || engineCommand(engine, file, ds.format, timer) === null) return null;
+        const ok = s.error === undefined && s.runs.length === REPEATS;
+        return { ...summarise(s.runs, ok), runs: s.runs, ...(s.error ? { error: s.error } : {}) };
+      };
+      const cli = engineResult("cli");
+      const floor = engineResult("floor");
+      const pandas = engineResult("pandas");
+      const ratio = (a, b) =>
+        a === null || b === null || a === undefined || b === undefined || b === 0 ? null : round(a / b, 3);
       const mb = bytes / 1e6;
+      const wall = cli.medianWallS ?? undefined;
       results.push({
         name: ds.name,
         file: path.basename(file),
         format: ds.format,
-        rows: ds.rows,
+        rows: expectedRows ?? null,
         bytes,
         mb: round(mb, 2),
-        medianWallS: round(wall, 4),
-        rowsPerS: round(wall ? ds.rows / wall : undefined, 0),
+        medianWallS: cli.medianWallS,
+        medianCpuS: cli.medianCpuS,
+        rowsPerS: round(wall && expectedRows ? expectedRows / wall : undefined, 0),
         mbPerS: round(wall ? mb / wall : undefined, 2),
-        peakRssMB: round(peakRssKB === undefined ? undefined : (peakRssKB * 1024) / 1e6, 1),
-        runs,
-        revenueCheck: ok ? revenue : null,
+        peakRssMB: cli.peakRssMB,
+        runs: cli.runs,
+        revenueCheck: cli.error ? null : state.cli.revenue,
+        floor,
+        pandas,
+        ratios: {
+          cliCpuOverFloorCpu: ratio(cli.medianCpuS, floor?.medianCpuS),
+          cliWallOverFloorWall: ratio(cli.medianWallS, floor?.medianWallS),
+          cliWallOverPandasWall: ratio(cli.medianWallS, pandas?.medianWallS),
+          cliCpuOverPandasCpu: ratio(cli.medianCpuS, pandas?.medianCpuS),
+        },
         limits: { MAX_FILE_MB: env.MAX_FILE_MB, MAX_ROWS: env.MAX_ROWS },
         expected: {
           totalRevenue: summary.totalRevenueCents / 100,
           netRevenueExcludingCancelled: summary.netRevenueCents / 100,
         },
-        ...(error ? { error } : {}),
+        ...(cli.error ? { error: cli.error } : {}),
       });
     }
 
-    const allOk = results.every((r) => !r.error);
+    // The floor must agree with the CLI too, or its CPU figure is not a fair floor.
+    const allOk = results.every((r) => !r.error && !r.floor?.error);
     printTable(results);
     const cpus = os.cpus();
     const report = {
-      schema: "sales-insight-bot/bench@1",
+      schema: "sales-insight-bot/bench@2",
       ok: allOk,
       smoke: SMOKE,
       repeats: REPEATS,
       timer,
-      units: { mb: "1e6 bytes", peakRssMB: "1e6 bytes (max over runs)", wall: "median over runs" },
+      engines,
+      ...(skipPandas ? { pandasSkipped: skipPandas } : {}),
+      units: {
+        mb: "1e6 bytes",
+        peakRssMB: "1e6 bytes (max over runs)",
+        wall: "median over runs",
+        cpu: "user + sys seconds, median over runs",
+      },
       git: gitInfo(),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,

@@ -14,6 +14,7 @@ import {
   resolveKey,
   withoutTime,
 } from "./dates.js";
+import { HashSet53 } from "./hash-set53.js";
 import {
   type Currency,
   currencyFromCode,
@@ -159,7 +160,7 @@ export class MetricsFold {
   private readonly currencies = new Map<string, number>();
   private readonly orderIds = new Set<string>();
   private ordersOverflow = false;
-  private readonly rowHashes = new Set<number>();
+  private readonly rowHashes = new HashSet53(DUPLICATE_CHECK_ROWS);
   private top: { revenue: number; rowNumber: number; cells: Cell[] } | null = null;
 
   readonly quality: Quality = {
@@ -374,8 +375,7 @@ export class MetricsFold {
   private checkDuplicate(cells: Cell[]): void {
     this.quality.duplicateRowsChecked++;
     const hash = hashRow(cells);
-    if (this.rowHashes.has(hash)) this.quality.duplicateRows++;
-    else this.rowHashes.add(hash);
+    if (!this.rowHashes.add(hash)) this.quality.duplicateRows++;
   }
 
   finish(skipped: Record<string, number>): Metrics {

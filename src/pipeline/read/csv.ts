@@ -88,6 +88,7 @@ export function tooLarge(limits: Limits): InputError {
   const mb = Math.round((limits.maxFileBytes / 1024 / 1024) * 10) / 10;
   return new InputError(
     "too-large",
-    `The file is larger than ${mb} MB (MAX_FILE_MB). Split it or raise the limit.`,
+    `The file is larger than the ${mb} MB limit. Split it into smaller files, or ask the admin to raise the limit.`,
+    { detail: `file larger than maxFileBytes ${limits.maxFileBytes} (MAX_FILE_MB)` },
   );
 }

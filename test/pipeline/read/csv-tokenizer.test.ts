@@ -24,6 +24,18 @@ function tokenize(
   return rows;
 }
 
+/** Feeds `text` in chunks of the size the file reader uses and counts rows, timing the whole parse. */
+function timedRowCount(text: string, chunkChars = 256 * 1024): { rows: number; seconds: number } {
+  const tokenizer = new CsvTokenizer(",");
+  let rows = 0;
+  const started = performance.now();
+  for (let pos = 0; pos < text.length; pos += chunkChars) {
+    tokenizer.push(text.slice(pos, pos + chunkChars), () => rows++);
+  }
+  tokenizer.end(() => rows++);
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
 describe("CsvTokenizer", () => {
   it("splits plain lines, with LF or CRLF endings and without a final newline", () => {
     expect(tokenize("a,b\r\n1,2\n3,4")).toEqual([
@@ -51,6 +63,14 @@ describe("CsvTokenizer", () => {
     const whole = tokenize(text, ";");
     for (let size = 1; size <= text.length; size++) {
       expect(tokenize(text, ";", [size])).toEqual(whole);
+    }
+  });
+
+  it("ends a line at a lone CR outside quotes, however the text is cut into chunks", () => {
+    const text = 'a;b\r1;2\r\n"x\ry";3\r4;5\n\r6;7\r';
+    const expected = [["a", "b"], ["1", "2"], ["x\ry", "3"], ["4", "5"], [""], ["6", "7"]];
+    for (let size = 1; size <= text.length; size++) {
+      expect(tokenize(text, ";", [size])).toEqual(expected);
     }
   });
 
@@ -103,5 +123,43 @@ describe("CsvTokenizer", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  // Each of these took 20 s or more before the parser cached its searches (it rescanned the rest of
+  // the 256 KiB chunk per line or per field); in linear time each is well under a second. The bound
+  // is generous so a slow CI machine does not fail it.
+  describe("reads every shape of input in linear time", () => {
+    const bound = 4;
+    it.each([
+      ["12 MB of blank lines", () => `a,b\n${"\n".repeat(12_000_000)}`, 12_000_001],
+      ["12 MB of CRLF blank lines", () => `a,b\r\n${"\r\n".repeat(6_000_000)}`, 6_000_001],
+      ["16 MB of lines without a delimiter", () => `a,b\n${"a\n".repeat(8_000_000)}`, 8_000_001],
+      [
+        "18 MB of lines without a delimiter but with a literal quote",
+        () => `a,b\n${'5"\n'.repeat(6_000_000)}`,
+        6_000_001,
+      ],
+      ["one row of a million quoted fields", () => `${'"a",'.repeat(1_000_000)}"z"\n`, 1],
+    ])("%s", (_name, make, expectedRows) => {
+      const { rows, seconds } = timedRowCount(make());
+      expect(rows).toBe(expectedRows);
+      expect(seconds).toBeLessThan(bound);
+    });
+
+    it("one 7 MB quoted field spanning many chunks, and a 7 MB line", () => {
+      const field = "line\n".repeat(1_400_000);
+      const rows: Cell[][] = [];
+      const tokenizer = new CsvTokenizer(",");
+      const text = `a,b\n"${field}",1\n${"x".repeat(7_000_000)},2\n`;
+      const started = performance.now();
+      for (let pos = 0; pos < text.length; pos += 65536) {
+        tokenizer.push(text.slice(pos, pos + 65536), (cells) => rows.push(cells));
+      }
+      tokenizer.end((cells) => rows.push(cells));
+      expect((performance.now() - started) / 1000).toBeLessThan(bound);
+      expect(rows.map((r) => r.length)).toEqual([2, 2, 2]);
+      expect(rows[1]?.[0]).toBe(field);
+      expect(rows[2]?.[0]).toHaveLength(7_000_000);
+    });
   });
 });
