@@ -14,6 +14,7 @@ import {
   resolveKey,
   withoutTime,
 } from "./dates.js";
+import { OverflowGroups, type Pooled } from "./groups.js";
 import { HashSet53 } from "./hash-set53.js";
 import {
   type Currency,
@@ -27,15 +28,17 @@ import {
 import type { Role, Schema } from "./schema.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
 
-/** Past this many distinct values a dimension is not a breakdown any more; the rest is pooled. */
-const MAX_GROUPS = 5_000;
+/**
+ * A breakdown keeps this many names in a Map (one lookup per row); later names go to OverflowGroups,
+ * which keeps exact totals for the heaviest of them and pools the rest.
+ */
+export const MAX_GROUPS = 5_000;
 const DUPLICATE_CHECK_ROWS = 100_000;
 const MAX_DISTINCT_ORDERS = 2_000_000;
 const DATE_CACHE_SIZE = 50_000;
 // English plus the German, Spanish, French and Italian words for cancelled/returned.
 const CANCEL_STATUS =
   /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
-const OTHER_GROUP = "(other)";
 const TOP_PRODUCTS = 20;
 const BLANK_GROUP = "(blank)";
 
@@ -45,12 +48,33 @@ class Group {
   rows = 0;
 }
 
+/** The groups of one breakdown by name, with the names that arrived after the first MAX_GROUPS. */
+class GroupTable extends Map<string, Group> {
+  late: OverflowGroups | null = null;
+
+  addLate(name: string, revenue: number, cancelled: boolean): void {
+    this.late ??= new OverflowGroups("revenue");
+    this.late.add(name, revenue, cancelled);
+  }
+}
+
 export interface GroupRevenue {
   name: string;
   revenue: number;
   share: number;
   netRevenue: number;
   rows: number;
+}
+
+/** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */
+export interface PooledGroups {
+  /** Distinct names pooled; "at least" when `namesUncounted`. */
+  names: number;
+  namesUncounted: boolean;
+  rows: number;
+  revenue: number;
+  share: number;
+  netRevenue: number;
 }
 
 export interface MonthRevenue {
@@ -120,6 +144,11 @@ export interface Metrics {
   topRegion: GroupRevenue | null;
   topCategory: GroupRevenue | null;
   statusCounts: Record<string, number> | null;
+  /**
+   * Per breakdown, the names pooled because there were more than MAX_GROUPS of them (null: none were).
+   * Never part of the lists above, so a pool can never be called the top region or category.
+   */
+  pooled: Record<"region" | "category" | "product" | "status", PooledGroups | null>;
   cancellations: {
     count: number;
     revenue: number;
@@ -144,7 +173,8 @@ export class MetricsFold {
   private readonly dateCache = new Map<string, DayKey>();
   /** Keyed by the raw cell text, so the common case is one Map lookup per row with no trimming. */
   private readonly statusByCell = new Map<string, { label: string; cancel: boolean; count: number }>();
-  private readonly overflowStatus = { label: OTHER_GROUP, cancel: false, count: 0 };
+  /** Statuses past the first MAX_GROUPS cells, counted by label (created when needed). */
+  private lateStatuses: OverflowGroups | null = null;
 
   private rows = 0;
   private readonly total = new ExactSum();
@@ -153,9 +183,9 @@ export class MetricsFold {
   private readonly cancelRevenue = new ExactSum();
   private readonly cancelUnits = new ExactSum();
   private cancelCount = 0;
-  private readonly regions = new Map<string, Group>();
-  private readonly categories = new Map<string, Group>();
-  private readonly products = new Map<string, Group>();
+  private readonly regions = new GroupTable();
+  private readonly categories = new GroupTable();
+  private readonly products = new GroupTable();
   private readonly days = new Map<DayKey, Group>();
   private readonly currencies = new Map<string, number>();
   private readonly orderIds = new Set<string>();
@@ -333,7 +363,7 @@ export class MetricsFold {
         const label = detach(raw.trim()) || BLANK_GROUP;
         status = { label, cancel: CANCEL_STATUS.test(label), count: 0 };
         if (this.statusByCell.size < MAX_GROUPS) this.statusByCell.set(detach(raw), status);
-        else status = this.overflowStatus;
+        else this.addLateStatus(label, revenue, status.cancel);
       }
       status.count++;
       cancelled = status.cancel;
@@ -343,6 +373,11 @@ export class MetricsFold {
       cancelled = typeof id === "string" && /^\s*C\d/i.test(id);
     }
     return cancelled || units < 0 || revenue < 0;
+  }
+
+  private addLateStatus(label: string, revenue: number, cancel: boolean): void {
+    this.lateStatuses ??= new OverflowGroups("rows");
+    this.lateStatuses.add(label, revenue, cancel);
   }
 
   private dayKey(cell: Cell): DayKey {
@@ -390,8 +425,10 @@ export class MetricsFold {
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
-    const regions = this.iRegion >= 0 ? groupList(this.regions, total) : null;
-    const categories = this.iCategory >= 0 ? groupList(this.categories, total) : null;
+    const regions = this.iRegion >= 0 ? breakdown(this.regions, total) : null;
+    const categories = this.iCategory >= 0 ? breakdown(this.categories, total) : null;
+    const products = this.iProduct >= 0 ? breakdown(this.products, total) : null;
+    const statuses = this.iStatus >= 0 ? this.statusCounts(total) : null;
     const orders =
       this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
     const hasCancelSignal = this.iStatus >= 0 || this.schema.cancelByInvoicePrefix || this.cancelCount > 0;
@@ -411,12 +448,18 @@ export class MetricsFold {
       dateRange: days.size > 0 ? { start: keyToIso(minKey(days)), end: keyToIso(maxKey(days)) } : null,
       revenueByMonth: months,
       monthOverMonth: last && previous ? { from: previous.month, to: last.month, change: last.change } : null,
-      revenueByRegion: regions,
-      revenueByCategory: categories,
-      revenueByProduct: this.iProduct >= 0 ? groupList(this.products, total).slice(0, TOP_PRODUCTS) : null,
-      topRegion: regions?.[0] ?? null,
-      topCategory: categories?.[0] ?? null,
-      statusCounts: this.iStatus >= 0 ? this.statusCounts() : null,
+      revenueByRegion: regions?.list ?? null,
+      revenueByCategory: categories?.list ?? null,
+      revenueByProduct: products?.list.slice(0, TOP_PRODUCTS) ?? null,
+      topRegion: regions?.list[0] ?? null,
+      topCategory: categories?.list[0] ?? null,
+      statusCounts: statuses?.counts ?? null,
+      pooled: {
+        region: regions?.pooled ?? null,
+        category: categories?.pooled ?? null,
+        product: products?.pooled ?? null,
+        status: statuses?.pooled ?? null,
+      },
       cancellations: hasCancelSignal
         ? {
             count: this.cancelCount,
@@ -434,12 +477,17 @@ export class MetricsFold {
   }
 
   /** Cells that differ only in spacing ("Shipped", "Shipped ") share a label. */
-  private statusCounts(): Record<string, number> {
+  private statusCounts(total: number): { counts: Record<string, number>; pooled: PooledGroups | null } {
     const counts = new Map<string, number>();
-    for (const { label, count } of [...this.statusByCell.values(), this.overflowStatus]) {
+    for (const { label, count } of this.statusByCell.values()) {
       if (count > 0) counts.set(label, (counts.get(label) ?? 0) + count);
     }
-    return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
+    const late = this.lateStatuses?.finish();
+    for (const { name, rows } of late?.named ?? []) counts.set(name, (counts.get(name) ?? 0) + rows);
+    return {
+      counts: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1])),
+      pooled: pooledGroups(late?.pooled ?? null, total),
+    };
   }
 
   private currency(): Currency | null {
@@ -498,19 +546,19 @@ export class MetricsFold {
   }
 }
 
-function addToGroup(groups: Map<string, Group>, cell: Cell, revenue: number, cancelled: boolean): void {
+function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: boolean): void {
   let name = typeof cell === "string" ? cell : cellText(cell);
   let group = groups.get(name);
   if (group === undefined) {
     name = name.trim() || BLANK_GROUP;
     group = groups.get(name);
     if (group === undefined) {
-      if (groups.size >= MAX_GROUPS) name = OTHER_GROUP;
-      group = groups.get(name);
-      if (group === undefined) {
-        group = new Group();
-        groups.set(detach(name), group);
+      if (groups.size >= MAX_GROUPS) {
+        groups.addLate(name, revenue, cancelled);
+        return;
       }
+      group = new Group();
+      groups.set(detach(name), group);
     }
   }
   group.rows++;
@@ -535,16 +583,32 @@ function mergeGroup(into: Group, from: Group): void {
   into.net.add(from.net.value);
 }
 
-function groupList(groups: Map<string, Group>, total: number): GroupRevenue[] {
-  return [...groups]
-    .map(([name, g]) => ({
-      name,
-      revenue: roundMoney(g.revenue.value),
-      share: total !== 0 ? roundRatio(g.revenue.value / total) : 0,
-      netRevenue: roundMoney(g.net.value),
-      rows: g.rows,
-    }))
-    .sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
+/** A breakdown's groups, largest first, with exact totals; names that had to be pooled apart. */
+function breakdown(groups: GroupTable, total: number): { list: GroupRevenue[]; pooled: PooledGroups | null } {
+  const entry = (name: string, revenue: number, net: number, rows: number): GroupRevenue => ({
+    name,
+    revenue: roundMoney(revenue),
+    share: total !== 0 ? roundRatio(revenue / total) : 0,
+    netRevenue: roundMoney(net),
+    rows,
+  });
+  const list = [...groups].map(([name, g]) => entry(name, g.revenue.value, g.net.value, g.rows));
+  const late = groups.late?.finish();
+  for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows));
+  list.sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
+  return { list, pooled: pooledGroups(late?.pooled ?? null, total) };
+}
+
+function pooledGroups(pooled: Pooled | null, total: number): PooledGroups | null {
+  if (pooled === null) return null;
+  return {
+    names: pooled.names,
+    namesUncounted: pooled.uncounted,
+    rows: pooled.rows,
+    revenue: roundMoney(pooled.revenue),
+    share: total !== 0 ? roundRatio(pooled.revenue / total) : 0,
+    netRevenue: roundMoney(pooled.net),
+  };
 }
 
 function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {

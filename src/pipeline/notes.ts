@@ -1,7 +1,26 @@
 import type { Analysis } from "./analyze.js";
+import { MAX_GROUPS, type PooledGroups } from "./metrics.js";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+const money = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+const percent = (fraction: number) =>
+  `${(fraction * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+
+/** Says which names of a breakdown were pooled because it has more than MAX_GROUPS of them. */
+function pooledNote(
+  column: string | null,
+  pooled: PooledGroups | null,
+  what: "revenue" | "rows",
+): string | null {
+  if (!column || !pooled) return null;
+  const names = `${fmt(pooled.names)}${pooled.namesUncounted ? " or more" : ""} ${pooled.names === 1 && !pooled.namesUncounted ? "value" : "values"}`;
+  const amount =
+    what === "revenue"
+      ? `${plural(pooled.rows, "row")}, ${money(pooled.revenue)} or ${percent(pooled.share)} of revenue`
+      : plural(pooled.rows, "row");
+  return `${column} has more than ${fmt(MAX_GROUPS)} distinct values: the largest are listed with exact totals, and ${names} (${amount}) are counted together, not by name.`;
+}
 
 /**
  * Plain-language notes about what was read and what was set aside, so a reader can trust (or question)
@@ -72,6 +91,13 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(
       `${plural(q.extraFieldRows, "row has", "rows have")} more fields than the header; the extra fields were ignored.`,
     );
+  const pooled = [
+    pooledNote(a.columns.region, a.pooled.region, "revenue"),
+    pooledNote(a.columns.category, a.pooled.category, "revenue"),
+    pooledNote(a.columns.product, a.pooled.product, "revenue"),
+    pooledNote(a.columns.status, a.pooled.status, "rows"),
+  ];
+  for (const note of pooled) if (note) notes.push(note);
   const partial = a.revenueByMonth.filter((m) => m.partial);
   for (const m of partial)
     notes.push(`${m.month} has data for only ${plural(m.daysWithData, "day")}; compare it with care.`);

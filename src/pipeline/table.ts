@@ -63,7 +63,10 @@ export class TableBuilder {
     if (cells.length > this.limits.maxColumns) {
       throw new InputError(
         "too-many-columns",
-        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns} (MAX_COLUMNS). Is this really a sales table?`,
+        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns}. Is this really a sales table?`,
+        {
+          detail: `Row ${this.rowNumber} has ${cells.length} columns, over MAX_COLUMNS (${this.limits.maxColumns})`,
+        },
       );
     }
     if (this.failure) return;
@@ -178,7 +181,8 @@ export class TableBuilder {
     if (this.dataRows > this.limits.maxRows) {
       throw new InputError(
         "too-many-rows",
-        `The file has more than ${this.limits.maxRows.toLocaleString("en-US")} data rows (MAX_ROWS). Split it or raise the limit.`,
+        `The file has more than ${this.limits.maxRows.toLocaleString("en-US")} data rows, the most the bot reads. Split it into smaller files.`,
+        { detail: `More than MAX_ROWS (${this.limits.maxRows}) data rows` },
       );
     }
     fold.add(cells, rowNumber);

@@ -1,5 +1,5 @@
 import type { Analysis } from "../pipeline/analyze.js";
-import type { GroupRevenue } from "../pipeline/metrics.js";
+import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import type { ExecutiveSummary, SummarySentence } from "../pipeline/summary/types.js";
 import { cleanText } from "./escape.js";
 import { formatDateRange, formatInteger, formatMoney, formatPercent } from "./format.js";
@@ -89,10 +89,18 @@ export function summaryContent(
   ].filter((l) => l.items.length > 0);
 
   const breakdowns: Breakdown[] = [];
-  const regions = breakdown(analysis.revenueByRegion, analysis.columns.region, "region", "regions", money);
+  const regions = breakdown(
+    analysis.revenueByRegion,
+    analysis.pooled.region,
+    analysis.columns.region,
+    "region",
+    "regions",
+    money,
+  );
   if (regions) breakdowns.push(regions);
   const categories = breakdown(
     analysis.revenueByCategory,
+    analysis.pooled.category,
     analysis.columns.category,
     "category",
     "categories",
@@ -132,6 +140,7 @@ function meta(a: Analysis): string {
 
 function breakdown(
   groups: GroupRevenue[] | null,
+  pooled: PooledGroups | null,
   column: string | null,
   singular: string,
   pluralNoun: string,
@@ -139,7 +148,8 @@ function breakdown(
 ): Breakdown | null {
   if (!groups || groups.length === 0) return null;
   const header = column === null ? "" : cleanText(column);
-  const rest = groups.length - TOP_GROUPS;
+  // Names the fold pooled (past the first 5,000) are more groups too, though never listed by name.
+  const rest = groups.length + (pooled?.names ?? 0) - TOP_GROUPS;
   return {
     title: `Top ${pluralNoun}`,
     column: header && header.toLowerCase() !== singular ? header : null,

@@ -216,7 +216,10 @@ describe("refusals", () => {
     const path = files.write("rows.csv", `Date,Revenue\n${"2026-01-01,1\n".repeat(101)}`);
     const error = await problemOf(path, { ...DEFAULT_LIMITS, maxRows: 100 });
     expect(error.problem).toBe("too-many-rows");
-    expect(error.userMessage).toMatch(/more than 100 data rows \(MAX_ROWS\)/);
+    expect(error.userMessage).toMatch(/more than 100 data rows/);
+    // The setting's name is for admins (logs, README), not for the person who uploaded the file.
+    expect(error.userMessage).not.toMatch(/MAX_ROWS/);
+    expect(error.message).toMatch(/MAX_ROWS/);
     await expect(analyzeFile(path, { limits: { ...DEFAULT_LIMITS, maxRows: 101 } })).resolves.toMatchObject({
       rows: 101,
     });
@@ -227,6 +230,9 @@ describe("refusals", () => {
     const path = files.write("wide.csv", `${header},Revenue\n`);
     const error = await problemOf(path, { ...DEFAULT_LIMITS, maxColumns: 50 });
     expect(error.problem).toBe("too-many-columns");
+    expect(error.userMessage).toMatch(/the limit is 50/);
+    expect(error.userMessage).not.toMatch(/MAX_COLUMNS/);
+    expect(error.message).toMatch(/MAX_COLUMNS/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Analysis } from "../analyze.js";
-import type { GroupRevenue } from "../metrics.js";
+import { type GroupRevenue, MAX_GROUPS, type PooledGroups } from "../metrics.js";
 
 /** How many groups of each kind the prompt shows by name; the rest are pooled as "Other". */
 export const PROMPT_GROUPS = 8;
@@ -57,15 +57,26 @@ export function deriveFacts(a: Analysis): Facts {
     }
   }
 
-  for (const list of [a.revenueByRegion, a.revenueByCategory]) {
+  // Pools of names past the first 5,000 (see the notes): their counts and money are citable.
+  for (const pooled of Object.values(a.pooled)) {
+    if (!pooled) continue;
+    for (const v of [MAX_GROUPS, pooled.names, pooled.rows, pooled.revenue, pooled.netRevenue]) money(v);
+    share(pooled.share);
+  }
+
+  for (const [list, pooled] of [
+    [a.revenueByRegion, a.pooled.region],
+    [a.revenueByCategory, a.pooled.category],
+  ] as const) {
     if (!list) continue;
     money(list.length);
+    if (pooled) money(list.length + pooled.names);
     const shown = list.slice(0, PROMPT_GROUPS);
     for (const g of shown) {
       for (const v of [g.revenue, g.netRevenue, g.rows]) money(v);
       share(g.share);
     }
-    const other = otherGroup(list);
+    const other = otherGroup(list, pooled);
     if (other) {
       money(other.revenue);
       share(other.share);
@@ -139,13 +150,21 @@ function addPairs(
   }
 }
 
-/** The groups past the first PROMPT_GROUPS, pooled, as the prompt shows them. */
-export function otherGroup(list: GroupRevenue[]): { count: number; revenue: number; share: number } | null {
+/**
+ * The groups past the first PROMPT_GROUPS, together with any names the fold pooled (past the first
+ * 5,000), as the prompt shows them.
+ */
+export function otherGroup(
+  list: GroupRevenue[],
+  pooled: PooledGroups | null = null,
+): { count: number; revenue: number; share: number } | null {
   const rest = list.slice(PROMPT_GROUPS);
-  if (rest.length === 0) return null;
+  if (rest.length === 0 && !pooled) return null;
+  const revenue = rest.reduce((sum, g) => sum + g.revenue, pooled?.revenue ?? 0);
+  const share = rest.reduce((sum, g) => sum + g.share, pooled?.share ?? 0);
   return {
-    count: rest.length,
-    revenue: Math.round(rest.reduce((sum, g) => sum + g.revenue, 0) * 100) / 100,
-    share: Math.round(rest.reduce((sum, g) => sum + g.share, 0) * 10_000) / 10_000,
+    count: rest.length + (pooled?.names ?? 0),
+    revenue: Math.round(revenue * 100) / 100,
+    share: Math.round(share * 10_000) / 10_000,
   };
 }

@@ -1,5 +1,5 @@
 import type { Analysis } from "../analyze.js";
-import type { GroupRevenue } from "../metrics.js";
+import type { GroupRevenue, PooledGroups } from "../metrics.js";
 import { otherGroup, PROMPT_GROUPS } from "./facts.js";
 import type { SummaryRequest } from "./model.js";
 
@@ -63,15 +63,15 @@ export function promptMetrics(a: Analysis) {
     totalUnits: a.totalUnits,
     orders: a.orders,
     averageOrderValue: a.averageOrderValue,
-    revenueByRegion: groups(a.revenueByRegion, "regions"),
-    revenueByCategory: groups(a.revenueByCategory, "categories"),
+    revenueByRegion: groups(a.revenueByRegion, a.pooled.region, "regions"),
+    revenueByCategory: groups(a.revenueByCategory, a.pooled.category, "categories"),
     revenueByMonth: a.revenueByMonth.slice(-MONTHS_SHOWN).map((m) => ({
       month: m.month,
       revenue: m.revenue,
       changeVsPreviousMonth: m.change,
       ...(m.partial ? { partialMonth: true, daysWithData: m.daysWithData } : {}),
     })),
-    ordersByStatus: a.statusCounts ? topStatuses(a.statusCounts) : null,
+    ordersByStatus: a.statusCounts ? topStatuses(a.statusCounts, a.pooled.status?.rows ?? 0) : null,
     cancellationsAndReturns: a.cancellations,
     largestSale: a.topTransaction
       ? {
@@ -85,21 +85,21 @@ export function promptMetrics(a: Analysis) {
   };
 }
 
-function groups(list: GroupRevenue[] | null, noun: string) {
+function groups(list: GroupRevenue[] | null, pooled: PooledGroups | null, noun: string) {
   if (!list) return null;
   const shown: { name: string; revenue: number; share: number }[] = list
     .slice(0, PROMPT_GROUPS)
     .map((g) => ({ name: label(g.name), revenue: g.revenue, share: g.share }));
-  const other = otherGroup(list);
+  const other = otherGroup(list, pooled);
   if (other)
     shown.push({ name: `Other (${other.count} ${noun})`, revenue: other.revenue, share: other.share });
   return shown;
 }
 
-function topStatuses(counts: Record<string, number>): Record<string, number> {
+function topStatuses(counts: Record<string, number>, pooledRows: number): Record<string, number> {
   const entries = Object.entries(counts);
   const shown = Object.fromEntries(entries.slice(0, STATUSES_SHOWN).map(([k, v]) => [label(k), v]));
-  const rest = entries.slice(STATUSES_SHOWN).reduce((sum, [, v]) => sum + v, 0);
+  const rest = entries.slice(STATUSES_SHOWN).reduce((sum, [, v]) => sum + v, pooledRows);
   if (rest > 0) shown["Other statuses"] = rest;
   return shown;
 }

@@ -31,10 +31,7 @@ export interface SummarizeOptions {
 export async function summarize(analysis: Analysis, options: SummarizeOptions): Promise<ExecutiveSummary> {
   const { model } = options;
   if (!model) {
-    return writeOfflineSummary(
-      analysis,
-      options.offlineReason ?? "no Gemini API key is configured (GEMINI_API_KEY)",
-    );
+    return writeOfflineSummary(analysis, options.offlineReason ?? "no Gemini API key is configured");
   }
   const facts = deriveFacts(analysis);
 

@@ -56,7 +56,8 @@ describe("summarize", () => {
   it("writes offline, and says why, when no model is configured", async () => {
     const s = await summarize(sample, { model: null });
     expect(s).toMatchObject({ writer: "offline", verified: true, model: null });
-    expect(s.offlineReason).toBe("no Gemini API key is configured (GEMINI_API_KEY)");
+    // Users read this; the setting's name is for admins.
+    expect(s.offlineReason).toBe("no Gemini API key is configured");
   });
 
   it("keeps a fully supported Gemini answer as it is", async () => {
