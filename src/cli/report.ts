@@ -1,7 +1,8 @@
 import type { Analysis } from "../pipeline/analyze.js";
-import type { GroupRevenue } from "../pipeline/metrics.js";
+import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
 import { cleanText, clip } from "../ui/escape.js";
+import { formatPercent } from "../ui/format.js";
 import { summaryFooter } from "../ui/summary-content.js";
 
 const TOP_GROUPS = 8;
@@ -50,8 +51,20 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
       .join(", ");
     lines.push(`  Largest row        ${money(t.revenue)} (row ${t.rowNumber}${parts ? `: ${parts}` : ""})`);
   }
-  section(lines, `Revenue by region (${label(a.columns.region ?? "")})`, a.revenueByRegion, money);
-  section(lines, `Revenue by category (${label(a.columns.category ?? "")})`, a.revenueByCategory, money);
+  section(
+    lines,
+    `Revenue by region (${label(a.columns.region ?? "")})`,
+    a.revenueByRegion,
+    a.pooled.region,
+    money,
+  );
+  section(
+    lines,
+    `Revenue by category (${label(a.columns.category ?? "")})`,
+    a.revenueByCategory,
+    a.pooled.category,
+    money,
+  );
   if (a.revenueByMonth.length > 0) {
     lines.push("", "Revenue by month");
     for (const m of a.revenueByMonth.slice(-12)) {
@@ -96,6 +109,7 @@ function section(
   lines: string[],
   title: string,
   groups: GroupRevenue[] | null,
+  pooled: PooledGroups | null,
   money: (n: number) => string,
 ): void {
   if (!groups || groups.length === 0) return;
@@ -106,6 +120,11 @@ function section(
     );
   }
   if (groups.length > TOP_GROUPS) lines.push(`  … ${groups.length - TOP_GROUPS} more in --json`);
+  // Names past the breakdown's limit are listed by name nowhere (--json has only their sum): say how many and how much.
+  if (pooled) {
+    const names = `${pooled.namesUncounted ? "at least " : ""}${int(pooled.names)}`;
+    lines.push(`  + ${names} more names pooled: ${money(pooled.revenue)}  ${pct(pooled.share)}`);
+  }
 }
 
 function moneyFormatter(code: string | null, symbol: string | null): (n: number) => string {
@@ -126,5 +145,6 @@ function moneyFormatter(code: string | null, symbol: string | null): (n: number)
 }
 
 const int = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
-const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
-const signedPct = (r: number) => `${r >= 0 ? "+" : ""}${(r * 100).toFixed(1)}%`;
+const pct = (r: number) => formatPercent(r);
+// formatPercent, not toFixed: an absurd change (a month up from 0.01) must not print in exponent form.
+const signedPct = (r: number) => `${r >= 0 ? "+" : ""}${formatPercent(r)}`;
