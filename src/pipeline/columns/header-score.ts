@@ -57,7 +57,7 @@ const DIMENSION: Concept[] = [
   "currency",
   "name",
 ];
-const GEO_EXCLUDE: Concept[] = ["id", "postal", "address", "status", "currency", "date", "money", "sales"];
+const GEO_EXCLUDE: Concept[] = ["id", "postal", "address", "status", "currency", "date", "money"];
 
 export function scoreHeader(role: Role, meaning: HeaderMeaning): HeaderScore {
   const c = meaning.concepts;
