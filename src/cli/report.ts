@@ -82,8 +82,8 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
       lines.push(`  ${label(status).padEnd(28)} ${int(count)}`);
   }
   lines.push("", "Columns used");
-  for (const [role, header] of Object.entries(a.columns))
-    if (header) lines.push(`  ${role.padEnd(10)} ${label(header)}`);
+  for (const [role, header] of Object.entries(a.columns) as [keyof Analysis["columns"], string | null][])
+    if (header) lines.push(`  ${role.padEnd(10)} ${label(header)}${readingNote(a, role)}`);
   if (a.notes.length > 0) {
     lines.push("", "Notes");
     for (const note of a.notes) lines.push(`  - ${label(note)}`);
@@ -148,3 +148,14 @@ const int = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 
 const pct = (r: number) => formatPercent(r);
 // formatPercent, not toFixed: an absurd change (a month up from 0.01) must not print in exponent form.
 const signedPct = (r: number) => `${r >= 0 ? "+" : ""}${formatPercent(r)}`;
+
+const REASON_WORDS = { header: "from the header", content: "from the values", gemini: "suggested by Gemini" };
+
+/** "  (from the values, 80% sure)": how the column was found and how sure the reading is. */
+function readingNote(a: Analysis, role: keyof Analysis["columns"]): string {
+  const reason = a.columnReason?.[role];
+  const confidence = a.columnConfidence?.[role];
+  if (reason === undefined || confidence === undefined) return "";
+  const standIn = a.columnStandIns?.[role] ? `, the ${a.columnStandIns[role]} column standing in` : "";
+  return `  (${REASON_WORDS[reason]}${standIn}, ${Math.round(confidence * 100)}% sure)`;
+}

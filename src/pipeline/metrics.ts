@@ -25,8 +25,19 @@ import {
   numberReading,
   parseNumber,
 } from "./numbers.js";
-import type { Role, Schema } from "./schema.js";
+import type { ColumnReason, Role, Schema } from "./schema.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
+
+function columnReading(schema: Schema) {
+  const readings = Object.entries(schema.readings).filter(([, r]) => r !== undefined);
+  const pick = <T>(f: (r: NonNullable<Schema["readings"][Role]>) => T | null) =>
+    Object.fromEntries(readings.flatMap(([role, r]) => (r && f(r) !== null ? [[role, f(r)]] : [])));
+  return {
+    columnConfidence: pick((r) => r.confidence),
+    columnReason: pick((r) => r.reason),
+    columnStandIns: pick((r) => r.standIn),
+  };
+}
 
 /**
  * A breakdown keeps this many names in a Map (one lookup per row); later names go to OverflowGroups,
@@ -127,6 +138,12 @@ export interface Metrics {
   rows: number;
   rowsSkipped: { count: number; reasons: Record<string, number> };
   columns: Record<Role, string | null>;
+  /** How sure the reading of each role's column is (0-1), for the roles that have one. */
+  columnConfidence: Partial<Record<Role, number>>;
+  /** How each role's column was found: its header, its values, or Gemini's suggestion. */
+  columnReason: Partial<Record<Role, ColumnReason>>;
+  /** Roles played by a column found as another role (category -> product: a product column stood in). */
+  columnStandIns: Partial<Record<Role, Role>>;
   revenueSource: Schema["revenueSource"];
   currency: Currency | null;
   totalRevenue: number;
@@ -438,6 +455,7 @@ export class MetricsFold {
       rows: this.rows,
       rowsSkipped: { count: Object.values(skipped).reduce((a, b) => a + b, 0), reasons: skipped },
       columns,
+      ...columnReading(schema),
       revenueSource: schema.revenueSource,
       currency: this.currency(),
       totalRevenue: roundMoney(total),

@@ -1,5 +1,6 @@
 import type { Analysis } from "./analyze.js";
 import { MAX_GROUPS, type PooledGroups } from "./metrics.js";
+import type { Role } from "./schema.js";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
@@ -43,6 +44,7 @@ export function describeQuality(a: Analysis): string[] {
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }
+  notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {
     notes.push(`Skipped ${plural(count, reason)}.`);
   }
@@ -101,5 +103,47 @@ export function describeQuality(a: Analysis): string[] {
   const partial = a.revenueByMonth.filter((m) => m.partial);
   for (const m of partial)
     notes.push(`${m.month} has data for only ${plural(m.daysWithData, "day")}; compare it with care.`);
+  return notes;
+}
+
+const ROLE_LABELS: Partial<Record<Role, string>> = {
+  revenue: "Revenue",
+  units: "Quantity",
+  unitPrice: "Unit price",
+  date: "Date",
+  region: "Region",
+  category: "Category",
+  status: "Status",
+  orderId: "Order id",
+};
+/** Below this, a reading from the header alone is worth a word of caution. */
+const WEAK_HEADER = 0.5;
+
+/**
+ * Which columns were read from their values (or suggested by Gemini) rather than named by their header,
+ * and which stood in for a missing one, so the reader knows what the figures rest on.
+ */
+function columnNotes(a: Analysis): string[] {
+  const notes: string[] = [];
+  for (const [role, label] of Object.entries(ROLE_LABELS) as [Role, string][]) {
+    const header = a.columns[role];
+    const reason = a.columnReason?.[role];
+    if (header === null || reason === undefined) continue;
+    const standIn = a.columnStandIns?.[role];
+    const name = `“${header.trim() || `column ${role}`}”`;
+    if (standIn) {
+      notes.push(
+        `No ${label.toLowerCase()} column: the ${standIn} column ${name} stands in as the ${label.toLowerCase()} (it has only a handful of values).`,
+      );
+    } else if (reason === "content") {
+      notes.push(`${label}: ${name} (read from the values, not the header).`);
+    } else if (reason === "gemini") {
+      notes.push(
+        `${label}: ${name} (suggested by Gemini from the column names, checked against the values).`,
+      );
+    } else if ((a.columnConfidence?.[role] ?? 1) < WEAK_HEADER) {
+      notes.push(`${label}: ${name} (the header is a weak match; check that this is the right column).`);
+    }
+  }
   return notes;
 }

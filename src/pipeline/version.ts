@@ -6,5 +6,7 @@
  *
  * 1: everything cached before versioning.
  * 2: issue 8 (new XLSX reader, date styles, finite money range, heavy-hitter groups, CR handling).
+ * 3: issue 9 (columns read in any listed language and from their values; stand-in category; reading
+ *    confidence and reason in the output).
  */
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;

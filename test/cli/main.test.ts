@@ -199,7 +199,7 @@ describe("sales-insight analyze with hostile values", () => {
     expect(text.stdout).toContain("Sales insights: sales[31m1m.csv");
     // One label per line: a value cannot break the layout either.
     expect(text.stdout.match(/^ {2}North/gm)).toHaveLength(HOSTILE.length);
-    expect(text.stdout).toMatch(/^ {2}region {5}Region\[2J\[H$/m);
+    expect(text.stdout).toMatch(/^ {2}region {5}Region\[2J\[H {2}\(from the header, \d+% sure\)$/m);
     expect(text.stdout).not.toMatch(/^region/m);
 
     const json = await run(["analyze", path, "--json"]);
