@@ -21,7 +21,7 @@ import type { Store } from "../../src/services/store.js";
 import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
 import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
-import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
+import { assertUserTeamPresent, type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { FIXTURES, SAMPLE_DATA } from "../helpers/files.js";
 import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 
@@ -37,6 +37,9 @@ import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
 const SIGNING_SECRET = "e2e-signing-secret-0123456789";
 const ALLOWED_USER = "U0123ABCD";
 const ALLOWED_CHANNEL = "C0123ABCD";
+/** Channels of their own for tests that look for "the latest file", so no other test's upload is newer. */
+const INSIGHTS_CHANNEL = "C0INSIGHTS";
+const METRICS_CHANNEL = "C0METRICS";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
 let slack: FakeSlack;
@@ -63,7 +66,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     ALLOWED_USER_IDS: ALLOWED_USER,
-    ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL,
+    ALLOWED_CHANNEL_IDS: [ALLOWED_CHANNEL, INSIGHTS_CHANNEL, METRICS_CHANNEL].join(","),
     ALLOWED_EMAIL_DOMAINS: "example.com",
     GEMINI_API_KEY: "gemini-e2e-key",
     GEMINI_BASE_URL: gemini.baseUrl,
@@ -171,6 +174,12 @@ function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
 }
 
 async function post(body: string, contentType: string, extra: Record<string, string> = {}) {
+  // Every payload a test sends names its user's team, as Slack's do.
+  const parsed = contentType.includes("json")
+    ? (JSON.parse(body) as Record<string, unknown>)
+    : Object.fromEntries(new URLSearchParams(body));
+  const payload = typeof parsed.payload === "string" ? JSON.parse(parsed.payload) : parsed;
+  if (payload.type !== "url_verification") assertUserTeamPresent(payload);
   return fetch(`${baseUrl}/slack/events`, {
     method: "POST",
     headers: { "content-type": contentType, ...sign(body), ...extra },
@@ -196,6 +205,12 @@ function fileShareEvent(options: {
   envelope.event.event_ts = options.ts;
   envelope.event.files[0].id = options.fileId;
   envelope.event.files[0].name = options.name;
+  // The message exists in the fake workspace too, as it would in Slack.
+  slack.shareFiles(envelope.event.channel, {
+    ts: options.ts,
+    user: envelope.event.user,
+    files: [{ id: options.fileId, name: options.name }],
+  });
   return envelope;
 }
 
@@ -232,9 +247,12 @@ function metric(body: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
-async function upload(fileId: string, path: string, name: string, ts: string) {
+async function upload(fileId: string, path: string, name: string, ts: string, channel = ALLOWED_CHANNEL) {
   addCsv(fileId, path, name);
-  const response = await post(JSON.stringify(fileShareEvent({ fileId, name, ts })), "application/json");
+  const response = await post(
+    JSON.stringify(fileShareEvent({ fileId, name, ts, channel })),
+    "application/json",
+  );
   expect(response.status).toBe(200);
 }
 
@@ -404,6 +422,7 @@ describe("allowlists", () => {
 function commandBody(overrides: Record<string, string>) {
   const fields = {
     ...JSON.parse(fixture("command-insights.json")),
+    channel_id: INSIGHTS_CHANNEL,
     response_url: `${slack.baseUrl}/response/cmd`,
     ...overrides,
   };
@@ -413,15 +432,11 @@ function commandBody(overrides: Record<string, string>) {
 describe("/insights", () => {
   beforeEach(() => {
     addCsv("F7CMD", `${SAMPLE_DATA}sales_q1_2026.csv`);
-    slack.setHistory([
-      { type: "message", user: ALLOWED_USER, ts: "1767609007.000300", text: "no file here" },
-      {
-        type: "message",
-        user: ALLOWED_USER,
-        ts: "1767609007.000100",
-        files: [{ id: "F7CMD", name: "sales_q1_2026.csv", filetype: "csv", mimetype: "text/csv" }],
-      },
-    ]);
+    slack.shareFiles(INSIGHTS_CHANNEL, {
+      ts: "1767609007.000100",
+      user: ALLOWED_USER,
+      files: [{ id: "F7CMD", name: "sales_q1_2026.csv" }],
+    });
   });
 
   it("summarises the latest spreadsheet in its thread and e-mails it", async () => {
@@ -460,10 +475,7 @@ describe("/insights", () => {
       status: 500,
       body: { name: "internal_server_error", message: "boom", statusCode: 500 },
     });
-    await post(
-      commandBody({ text: "boss@example.com", channel_id: ALLOWED_CHANNEL }),
-      "application/x-www-form-urlencoded",
-    );
+    await post(commandBody({ text: "boss@example.com" }), "application/x-www-form-urlencoded");
     const note = await waitFor(
       () => slack.callsTo("chat.postMessage").find((c) => /Could not e-mail/.test(String(c.body.text))),
       "the failure note",
@@ -536,7 +548,10 @@ describe("operations", () => {
     await upload("F10NEW", `${FIXTURES}evil.csv`, "<!channel> evil.csv", "1767609010.000200");
     await waitFor(() => summaryPosted("F10NEW"), "the second summary");
 
-    await post(commandBody({ text: "history" }), "application/x-www-form-urlencoded");
+    await post(
+      commandBody({ text: "history", channel_id: ALLOWED_CHANNEL }),
+      "application/x-www-form-urlencoded",
+    );
     const response = await waitFor(() => slack.responses[0], "the history");
     const text = String(response.body.text);
     expect(text).toMatch(/The last 2 analyses in this channel/);
@@ -550,19 +565,20 @@ describe("operations", () => {
 
   it("GET /metrics reports jobs, stages, Gemini and e-mail in Prometheus format", async () => {
     const before = await metrics();
-    await upload("F11DONE", `${SAMPLE_DATA}sales_q1_2026.csv`, "sales_q1_2026.csv", "1767609011.000100");
+    await upload(
+      "F11DONE",
+      `${SAMPLE_DATA}sales_q1_2026.csv`,
+      "sales_q1_2026.csv",
+      "1767609011.000100",
+      METRICS_CHANNEL,
+    );
     await waitFor(() => summaryPosted("F11DONE"), "the summary");
     await upload("F11PEOPLE", `${FIXTURES}no-revenue.csv`, "people.csv", "1767609011.000200");
     await waitFor(() => slack.callsTo("chat.postEphemeral")[0], "the refusal");
-    slack.setHistory([
-      {
-        type: "message",
-        user: ALLOWED_USER,
-        ts: "1767609011.000100",
-        files: [{ id: "F11DONE", name: "sales_q1_2026.csv", filetype: "csv", mimetype: "text/csv" }],
-      },
-    ]);
-    await post(commandBody({ text: "boss@example.com" }), "application/x-www-form-urlencoded");
+    await post(
+      commandBody({ text: "boss@example.com", channel_id: METRICS_CHANNEL }),
+      "application/x-www-form-urlencoded",
+    );
     await waitFor(
       () => slack.callsTo("chat.postMessage").find((c) => /e-mailed to/.test(String(c.body.text))),
       "the e-mail note",
