@@ -110,10 +110,12 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   }
 
   const path = join(deps.workDir, `${job.id}-${fileId}`);
+  let fileName: string | null = null;
   try {
     let timer = stage("download");
     // files.info first: Slack Connect files carry no name or URL until it is called.
     const info = await deps.files.info(fileId);
+    fileName = info.name;
     if (!isSpreadsheetFile(info)) {
       timer();
       // An upload of a photo or a PDF is none of our business; an explicit request deserves an answer.
@@ -194,7 +196,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const known = error instanceof AppError;
     if (known) telemetry.filesRefused.inc({ reason: refusalReason(error) });
     await updates;
-    await reportFailure(job, deps, error, progressTs, log);
+    await reportFailure(job, deps, error, { progressTs, fileName }, log);
     finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
   } finally {
     await rm(path, { force: true });
@@ -321,9 +323,10 @@ async function reportFailure(
   job: JobRecord,
   deps: InsightsDeps,
   error: unknown,
-  progressTs: string | null,
+  where: { progressTs: string | null; fileName: string | null },
   log: Logger,
 ): Promise<void> {
+  const { progressTs, fileName } = where;
   const { channel, threadTs } = job;
   const known = error instanceof AppError;
   if (known) log.info({ problem: error.message }, "file refused");
@@ -333,9 +336,13 @@ async function reportFailure(
     ? `:warning: ${escapeSlackText(error.userMessage)}`
     : `:warning: Something went wrong while analysing this file (job ${job.id}). Please try again; if it keeps failing, tell the app's admins.`;
   // A file that is not sales data is the uploader's business only: no thread noise for everyone.
+  // Once the progress reply is deleted the thread may be empty again, where Slack would not show a
+  // threaded private message: privateNotice falls back to the channel, so the notice names the file.
   if (job.trigger === "upload" && known) {
     if (progressTs) await safely(log, () => deps.slack.delete(channel, progressTs));
-    await safely(log, () => deps.slack.ephemeral(channel, job.requester, { text }, threadTs));
+    const about = fileName ? `${escapeSlackText(fileName)}: ` : "";
+    const notice = `:warning: ${about}${escapeSlackText(error.userMessage)}`;
+    await safely(log, () => deps.slack.privateNotice(channel, job.requester, { text: notice }, threadTs));
     return;
   }
   if (progressTs) await safely(log, () => deps.slack.update(channel, progressTs, { text }));

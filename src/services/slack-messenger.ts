@@ -14,8 +14,12 @@ export interface SlackMessenger {
   post(channel: string, threadTs: string, message: SlackMessage): Promise<string>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   delete(channel: string, ts: string): Promise<void>;
-  /** Visible only to `user`. */
-  ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
+  /**
+   * Visible only to `user`: in the thread `threadTs` when that thread already has a visible reply,
+   * else in the channel itself. Slack shows a threaded ephemeral message only in an active thread;
+   * sent into a thread with no reply it is accepted and silently never shown.
+   */
+  privateNotice(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
 }
 
 export function createSlackMessenger(client: webApi.WebClient): SlackMessenger {
@@ -42,14 +46,28 @@ export function createSlackMessenger(client: webApi.WebClient): SlackMessenger {
     async delete(channel, ts) {
       await client.chat.delete({ channel, ts });
     },
-    async ephemeral(channel, user, message, threadTs) {
+    async privateNotice(channel, user, message, threadTs) {
+      const inThread = threadTs !== undefined && (await threadHasReply(client, channel, threadTs));
       await client.chat.postEphemeral({
         channel,
         user,
         text: message.text,
         ...(message.blocks ? { blocks: message.blocks as webApi.KnownBlock[] } : {}),
-        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(inThread ? { thread_ts: threadTs } : {}),
       });
     },
   };
+}
+
+/**
+ * Whether the thread started by `threadTs` has at least one reply (conversations.replies lists the
+ * parent first). When that cannot be told, false: a notice in the channel is always seen.
+ */
+async function threadHasReply(client: webApi.WebClient, channel: string, threadTs: string): Promise<boolean> {
+  try {
+    const thread = await client.conversations.replies({ channel, ts: threadTs, limit: 2 });
+    return (thread.messages ?? []).some((m) => m.ts !== threadTs);
+  } catch {
+    return false;
+  }
 }

@@ -136,6 +136,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   slack.calls.length = 0;
+  slack.ephemerals.length = 0;
   slack.downloads.length = 0;
   slack.responses.length = 0;
   gemini.requests.length = 0;
@@ -193,6 +194,8 @@ function fileShareEvent(options: {
   user?: string;
   channel?: string;
   ts: string;
+  /** Shared as a reply in this thread. */
+  threadTs?: string;
   eventId?: string;
 }) {
   const envelope = JSON.parse(
@@ -203,11 +206,13 @@ function fileShareEvent(options: {
   envelope.event.channel = options.channel ?? ALLOWED_CHANNEL;
   envelope.event.ts = options.ts;
   envelope.event.event_ts = options.ts;
+  if (options.threadTs) envelope.event.thread_ts = options.threadTs;
   envelope.event.files[0].id = options.fileId;
   envelope.event.files[0].name = options.name;
   // The message exists in the fake workspace too, as it would in Slack.
   slack.shareFiles(envelope.event.channel, {
     ts: options.ts,
+    ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
     user: envelope.event.user,
     files: [{ id: options.fileId, name: options.name }],
   });
@@ -316,10 +321,32 @@ describe("upload -> summary in the thread", () => {
       JSON.stringify(fileShareEvent({ fileId: "F3PEOPLE", name: "people.csv", ts: "1767609003.000100" })),
       "application/json",
     );
-    const ephemeral = await waitFor(() => slack.callsTo("chat.postEphemeral")[0], "the ephemeral reply");
-    expect(ephemeral.body).toMatchObject({ user: ALLOWED_USER, channel: ALLOWED_CHANNEL });
-    expect(String(ephemeral.body.text)).toMatch(/No revenue column found\. Columns: name, age, city/);
+    const ephemeral = await waitFor(() => slack.ephemerals[0], "the ephemeral reply");
+    // The thread is empty again once the progress reply is gone: Slack would hide a threaded
+    // ephemeral message, so it goes to the channel, naming the file.
+    expect(ephemeral).toMatchObject({ user: ALLOWED_USER, channel: ALLOWED_CHANNEL, visible: true });
+    expect(ephemeral.thread_ts).toBeNull();
+    expect(ephemeral.text).toMatch(/people\.csv: No revenue column found\. Columns: name, age, city/);
+    expect(slack.messages(ALLOWED_CHANNEL).filter((m) => m.thread_ts === "1767609003.000100")).toEqual([]);
     expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+  });
+
+  it("answers a non-sales CSV shared in a busy thread inside that thread, visibly", async () => {
+    addCsv("F3THREAD", `${FIXTURES}no-revenue.csv`, "people.csv");
+    slack.shareFiles(ALLOWED_CHANNEL, { ts: "1767609003.000300", user: ALLOWED_USER, files: [] });
+    await post(
+      JSON.stringify(
+        fileShareEvent({
+          fileId: "F3THREAD",
+          name: "people.csv",
+          ts: "1767609003.000400",
+          threadTs: "1767609003.000300",
+        }),
+      ),
+      "application/json",
+    );
+    const ephemeral = await waitFor(() => slack.ephemerals[0], "the ephemeral reply");
+    expect(ephemeral).toMatchObject({ thread_ts: "1767609003.000300", visible: true });
   });
 
   it("never posts a cell value like <!channel> raw, and never sends a customer value to Gemini", async () => {
@@ -574,7 +601,7 @@ describe("operations", () => {
     );
     await waitFor(() => summaryPosted("F11DONE"), "the summary");
     await upload("F11PEOPLE", `${FIXTURES}no-revenue.csv`, "people.csv", "1767609011.000200");
-    await waitFor(() => slack.callsTo("chat.postEphemeral")[0], "the refusal");
+    await waitFor(() => slack.ephemerals[0], "the refusal");
     await post(
       commandBody({ text: "boss@example.com", channel_id: METRICS_CHANNEL }),
       "application/x-www-form-urlencoded",

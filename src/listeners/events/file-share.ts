@@ -46,7 +46,7 @@ export function fileShareListener(deps: ListenerDeps) {
     }
     for (const file of fresh) {
       if (!deps.runner.allow(user)) {
-        await deps.jobs.slack.ephemeral(channel, user, { text: SLOW_DOWN }, event.ts).catch(() => {});
+        await deps.jobs.slack.privateNotice(channel, user, { text: SLOW_DOWN }).catch(() => {});
         return;
       }
       startJob(deps, {
