@@ -3,7 +3,9 @@ import type { AppConfig } from "../config.js";
 import { isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
 import type { Logger } from "../logger.js";
+import type { Workspace } from "../services/slack-workspace.js";
 import type { NewJob } from "../services/store.js";
+import { escapeSlackPlainText, escapeSlackText } from "../ui/escape.js";
 
 /** What every listener factory receives. Listeners stay thin: check, acknowledge, hand a job over. */
 export interface ListenerDeps {
@@ -11,6 +13,8 @@ export interface ListenerDeps {
   runner: JobRunner;
   jobs: InsightsDeps;
   logger: Logger;
+  /** The installing workspace and the bot's identity (auth.test, asked once). */
+  workspace: () => Promise<Workspace>;
 }
 
 export type Access = { ok: true } | { ok: false; message: string };
@@ -46,4 +50,31 @@ export const SLOW_DOWN =
 export function startJob(deps: ListenerDeps, job: NewJob): void {
   const record = acceptJob(job, deps.jobs);
   deps.runner.submit(record.id, () => runInsightsJob(record, deps.jobs));
+}
+
+/**
+ * How to tell someone the bot cannot post in `channel` because it is not a member: `mrkdwn` for
+ * respond() and ephemeral text (mentions render as names there), `plain` for modal field errors.
+ */
+export async function notInChannel(
+  deps: ListenerDeps,
+  channel: { id: string; name?: string | undefined },
+): Promise<{ mrkdwn: string; plain: string }> {
+  let botName = "Sales Insight Bot";
+  let botMention = "the app";
+  try {
+    const me = await deps.workspace();
+    botName = me.botName;
+    botMention = `<@${me.botUserId}>`;
+  } catch (error) {
+    deps.logger.warn({ err: error }, "auth.test failed: naming the bot generically");
+  }
+  deps.logger.info({ channel: channel.id }, "not a member of the channel: asked the user to invite the bot");
+  const where = channel.name ? `#${channel.name}` : "this channel";
+  return {
+    mrkdwn: `I'm not a member of <#${channel.id}>, so I can't post there. Invite ${botMention} (\`/invite @${escapeSlackText(botName)}\` in the channel), then try again.`,
+    plain: escapeSlackPlainText(
+      `Invite @${botName} to ${where} first (/invite @${botName}), then try again.`,
+    ),
+  };
 }

@@ -20,7 +20,15 @@ export interface SlackMessenger {
    * sent into a thread with no reply it is accepted and silently never shown.
    */
   privateNotice(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void>;
+  /**
+   * Whether the bot is a member of `channel`, i.e. may post there. Asked before promising a user
+   * anything, since chat.postMessage fails with not_in_channel otherwise.
+   */
+  isMember(channel: string): Promise<boolean>;
 }
+
+/** Slack's answers for "the bot cannot see or post in this conversation". */
+const NOT_A_MEMBER = new Set(["not_in_channel", "channel_not_found"]);
 
 export function createSlackMessenger(client: webApi.WebClient): SlackMessenger {
   return {
@@ -45,6 +53,20 @@ export function createSlackMessenger(client: webApi.WebClient): SlackMessenger {
     },
     async delete(channel, ts) {
       await client.chat.delete({ channel, ts });
+    },
+    async isMember(channel) {
+      // conversations.info would say is_member but needs channels:read/groups:read, which the app
+      // does not ask for; conversations.history (channels:history, already granted) answers
+      // not_in_channel (public) or channel_not_found (private) to a bot that is not a member.
+      try {
+        await client.conversations.history({ channel, limit: 1 });
+        return true;
+      } catch (error) {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        if (code !== undefined && NOT_A_MEMBER.has(code)) return false;
+        // Anything else (rate limit, outage) is not an answer: let the job try and report.
+        return true;
+      }
     },
     async privateNotice(channel, user, message, threadTs) {
       const inThread = threadTs !== undefined && (await threadHasReply(client, channel, threadTs));

@@ -40,6 +40,8 @@ const ALLOWED_CHANNEL = "C0123ABCD";
 /** Channels of their own for tests that look for "the latest file", so no other test's upload is newer. */
 const INSIGHTS_CHANNEL = "C0INSIGHTS";
 const METRICS_CHANNEL = "C0METRICS";
+/** Allowed by the app's settings, but nobody has invited the bot there. */
+const NOT_INVITED_CHANNEL = "C0NOTIN";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
 let slack: FakeSlack;
@@ -58,6 +60,7 @@ const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   slack = await startFakeSlack();
+  slack.addChannel(NOT_INVITED_CHANNEL, { name: "deals", botIsMember: false });
   gemini = await startFakeGemini();
   resend = await startFakeResend();
   dataDir = mkdtempSync(join(tmpdir(), "sib-e2e-"));
@@ -66,7 +69,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     ALLOWED_USER_IDS: ALLOWED_USER,
-    ALLOWED_CHANNEL_IDS: [ALLOWED_CHANNEL, INSIGHTS_CHANNEL, METRICS_CHANNEL].join(","),
+    ALLOWED_CHANNEL_IDS: [ALLOWED_CHANNEL, INSIGHTS_CHANNEL, METRICS_CHANNEL, NOT_INVITED_CHANNEL].join(","),
     ALLOWED_EMAIL_DOMAINS: "example.com",
     GEMINI_API_KEY: "gemini-e2e-key",
     GEMINI_BASE_URL: gemini.baseUrl,
@@ -564,6 +567,70 @@ describe("the Email this summary button", () => {
       threadTs: "1767609000.000100",
       fileId: "F0123ABCD",
     });
+  });
+});
+
+describe("a channel the bot has not been invited to", () => {
+  const interactive = (name: string, edit: (payload: Record<string, unknown>) => void) => {
+    const payload = JSON.parse(
+      fixture(name)
+        .replaceAll("__API_URL__", `${slack.baseUrl}/`)
+        .replaceAll("__RESPONSE_URL__", `${slack.baseUrl}/response/x`),
+    );
+    edit(payload);
+    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  };
+
+  it("the shortcut opens no modal and says how to invite the bot", async () => {
+    const body = interactive("shortcut-message-action.json", (p) => {
+      (p.channel as { id: string; name: string }).id = NOT_INVITED_CHANNEL;
+      (p.channel as { id: string; name: string }).name = "deals";
+    });
+    await post(body, "application/x-www-form-urlencoded");
+    const response = await waitFor(() => slack.responses[0], "the answer");
+    expect(String(response.body.text)).toMatch(/not a member of <#C0NOTIN>.*\/invite @sales-insight-bot/);
+    await handled((b) => b.type === "message_action", "the shortcut");
+    expect(slack.callsTo("views.open")).toHaveLength(0);
+  });
+
+  it("the Email button opens no modal and says how to invite the bot", async () => {
+    const value = JSON.stringify({
+      channel: NOT_INVITED_CHANNEL,
+      threadTs: "1767609000.000100",
+      fileId: "F0123ABCD",
+    });
+    const body = interactive("block-actions-email-button.json", (p) => {
+      (p.actions as { value: string }[])[0] = { ...(p.actions as object[])[0], value } as { value: string };
+    });
+    await post(body, "application/x-www-form-urlencoded");
+    const response = await waitFor(() => slack.responses[0], "the answer");
+    expect(String(response.body.text)).toMatch(/Invite <@U0BOTBOT1>/);
+    await handled((b) => b.type === "block_actions", "the click");
+    expect(slack.callsTo("views.open")).toHaveLength(0);
+  });
+
+  it("a modal submitted after the bot left answers with a field error", async () => {
+    const body = interactive("view-submission.json", (p) => {
+      const view = p.view as { private_metadata: string };
+      view.private_metadata = JSON.stringify({ channel: NOT_INVITED_CHANNEL, threadTs: "1.2", fileId: "F1" });
+    });
+    const response = await post(body, "application/x-www-form-urlencoded");
+    expect(await response.json()).toMatchObject({
+      response_action: "errors",
+      errors: { recipients: expect.stringMatching(/Invite @sales-insight-bot/) },
+    });
+    expect(logs("job accepted")).toHaveLength(0);
+  });
+
+  it("/insights says how to invite the bot instead of promising a summary", async () => {
+    await post(
+      commandBody({ text: "boss@example.com", channel_id: NOT_INVITED_CHANNEL, channel_name: "deals" }),
+      "application/x-www-form-urlencoded",
+    );
+    const response = await waitFor(() => slack.responses[0], "the answer");
+    expect(String(response.body.text)).toMatch(/not a member of <#C0NOTIN>/);
+    await handled((b) => b.command === "/insights", "the command");
+    expect(logs("job accepted")).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { emailModal, parseFileRef } from "../../ui/slack/interactive.js";
-import { checkAccess, type ListenerDeps } from "../deps.js";
+import { checkAccess, type ListenerDeps, notInChannel } from "../deps.js";
 
 /** The "Email this summary" button under a summary: the same recipients modal as the shortcut. */
 export function emailSummaryAction(deps: ListenerDeps) {
@@ -19,6 +19,11 @@ export function emailSummaryAction(deps: ListenerDeps) {
       await respond({ response_type: "ephemeral", replace_original: false, text: access.message }).catch(
         () => {},
       );
+      return;
+    }
+    if (!(await deps.jobs.slack.isMember(ref.channel))) {
+      const text = (await notInChannel(deps, { id: ref.channel })).mrkdwn;
+      await respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
       return;
     }
     await client.views.open({

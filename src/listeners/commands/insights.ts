@@ -4,7 +4,7 @@ import { parseRecipients } from "../../recipients.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
 import { escapeSlackText } from "../../ui/escape.js";
 import { formatMoney } from "../../ui/format.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
+import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
 
 /** How far back /insights looks for the latest spreadsheet. */
 const HISTORY_LIMIT = 100;
@@ -59,6 +59,9 @@ export function insightsCommand(deps: ListenerDeps) {
     const recipients = parseRecipients(text, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return reply(`${recipients.problem} Nothing was sent.`);
     if (!deps.runner.allow(command.user_id)) return reply(SLOW_DOWN);
+    if (!(await deps.jobs.slack.isMember(command.channel_id))) {
+      return reply((await notInChannel(deps, { id: command.channel_id, name: command.channel_name })).mrkdwn);
+    }
 
     let latest: { ts: string; threadTs: string; fileId: string; name: string } | null = null;
     try {

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
 import { emailModal } from "../../ui/slack/interactive.js";
-import { checkAccess, type ListenerDeps } from "../deps.js";
+import { checkAccess, type ListenerDeps, notInChannel } from "../deps.js";
 
 /** "Generate insights" on a message: open the recipients modal for that message's spreadsheet. */
 export function generateInsightsShortcut(deps: ListenerDeps) {
@@ -32,6 +32,11 @@ export function generateInsightsShortcut(deps: ListenerDeps) {
       return reply(
         "That message has no CSV or Excel (.xlsx) file. Use Generate insights on the message that shares the spreadsheet.",
       );
+    // The shortcut shows on every message once the app is installed: no modal promising a summary
+    // the bot could not post.
+    if (!(await deps.jobs.slack.isMember(channel))) {
+      return reply((await notInChannel(deps, shortcut.channel)).mrkdwn);
+    }
     const ref = { channel, threadTs: message.thread_ts ?? message.ts, fileId: file.id };
     await client.views.open({
       trigger_id: shortcut.trigger_id,

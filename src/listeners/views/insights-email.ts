@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
 import { parseFileRef, RECIPIENTS_ACTION, RECIPIENTS_BLOCK } from "../../ui/slack/interactive.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
+import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
 
 /** The recipients modal was submitted: bad addresses come back as field errors, otherwise the job starts. */
 export function insightsEmailSubmission(deps: ListenerDeps) {
@@ -17,6 +17,10 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     const recipients = parseRecipients(value, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return fieldError(recipients.problem);
     if (!deps.runner.allow(body.user.id)) return fieldError(SLOW_DOWN);
+    // Someone may have removed the bot since the modal opened.
+    if (!(await deps.jobs.slack.isMember(ref.channel))) {
+      return fieldError((await notInChannel(deps, { id: ref.channel })).plain);
+    }
     await ack();
     startJob(deps, {
       id: newJobId(),
