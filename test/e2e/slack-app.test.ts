@@ -42,6 +42,8 @@ const INSIGHTS_CHANNEL = "C0INSIGHTS";
 const METRICS_CHANNEL = "C0METRICS";
 /** Allowed by the app's settings, but nobody has invited the bot there. */
 const NOT_INVITED_CHANNEL = "C0NOTIN";
+/** Where the latest spreadsheet sits in a thread reply. */
+const THREADS_CHANNEL = "C0THREADS";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
 let slack: FakeSlack;
@@ -69,7 +71,13 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     ALLOWED_USER_IDS: ALLOWED_USER,
-    ALLOWED_CHANNEL_IDS: [ALLOWED_CHANNEL, INSIGHTS_CHANNEL, METRICS_CHANNEL, NOT_INVITED_CHANNEL].join(","),
+    ALLOWED_CHANNEL_IDS: [
+      ALLOWED_CHANNEL,
+      INSIGHTS_CHANNEL,
+      METRICS_CHANNEL,
+      NOT_INVITED_CHANNEL,
+      THREADS_CHANNEL,
+    ].join(","),
     ALLOWED_EMAIL_DOMAINS: "example.com",
     GEMINI_API_KEY: "gemini-e2e-key",
     GEMINI_BASE_URL: gemini.baseUrl,
@@ -486,6 +494,38 @@ describe("/insights", () => {
       "the e-mail note",
     );
     expect(slack.callsTo("chat.postMessage")[0]?.body.thread_ts).toBe("1767609007.000100");
+  });
+
+  it("takes the latest spreadsheet even when it was shared as a thread reply, and says which", async () => {
+    addCsv("F20OLD", `${FIXTURES}units-price.csv`, "older.csv");
+    addCsv("F20NEW", `${SAMPLE_DATA}sales_q1_2026.csv`, "newer.csv");
+    slack.shareFiles(THREADS_CHANNEL, {
+      ts: "1767609020.000100",
+      user: ALLOWED_USER,
+      files: [{ id: "F20OLD", name: "older.csv" }],
+    });
+    slack.shareFiles(THREADS_CHANNEL, { ts: "1767609021.000100", user: ALLOWED_USER, files: [] });
+    slack.shareFiles(THREADS_CHANNEL, {
+      ts: "1767609022.000100",
+      thread_ts: "1767609021.000100",
+      user: ALLOWED_USER,
+      files: [{ id: "F20NEW", name: "newer.csv" }],
+    });
+    await post(
+      commandBody({ text: "boss@example.com", channel_id: THREADS_CHANNEL }),
+      "application/x-www-form-urlencoded",
+    );
+    const ack = await waitFor(() => slack.responses[0], "the confirmation");
+    expect(String(ack.body.text)).toMatch(
+      /Working on newer\.csv, the latest spreadsheet in this channel.*in a thread/,
+    );
+    const summary = await waitFor(() => summaryPosted("F20NEW"), "the summary");
+    expect(summary.body.channel).toBe(THREADS_CHANNEL);
+    const progress = slack
+      .callsTo("chat.postMessage")
+      .find((c) => c.body.ts === summary.body.ts || c.body.channel === THREADS_CHANNEL);
+    expect(progress?.body.thread_ts).toBe("1767609021.000100");
+    expect(logs("job accepted").map((l) => l.fileId)).toEqual(["F20NEW"]);
   });
 
   it.each([

@@ -1,13 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
-import { isSpreadsheetFile } from "../../services/slack-files.js";
+import {
+  FILES_LOOKED_AT,
+  findLatestSpreadsheets,
+  type LatestSpreadsheets,
+} from "../../services/latest-spreadsheet.js";
 import { escapeSlackText } from "../../ui/escape.js";
 import { formatMoney } from "../../ui/format.js";
 import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
-
-/** How far back /insights looks for the latest spreadsheet. */
-const HISTORY_LIMIT = 100;
 
 export const USAGE = [
   "*/insights* analyses the most recent CSV or Excel file shared in this channel and posts an executive summary in its thread.",
@@ -34,6 +35,13 @@ function historyText(deps: ListenerDeps, channel: string): string {
     return `• <${link}|${escapeSlackText(s.fileName)}>, ${when} UTC, by <@${s.requester}>: net revenue ${escapeSlackText(money)}`;
   });
   return [`*The last ${recent.length} analyses in this channel*`, ...lines].join("\n");
+}
+
+/** "the latest spreadsheet here, shared <date> in a thread": so nobody wonders which file was taken. */
+function describeShare(channel: string, latest: LatestSpreadsheets): string {
+  const link = `https://slack.com/archives/${channel}/p${latest.messageTs.replace(".", "")}`;
+  const when = new Date(Number(latest.messageTs) * 1000).toISOString().slice(0, 16).replace("T", " ");
+  return `the latest spreadsheet in this channel (<${link}|shared ${when} UTC${latest.inThread ? " in a thread" : ""}>)`;
 }
 
 export function insightsCommand(deps: ListenerDeps) {
@@ -63,45 +71,31 @@ export function insightsCommand(deps: ListenerDeps) {
       return reply((await notInChannel(deps, { id: command.channel_id, name: command.channel_name })).mrkdwn);
     }
 
-    let latest: { ts: string; threadTs: string; fileId: string; name: string } | null = null;
+    let latest: LatestSpreadsheets | null;
     try {
-      const history = await client.conversations.history({
-        channel: command.channel_id,
-        limit: HISTORY_LIMIT,
-      });
-      for (const message of history.messages ?? []) {
-        const file = (message.files ?? []).find((f) => isSpreadsheetFile(f));
-        if (file?.id && message.ts) {
-          latest = {
-            ts: message.ts,
-            threadTs: message.thread_ts ?? message.ts,
-            fileId: file.id,
-            name: file.name ?? "the file",
-          };
-          break;
-        }
-      }
+      latest = await findLatestSpreadsheets(client, command.channel_id);
     } catch (error) {
-      deps.logger.warn({ err: error, channel: command.channel_id }, "conversations.history failed");
-      return reply(
-        "I could not read this channel's recent messages. Invite the app to the channel (/invite @Sales Insight Bot) and try again.",
-      );
+      deps.logger.warn({ err: error, channel: command.channel_id }, "files.list failed");
+      return reply("I could not list this channel's files just now. Try again in a minute.");
     }
     if (!latest) {
       return reply(
-        `No CSV or Excel file in the last ${HISTORY_LIMIT} messages of this channel. Upload one, then run /insights again.`,
+        `No CSV or Excel file among the last ${FILES_LOOKED_AT} files shared in this channel. Upload one, then run /insights again.`,
       );
     }
+    const file = latest.files[0] as LatestSpreadsheets["files"][number];
     startJob(deps, {
       id: newJobId(),
       trigger: "command",
       channel: command.channel_id,
       threadTs: latest.threadTs,
-      fileId: latest.fileId,
+      fileId: file.id,
       requester: command.user_id,
       recipients: recipients.recipients,
     });
     const to = recipients.recipients.length > 0 ? ` and e-mailed to ${recipients.recipients.join(", ")}` : "";
-    return reply(`Working on ${escapeSlackText(latest.name)}: the summary will be in its thread${to}.`);
+    return reply(
+      `Working on ${escapeSlackText(file.name)}, ${describeShare(command.channel_id, latest)}: the summary will be in its thread${to}.`,
+    );
   };
 }
