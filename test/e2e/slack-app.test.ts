@@ -496,6 +496,29 @@ describe("/insights", () => {
     expect(slack.callsTo("chat.postMessage")[0]?.body.thread_ts).toBe("1767609007.000100");
   });
 
+  it("bare /insights summarises the latest spreadsheet in its thread, without e-mail", async () => {
+    await post(commandBody({ text: "" }), "application/x-www-form-urlencoded");
+    const ack = await waitFor(() => slack.responses[0], "the confirmation");
+    expect(String(ack.body.text)).toMatch(
+      /^Working on sales_q1_2026\.csv, .*: the summary will be in its thread\.$/,
+    );
+    const summary = await waitFor(() => summaryPosted("F7CMD"), "the summary");
+    expect(summary.body.channel).toBe(INSIGHTS_CHANNEL);
+    expect(logs("job accepted")).toHaveLength(1);
+    const job = store.getJob(String(logs("job accepted")[0]?.jobId));
+    expect(job?.recipients).toEqual([]);
+    await waitFor(() => job && store.getJob(job.id)?.status === "done", "the job to finish");
+    expect(resend.requests).toHaveLength(0);
+  });
+
+  it("/insights help still shows the help", async () => {
+    await post(commandBody({ text: "help" }), "application/x-www-form-urlencoded");
+    const response = await waitFor(() => slack.responses[0], "the help");
+    expect(String(response.body.text)).toMatch(/most recent CSV or Excel file/);
+    await handled((b) => b.command === "/insights", "the command");
+    expect(logs("job accepted")).toHaveLength(0);
+  });
+
   it("takes the latest spreadsheet even when it was shared as a thread reply, and says which", async () => {
     addCsv("F20OLD", `${FIXTURES}units-price.csv`, "older.csv");
     addCsv("F20NEW", `${SAMPLE_DATA}sales_q1_2026.csv`, "newer.csv");

@@ -11,7 +11,7 @@ import { formatMoney } from "../../ui/format.js";
 import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
 
 export const USAGE = [
-  "*/insights* analyses the most recent CSV or Excel file shared in this channel and posts an executive summary in its thread.",
+  "*/insights* analyses the most recent CSV or Excel file shared in this channel (thread replies included) and posts an executive summary in its thread.",
   "• `/insights boss@company.com [more@company.com ...]`: also e-mail the summary",
   "• `/insights history`: the last 10 analyses in this channel",
   "• `/insights help`: this message",
@@ -55,7 +55,8 @@ export function insightsCommand(deps: ListenerDeps) {
       }
     };
     const text = command.text.trim();
-    if (text === "" || text.toLowerCase() === "help") return reply(USAGE);
+    // Bare /insights does what the help promises: the latest spreadsheet, summarised, no e-mail.
+    if (text.toLowerCase() === "help") return reply(USAGE);
 
     const access = checkAccess(deps, {
       user: command.user_id,
