@@ -52,6 +52,28 @@ export function acceptJob(job: NewJob, deps: Pick<InsightsDeps, "store" | "logge
   return record;
 }
 
+/**
+ * Posts the job's progress message ("Queued") in its thread right away, so several files shared
+ * together get their messages, and therefore their summaries, in upload order however the jobs
+ * finish. The job later updates this message in place. A failure here is not fatal: the job posts
+ * its own progress message when it starts.
+ */
+export async function announceJob(
+  job: JobRecord,
+  deps: Pick<InsightsDeps, "slack" | "store" | "logger">,
+  fileName: string | null,
+): Promise<void> {
+  const what = fileName ? ` ${escapeSlackText(fileName)}` : "";
+  try {
+    const progressTs = await deps.slack.post(job.channel, job.threadTs, {
+      text: `:hourglass: Queued:${what} the summary will appear here.`,
+    });
+    deps.store.updateJob(job.id, { progressTs });
+  } catch (error) {
+    deps.logger.warn({ jobId: job.id, err: error }, "could not post the queued message");
+  }
+}
+
 type Outcome = "done" | "reused" | "refused" | "failed" | "ignored";
 
 /**
@@ -65,7 +87,8 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   const { channel, threadTs, fileId } = job;
   const log = deps.logger.child({ jobId: job.id, trigger: job.trigger, channel, fileId });
   const { store, telemetry } = deps;
-  let progressTs = job.progressTs;
+  // Re-read: the queued message may have been posted after this record was taken.
+  let progressTs = store.getJob(job.id)?.progressTs ?? job.progressTs;
   const stage = (name: string) => {
     log.info({ stage: name }, "job stage");
     store.updateJob(job.id, { stage: name, status: "running" });
@@ -121,6 +144,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       // An upload of a photo or a PDF is none of our business; an explicit request deserves an answer.
       if (job.trigger === "upload") {
         log.info({ filetype: info.filetype }, "not a spreadsheet: ignored");
+        if (progressTs) await safely(log, () => deps.slack.delete(channel, progressTs as string));
         finish("ignored");
         return;
       }

@@ -1,4 +1,4 @@
-import { acceptJob, type InsightsDeps, runInsightsJob } from "../analyze-file.js";
+import { acceptJob, announceJob, type InsightsDeps, runInsightsJob } from "../analyze-file.js";
 import type { AppConfig } from "../config.js";
 import { isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
@@ -46,9 +46,17 @@ export function checkAccess(
 export const SLOW_DOWN =
   "You have asked for a lot of analyses in the last minute. Please wait a moment and try again.";
 
-/** Records the job (before anything is posted) and queues it. */
-export function startJob(deps: ListenerDeps, job: NewJob): void {
+/**
+ * Records the job (before anything is posted), posts its queued message, and queues it. Callers
+ * starting several jobs await each in turn, so the messages land in that order.
+ */
+export async function startJob(
+  deps: ListenerDeps,
+  job: NewJob,
+  fileName: string | null = null,
+): Promise<void> {
   const record = acceptJob(job, deps.jobs);
+  await announceJob(record, deps.jobs, fileName);
   deps.runner.submit(record.id, () => runInsightsJob(record, deps.jobs));
 }
 

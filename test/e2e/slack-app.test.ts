@@ -44,6 +44,8 @@ const METRICS_CHANNEL = "C0METRICS";
 const NOT_INVITED_CHANNEL = "C0NOTIN";
 /** Where the latest spreadsheet sits in a thread reply. */
 const THREADS_CHANNEL = "C0THREADS";
+/** Where one message shares several spreadsheets. */
+const MULTI_CHANNEL = "C0MULTI";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
 let slack: FakeSlack;
@@ -77,6 +79,7 @@ beforeAll(async () => {
       METRICS_CHANNEL,
       NOT_INVITED_CHANNEL,
       THREADS_CHANNEL,
+      MULTI_CHANNEL,
     ].join(","),
     ALLOWED_EMAIL_DOMAINS: "example.com",
     GEMINI_API_KEY: "gemini-e2e-key",
@@ -630,6 +633,97 @@ describe("the Email this summary button", () => {
       threadTs: "1767609000.000100",
       fileId: "F0123ABCD",
     });
+  });
+});
+
+describe("several spreadsheets in one message", () => {
+  const three = [
+    { id: "F30A", name: "north.csv", path: `${SAMPLE_DATA}sales_q1_2026.csv` },
+    { id: "F30B", name: "south.csv", path: `${FIXTURES}units-price.csv` },
+    { id: "F30C", name: "east.csv", path: `${FIXTURES}european.csv` },
+  ];
+  const headers = (channel: string, threadTs: string) =>
+    slack
+      .messages(channel)
+      .filter((m) => m.thread_ts === threadTs && m.ts !== threadTs)
+      .map((m) => /Sales insights: ([\w.]+)/.exec(JSON.stringify(m.blocks ?? ""))?.[1] ?? m.text);
+
+  it("an upload of three gets three summaries in its thread, in upload order", async () => {
+    for (const f of three) addCsv(f.id, f.path, f.name);
+    const envelope = fileShareEvent({
+      fileId: "F30A",
+      name: "north.csv",
+      ts: "1767609030.000100",
+      channel: MULTI_CHANNEL,
+    });
+    const template = envelope.event.files[0];
+    envelope.event.files = three.map((f) => ({ ...template, id: f.id, name: f.name }));
+    slack.shareFiles(MULTI_CHANNEL, { ts: "1767609030.000100", user: ALLOWED_USER, files: three.slice(1) });
+    await post(JSON.stringify(envelope), "application/json");
+    for (const f of three) await waitFor(() => summaryPosted(f.id), `the summary of ${f.name}`);
+    expect(headers(MULTI_CHANNEL, "1767609030.000100")).toEqual(["north.csv", "south.csv", "east.csv"]);
+  });
+
+  it("/insights analyses every spreadsheet of the latest message", async () => {
+    for (const f of three) addCsv(f.id.replace("F30", "F31"), f.path, f.name);
+    slack.shareFiles(MULTI_CHANNEL, {
+      ts: "1767609031.000100",
+      user: ALLOWED_USER,
+      files: three.map((f) => ({ id: f.id.replace("F30", "F31"), name: f.name })),
+    });
+    await post(commandBody({ text: "", channel_id: MULTI_CHANNEL }), "application/x-www-form-urlencoded");
+    const ack = await waitFor(() => slack.responses[0], "the confirmation");
+    expect(String(ack.body.text)).toMatch(/Working on north\.csv, south\.csv, east\.csv/);
+    for (const id of ["F31A", "F31B", "F31C"]) await waitFor(() => summaryPosted(id), `the summary of ${id}`);
+    expect(headers(MULTI_CHANNEL, "1767609031.000100")).toEqual(["north.csv", "south.csv", "east.csv"]);
+  });
+
+  it("the shortcut offers every spreadsheet of the message and analyses the ones ticked", async () => {
+    for (const f of three) addCsv(f.id.replace("F30", "F32"), f.path, f.name);
+    const shortcut = JSON.parse(
+      fixture("shortcut-message-action.json")
+        .replaceAll("__API_URL__", `${slack.baseUrl}/`)
+        .replaceAll("__RESPONSE_URL__", `${slack.baseUrl}/response/sc`),
+    );
+    const template = shortcut.message.files[0];
+    shortcut.channel.id = MULTI_CHANNEL;
+    shortcut.message.ts = "1767609032.000100";
+    shortcut.message.files = three.map((f) => ({
+      ...template,
+      id: f.id.replace("F30", "F32"),
+      name: f.name,
+    }));
+    slack.shareFiles(MULTI_CHANNEL, {
+      ts: "1767609032.000100",
+      user: ALLOWED_USER,
+      files: shortcut.message.files,
+    });
+    await post(
+      new URLSearchParams({ payload: JSON.stringify(shortcut) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
+    const open = await waitFor(() => slack.callsTo("views.open")[0], "views.open");
+    const view = open.body.view as {
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { options?: { value: string }[] } }[];
+    };
+    const choice = view.blocks.find((b) => b.block_id === "files");
+    expect(choice?.element?.options?.map((o) => o.value)).toEqual(["F32A", "F32B", "F32C"]);
+
+    const submission = JSON.parse(fixture("view-submission.json"));
+    submission.view.private_metadata = view.private_metadata;
+    submission.view.state.values.recipients.emails.value = "";
+    submission.view.state.values.files = {
+      file_ids: { type: "checkboxes", selected_options: [{ value: "F32A" }, { value: "F32C" }] },
+    };
+    const response = await post(
+      new URLSearchParams({ payload: JSON.stringify(submission) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
+    expect(response.status).toBe(200);
+    await waitFor(() => summaryPosted("F32A"), "the first summary");
+    await waitFor(() => summaryPosted("F32C"), "the second summary");
+    expect(logs("job accepted").map((l) => l.fileId)).toEqual(["F32A", "F32C"]);
   });
 });
 

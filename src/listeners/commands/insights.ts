@@ -84,19 +84,26 @@ export function insightsCommand(deps: ListenerDeps) {
         `No CSV or Excel file among the last ${FILES_LOOKED_AT} files shared in this channel. Upload one, then run /insights again.`,
       );
     }
-    const file = latest.files[0] as LatestSpreadsheets["files"][number];
-    startJob(deps, {
-      id: newJobId(),
-      trigger: "command",
-      channel: command.channel_id,
-      threadTs: latest.threadTs,
-      fileId: file.id,
-      requester: command.user_id,
-      recipients: recipients.recipients,
-    });
+    // Every spreadsheet of that message, one summary each, in upload order.
+    for (const file of latest.files) {
+      await startJob(
+        deps,
+        {
+          id: newJobId(),
+          trigger: "command",
+          channel: command.channel_id,
+          threadTs: latest.threadTs,
+          fileId: file.id,
+          requester: command.user_id,
+          recipients: recipients.recipients,
+        },
+        file.name,
+      );
+    }
+    const names = latest.files.map((f) => escapeSlackText(f.name)).join(", ");
     const to = recipients.recipients.length > 0 ? ` and e-mailed to ${recipients.recipients.join(", ")}` : "";
     return reply(
-      `Working on ${escapeSlackText(file.name)}, ${describeShare(command.channel_id, latest)}: the summary will be in its thread${to}.`,
+      `Working on ${names}, ${describeShare(command.channel_id, latest)}: the summary will be in its thread${to}.`,
     );
   };
 }

@@ -49,15 +49,19 @@ export function fileShareListener(deps: ListenerDeps) {
         await deps.jobs.slack.privateNotice(channel, user, { text: SLOW_DOWN }).catch(() => {});
         return;
       }
-      startJob(deps, {
-        id: newJobId(),
-        trigger: "upload",
-        channel,
-        threadTs,
-        fileId: file.id,
-        requester: user,
-        recipients: deps.config.slack.defaultEmailTo,
-      });
+      await startJob(
+        deps,
+        {
+          id: newJobId(),
+          trigger: "upload",
+          channel,
+          threadTs,
+          fileId: file.id,
+          requester: user,
+          recipients: deps.config.slack.defaultEmailTo,
+        },
+        file.name ?? null,
+      );
     }
   };
 }

@@ -25,10 +25,15 @@ export function generateInsightsShortcut(deps: ListenerDeps) {
     const message = shortcut.message as {
       ts: string;
       thread_ts?: string;
-      files?: { id?: string; name?: string; filetype?: string; mimetype?: string }[];
+      files?: { id?: string; name?: string; filetype?: string; mimetype?: string; file_access?: string }[];
     };
-    const file = (message.files ?? []).find((f) => isSpreadsheetFile(f));
-    if (!file?.id)
+    // Every spreadsheet in the message (up to Slack's 10), in upload order; Slack Connect stubs
+    // carry no name yet and are resolved by the job.
+    const files = (message.files ?? [])
+      .filter((f) => isSpreadsheetFile(f) || f.file_access === "check_file_info")
+      .flatMap((f) => (f.id ? [{ id: f.id, name: f.name ?? "a shared file" }] : []));
+    const file = files[0];
+    if (!file)
       return reply(
         "That message has no CSV or Excel (.xlsx) file. Use Generate insights on the message that shares the spreadsheet.",
       );
@@ -41,8 +46,9 @@ export function generateInsightsShortcut(deps: ListenerDeps) {
     await client.views.open({
       trigger_id: shortcut.trigger_id,
       view: emailModal(ref, {
-        fileName: file.name ?? "the file",
+        fileName: file.name,
         defaultRecipients: deps.config.slack.defaultEmailTo,
+        files,
       }),
     });
   };

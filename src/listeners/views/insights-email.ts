@@ -1,7 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
-import { parseFileRef, RECIPIENTS_ACTION, RECIPIENTS_BLOCK } from "../../ui/slack/interactive.js";
+import {
+  chosenFileIds,
+  FILES_BLOCK,
+  parseFileRef,
+  RECIPIENTS_ACTION,
+  RECIPIENTS_BLOCK,
+} from "../../ui/slack/interactive.js";
 import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
 
 /** The recipients modal was submitted: bad addresses come back as field errors, otherwise the job starts. */
@@ -21,13 +27,20 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     if (!(await deps.jobs.slack.isMember(ref.channel))) {
       return fieldError((await notInChannel(deps, { id: ref.channel })).plain);
     }
+    const chosen = chosenFileIds(view.state.values) ?? [ref.fileId];
+    if (chosen.length === 0) {
+      return ack({ response_action: "errors", errors: { [FILES_BLOCK]: "Tick at least one spreadsheet." } });
+    }
     await ack();
-    startJob(deps, {
-      id: newJobId(),
-      trigger: "shortcut",
-      ...ref,
-      requester: body.user.id,
-      recipients: recipients.recipients,
-    });
+    for (const fileId of chosen) {
+      await startJob(deps, {
+        id: newJobId(),
+        trigger: "shortcut",
+        ...ref,
+        fileId,
+        requester: body.user.id,
+        recipients: recipients.recipients,
+      });
+    }
   };
 }
