@@ -63,15 +63,35 @@ export async function announceJob(
   deps: Pick<InsightsDeps, "slack" | "store" | "logger">,
   fileName: string | null,
 ): Promise<void> {
-  const what = fileName ? ` ${escapeSlackText(fileName)}` : "";
   try {
-    const progressTs = await deps.slack.post(job.channel, job.threadTs, {
-      text: `:hourglass: Queued:${what} the summary will appear here.`,
-    });
+    const progressTs = await deps.slack.post(job.channel, job.threadTs, { text: queuedText(fileName, null) });
     deps.store.updateJob(job.id, { progressTs });
   } catch (error) {
     deps.logger.warn({ jobId: job.id, err: error }, "could not post the queued message");
   }
+}
+
+/** The job is waiting in the queue: its progress message says how many jobs go first. */
+export async function showQueuePosition(
+  job: JobRecord,
+  deps: Pick<InsightsDeps, "slack" | "store" | "logger">,
+  fileName: string | null,
+  ahead: number,
+): Promise<void> {
+  const progressTs = deps.store.getJob(job.id)?.progressTs;
+  if (!progressTs) return;
+  try {
+    await deps.slack.update(job.channel, progressTs, { text: queuedText(fileName, ahead) });
+  } catch (error) {
+    deps.logger.warn({ jobId: job.id, err: error }, "could not update the queued message");
+  }
+}
+
+/** ":hourglass: Queued (3 ahead): north.csv. The summary will appear here." */
+export function queuedText(fileName: string | null, ahead: number | null): string {
+  const where = ahead === null ? "Queued" : ahead === 0 ? "Queued (next)" : `Queued (${ahead} ahead)`;
+  const what = fileName ? `: ${escapeSlackText(fileName)}` : "";
+  return `:hourglass: ${where}${what}. The summary will appear here.`;
 }
 
 type Outcome = "done" | "reused" | "refused" | "failed" | "ignored";

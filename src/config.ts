@@ -40,7 +40,8 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().default("Sales Insight Bot <insights@example.com>"),
   DATA_DIR: z.string().default("./data"),
   MAX_CONCURRENT_JOBS: positiveInt.max(64).default(2),
-  USER_JOBS_PER_MINUTE: positiveInt.max(1000).default(5),
+  USER_JOBS_PER_HOUR: positiveInt.max(10_000).default(60),
+  USER_MAX_CONCURRENT_JOBS: positiveInt.max(64).default(1),
   SHUTDOWN_TIMEOUT_MS: positiveInt.max(600_000).default(25_000),
   DATA_RETENTION_DAYS: positiveInt.max(3650).default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -98,7 +99,12 @@ export interface Config {
 
 export interface AppConfig extends Config {
   slack: SlackConfig;
-  jobs: { maxConcurrent: number; perUserPerMinute: number; shutdownTimeoutMs: number };
+  jobs: {
+    maxConcurrent: number;
+    perUserConcurrent: number;
+    perUserPerHour: number;
+    shutdownTimeoutMs: number;
+  };
   /** Jobs, analyses, summaries and the e-mail audit trail older than this are purged. */
   retentionDays: number;
 }
@@ -142,7 +148,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     jobs: {
       maxConcurrent: e.MAX_CONCURRENT_JOBS,
-      perUserPerMinute: e.USER_JOBS_PER_MINUTE,
+      perUserConcurrent: e.USER_MAX_CONCURRENT_JOBS,
+      perUserPerHour: e.USER_JOBS_PER_HOUR,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     retentionDays: e.DATA_RETENTION_DAYS,

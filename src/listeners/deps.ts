@@ -1,4 +1,10 @@
-import { acceptJob, announceJob, type InsightsDeps, runInsightsJob } from "../analyze-file.js";
+import {
+  acceptJob,
+  announceJob,
+  type InsightsDeps,
+  runInsightsJob,
+  showQueuePosition,
+} from "../analyze-file.js";
 import type { AppConfig } from "../config.js";
 import { isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
@@ -44,7 +50,7 @@ export function checkAccess(
 }
 
 export const SLOW_DOWN =
-  "You have asked for a lot of analyses in the last minute. Please wait a moment and try again.";
+  "You have asked for a lot of analyses in the last hour. Please wait a while, then try again.";
 
 /**
  * Records the job (before anything is posted), posts its queued message, and queues it. Callers
@@ -56,8 +62,23 @@ export async function startJob(
   fileName: string | null = null,
 ): Promise<void> {
   const record = acceptJob(job, deps.jobs);
-  await announceJob(record, deps.jobs, fileName);
-  deps.runner.submit(record.id, () => runInsightsJob(record, deps.jobs));
+  // Queue-position updates run one after another and before the job itself, so a late "3 ahead"
+  // never overwrites the job's own progress.
+  let messages = announceJob(record, deps.jobs, fileName);
+  deps.runner.submit(
+    record.id,
+    async () => {
+      await messages;
+      await runInsightsJob(record, deps.jobs);
+    },
+    {
+      user: job.requester,
+      onWaiting: (ahead) => {
+        messages = messages.then(() => showQueuePosition(record, deps.jobs, fileName, ahead));
+      },
+    },
+  );
+  await messages;
 }
 
 /**

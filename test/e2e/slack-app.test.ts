@@ -46,6 +46,7 @@ const NOT_INVITED_CHANNEL = "C0NOTIN";
 const THREADS_CHANNEL = "C0THREADS";
 /** Where one message shares several spreadsheets. */
 const MULTI_CHANNEL = "C0MULTI";
+const BURST_CHANNEL = "C0BURST";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
 let slack: FakeSlack;
@@ -80,6 +81,7 @@ beforeAll(async () => {
       NOT_INVITED_CHANNEL,
       THREADS_CHANNEL,
       MULTI_CHANNEL,
+      BURST_CHANNEL,
     ].join(","),
     ALLOWED_EMAIL_DOMAINS: "example.com",
     GEMINI_API_KEY: "gemini-e2e-key",
@@ -104,7 +106,7 @@ beforeAll(async () => {
   const telemetry = createTelemetry({ defaultMetrics: false });
   const runner = new JobRunner({
     maxConcurrent: 2,
-    perUserPerMinute: 100,
+    perUserPerHour: 100,
     logger,
     claim: (keys, ttlMs) => store.claim(keys, ttlMs),
   });
@@ -646,7 +648,7 @@ describe("several spreadsheets in one message", () => {
     slack
       .messages(channel)
       .filter((m) => m.thread_ts === threadTs && m.ts !== threadTs)
-      .map((m) => /Sales insights: ([\w.]+)/.exec(JSON.stringify(m.blocks ?? ""))?.[1] ?? m.text);
+      .map((m) => /Sales insights: ([\w.-]+)/.exec(JSON.stringify(m.blocks ?? ""))?.[1] ?? m.text);
 
   it("an upload of three gets three summaries in its thread, in upload order", async () => {
     for (const f of three) addCsv(f.id, f.path, f.name);
@@ -662,6 +664,32 @@ describe("several spreadsheets in one message", () => {
     await post(JSON.stringify(envelope), "application/json");
     for (const f of three) await waitFor(() => summaryPosted(f.id), `the summary of ${f.name}`);
     expect(headers(MULTI_CHANNEL, "1767609030.000100")).toEqual(["north.csv", "south.csv", "east.csv"]);
+  });
+
+  it("a burst of eight files from one person is queued, not refused: eight summaries", async () => {
+    const eight = Array.from({ length: 8 }, (_, i) => ({
+      id: `F33${"ABCDEFGH"[i]}`,
+      name: `region-${i + 1}.csv`,
+    }));
+    for (const f of eight) addCsv(f.id, `${SAMPLE_DATA}sales_q1_2026.csv`, f.name);
+    const envelope = fileShareEvent({
+      fileId: "F33A",
+      name: "region-1.csv",
+      ts: "1767609033.000100",
+      channel: BURST_CHANNEL,
+    });
+    const template = envelope.event.files[0];
+    envelope.event.files = eight.map((f) => ({ ...template, id: f.id, name: f.name }));
+    await post(JSON.stringify(envelope), "application/json");
+    for (const f of eight) await waitFor(() => summaryPosted(f.id), `the summary of ${f.name}`);
+    // The jobs that had to wait said so in their own progress message.
+    const queued = slack
+      .callsTo("chat.update")
+      .map((c) => String(c.body.text))
+      .filter((t) => /Queued \(\d+ ahead\)/.test(t));
+    expect(queued.length).toBeGreaterThan(0);
+    expect(slack.ephemerals).toEqual([]);
+    expect(headers(BURST_CHANNEL, "1767609033.000100")).toEqual(eight.map((f) => f.name));
   });
 
   it("/insights analyses every spreadsheet of the latest message", async () => {

@@ -18,7 +18,7 @@ function depsWith(env: Record<string, string>) {
   const deps = {
     config,
     logger,
-    runner: new JobRunner({ maxConcurrent: 1, perUserPerMinute: 1, logger }),
+    runner: new JobRunner({ maxConcurrent: 1, perUserPerHour: 100, logger }),
     jobs: {},
   } as unknown as ListenerDeps;
   return { deps, lines };
