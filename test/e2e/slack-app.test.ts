@@ -630,11 +630,36 @@ describe("the Email this summary button", () => {
     const open = await waitFor(() => slack.callsTo("views.open")[0], "views.open");
     const view = open.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe("insights_email");
-    expect(JSON.parse(view.private_metadata)).toEqual({
+    expect(JSON.parse(view.private_metadata)).toMatchObject({
       channel: ALLOWED_CHANNEL,
       threadTs: "1767609000.000100",
       fileId: "F0123ABCD",
     });
+  });
+
+  it("requires recipients: the summary is already posted, so the modal only e-mails it", async () => {
+    const payload = fixture("block-actions-email-button.json")
+      .replaceAll("__API_URL__", `${slack.baseUrl}/`)
+      .replaceAll("__RESPONSE_URL__", `${slack.baseUrl}/response/btn`);
+    await post(new URLSearchParams({ payload }).toString(), "application/x-www-form-urlencoded");
+    const open = await waitFor(() => slack.callsTo("views.open")[0], "views.open");
+    const view = open.body.view as { private_metadata: string; blocks: Record<string, unknown>[] };
+    const input = view.blocks.find((b) => b.block_id === "recipients");
+    expect(input?.optional).toBe(false);
+    expect(JSON.stringify(view.blocks)).not.toMatch(/Leave empty|Slack only/);
+
+    const submission = JSON.parse(fixture("view-submission.json"));
+    submission.view.private_metadata = view.private_metadata;
+    submission.view.state.values.recipients.emails.value = "  ";
+    const response = await post(
+      new URLSearchParams({ payload: JSON.stringify(submission) }).toString(),
+      "application/x-www-form-urlencoded",
+    );
+    expect(await response.json()).toMatchObject({
+      response_action: "errors",
+      errors: { recipients: expect.stringMatching(/at least one e-mail address/) },
+    });
+    expect(logs("job accepted")).toHaveLength(0);
   });
 });
 

@@ -28,7 +28,11 @@ export function emailSummaryAction(deps: ListenerDeps) {
     }
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: emailModal(ref, { fileName: "this file", defaultRecipients: deps.config.slack.defaultEmailTo }),
+      view: emailModal(ref, {
+        fileName: "this file",
+        defaultRecipients: deps.config.slack.defaultEmailTo,
+        emailOnly: true,
+      }),
     });
   };
 }

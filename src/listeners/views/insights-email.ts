@@ -4,6 +4,7 @@ import { parseRecipients } from "../../recipients.js";
 import {
   chosenFileIds,
   FILES_BLOCK,
+  isEmailOnly,
   parseFileRef,
   RECIPIENTS_ACTION,
   RECIPIENTS_BLOCK,
@@ -20,8 +21,13 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     const access = checkAccess(deps, { user: body.user.id, channel: ref.channel, action: "modal" });
     if (!access.ok) return fieldError(access.message);
     const value = view.state.values[RECIPIENTS_BLOCK]?.[RECIPIENTS_ACTION]?.value ?? "";
+    const emailOnly = isEmailOnly(view.private_metadata);
     const recipients = parseRecipients(value, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return fieldError(recipients.problem);
+    // Slack enforces a required field in its clients; the check here covers any other sender.
+    if (emailOnly && recipients.recipients.length === 0) {
+      return fieldError("Enter at least one e-mail address: the summary is already in the thread.");
+    }
     if (!deps.runner.allow(body.user.id)) return fieldError(SLOW_DOWN);
     // Someone may have removed the bot since the modal opened.
     if (!(await deps.jobs.slack.isMember(ref.channel))) {
@@ -35,7 +41,7 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     for (const fileId of chosen) {
       await startJob(deps, {
         id: newJobId(),
-        trigger: "shortcut",
+        trigger: emailOnly ? "button" : "shortcut",
         ...ref,
         fileId,
         requester: body.user.id,

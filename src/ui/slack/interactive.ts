@@ -39,8 +39,18 @@ export function emailButtonBlock(ref: FileRef): ActionsBlock {
  */
 export function emailModal(
   ref: FileRef,
-  options: { fileName: string; defaultRecipients: string[]; files?: { id: string; name: string }[] },
+  options: {
+    fileName: string;
+    defaultRecipients: string[];
+    files?: { id: string; name: string }[];
+    /**
+     * From the button under a posted summary: the summary is already in the thread, so the modal
+     * only e-mails it and recipients are required.
+     */
+    emailOnly?: boolean;
+  },
 ) {
+  const emailOnly = options.emailOnly === true;
   const files = (options.files ?? []).slice(0, MAX_FILE_OPTIONS);
   const fileOptions = files.map((f) => ({
     text: {
@@ -65,14 +75,15 @@ export function emailModal(
           },
         ]
       : [];
-  const subject =
-    fileOptions.length > 1
+  const subject = emailOnly
+    ? "The summary is already in the thread. Who should get it by e-mail?"
+    : fileOptions.length > 1
       ? `The summary of each spreadsheet you tick goes to the message's thread, one per file.`
       : `The summary of ${escapeSlackPlainText(options.fileName).slice(0, 200)} goes to its thread.`;
   return {
     type: "modal" as const,
     callback_id: EMAIL_MODAL_CALLBACK,
-    private_metadata: JSON.stringify(ref),
+    private_metadata: JSON.stringify(emailOnly ? { ...ref, emailOnly: true } : ref),
     title: { type: "plain_text" as const, text: "Sales insights" },
     submit: { type: "plain_text" as const, text: "Send" },
     close: { type: "plain_text" as const, text: "Cancel" },
@@ -85,11 +96,13 @@ export function emailModal(
       {
         type: "input",
         block_id: RECIPIENTS_BLOCK,
-        optional: true,
-        label: { type: "plain_text", text: "Also e-mail it to" },
+        optional: !emailOnly,
+        label: { type: "plain_text", text: emailOnly ? "E-mail it to" : "Also e-mail it to" },
         hint: {
           type: "plain_text",
-          text: "Addresses separated by commas or spaces. Leave empty to post in Slack only.",
+          text: emailOnly
+            ? "Addresses separated by commas or spaces."
+            : "Addresses separated by commas or spaces. Leave empty to post in Slack only.",
         },
         element: {
           type: "plain_text_input",
@@ -102,6 +115,15 @@ export function emailModal(
       },
     ],
   };
+}
+
+/** Whether the modal's private_metadata says it only e-mails an already posted summary. */
+export function isEmailOnly(value: string | undefined): boolean {
+  try {
+    return (JSON.parse(value ?? "null") as { emailOnly?: unknown } | null)?.emailOnly === true;
+  } catch {
+    return false;
+  }
 }
 
 export function parseFileRef(value: string | undefined): FileRef | null {
