@@ -40,13 +40,13 @@ export class JobRunner {
     return !this.closed;
   }
 
-  /** True the first time any of `keys` is seen (within an hour); false for a repeat delivery. */
-  claim(keys: string[]): boolean {
-    if (this.options.claim) return this.options.claim(keys, DEDUPE_TTL_MS);
+  /** True the first time any of `keys` is seen (within `ttlMs`, an hour by default); false for a repeat. */
+  claim(keys: string[], ttlMs: number = DEDUPE_TTL_MS): boolean {
+    if (this.options.claim) return this.options.claim(keys, ttlMs);
     const now = this.now();
     for (const [key, expires] of this.seen) if (expires <= now) this.seen.delete(key);
     if (keys.some((k) => this.seen.has(k))) return false;
-    for (const k of keys) this.seen.set(k, now + DEDUPE_TTL_MS);
+    for (const k of keys) this.seen.set(k, now + ttlMs);
     return true;
   }
 

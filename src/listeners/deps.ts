@@ -37,20 +37,47 @@ export function checkAccess(
   const userOk = isAllowed(allowedUsers, who.user);
   const channelOk = isAllowed(allowedChannels, who.channel);
   if (userOk && channelOk) return { ok: true };
+  // The setting to change is named for the admins here, in the log; the user reads plain words.
   deps.logger.warn(
-    { security: true, ...who, userAllowed: userOk, channelAllowed: channelOk },
+    {
+      security: true,
+      ...who,
+      userAllowed: userOk,
+      channelAllowed: channelOk,
+      setting: userOk ? "ALLOWED_CHANNEL_IDS" : "ALLOWED_USER_IDS",
+    },
     "request denied by allowlist",
   );
   return {
     ok: false,
     message: userOk
-      ? "Sales Insight Bot is not enabled in this channel. Ask an admin to add it to ALLOWED_CHANNEL_IDS."
-      : "You are not on the list of people who can use Sales Insight Bot. Ask an admin to add you to ALLOWED_USER_IDS.",
+      ? "Sales Insight Bot is not enabled in this channel. Ask your Slack admin to enable it here."
+      : "You don't have access to Sales Insight Bot yet. Ask your Slack admin to give you access.",
   };
 }
 
 export const SLOW_DOWN =
   "You have asked for a lot of analyses in the last hour. Please wait a while, then try again.";
+
+/** One refusal per person per channel per day at most: a denied person uploading all day is not spammed. */
+const REFUSAL_QUIET_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Tells someone whose upload was refused why, privately, in the channel: at most once per person
+ * per channel per day (remembered in the store, so a restart does not repeat it).
+ */
+export async function refuseUploadPrivately(
+  deps: ListenerDeps,
+  who: { user: string; channel: string },
+  message: string,
+): Promise<void> {
+  if (!deps.runner.claim([`refusal:${who.channel}:${who.user}`], REFUSAL_QUIET_MS)) return;
+  try {
+    await deps.jobs.slack.privateNotice(who.channel, who.user, { text: message });
+  } catch (error) {
+    deps.logger.warn({ err: error, ...who }, "could not send the private refusal");
+  }
+}
 
 /**
  * Records the job (before anything is posted), posts its queued message, and queues it. Callers

@@ -451,12 +451,43 @@ describe("allowlists", () => {
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
+  it("a denied uploader hears why once a day per channel, privately, in plain words", async () => {
+    addCsv("F6ONCE", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    const first = fileShareEvent({
+      fileId: "F6ONCE",
+      name: "a.csv",
+      ts: "1767609006.000300",
+      user: "U0DENIED2",
+    });
+    const second = fileShareEvent({
+      fileId: "F6ONCE",
+      name: "b.csv",
+      ts: "1767609006.000400",
+      user: "U0DENIED2",
+    });
+    await post(JSON.stringify(first), "application/json");
+    await post(JSON.stringify(second), "application/json");
+    await handled((b) => b.event_id === first.event_id, "the first upload");
+    await handled((b) => b.event_id === second.event_id, "the second upload");
+    expect(slack.ephemerals).toHaveLength(1);
+    expect(slack.ephemerals[0]).toMatchObject({
+      user: "U0DENIED2",
+      channel: ALLOWED_CHANNEL,
+      thread_ts: null,
+      visible: true,
+    });
+    expect(slack.ephemerals[0]?.text).toMatch(/Ask your Slack admin to give you access/);
+    expect(slack.ephemerals[0]?.text).not.toMatch(/[A-Z]+_[A-Z]+/);
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+  });
+
   it("a denied user running /insights gets a refusal only they see", async () => {
     const body = commandBody({ user_id: "U0STRANGER", text: "boss@example.com" });
     expect((await post(body, "application/x-www-form-urlencoded")).status).toBe(200);
     const response = await waitFor(() => slack.responses[0], "the refusal");
     expect(response.body).toMatchObject({ response_type: "ephemeral" });
-    expect(String(response.body.text)).toMatch(/not on the list/);
+    expect(String(response.body.text)).toMatch(/Ask your Slack admin to give you access/);
+    expect(String(response.body.text)).not.toMatch(/ALLOWED_|[A-Z]+_[A-Z]+_[A-Z]+/);
     await handled((b) => b.user_id === "U0STRANGER", "the command");
     expect(slack.callsTo("conversations.history")).toHaveLength(0);
   });
@@ -558,7 +589,11 @@ describe("/insights", () => {
 
   it.each([
     ["a malformed address", "not-an-address", /Not an e-mail address: not-an-address/],
-    ["a domain outside ALLOWED_EMAIL_DOMAINS", "boss@gmail.com", /not allowed \(ALLOWED_EMAIL_DOMAINS\)/],
+    [
+      "a domain outside ALLOWED_EMAIL_DOMAINS",
+      "boss@gmail.com",
+      /boss@gmail\.com is not allowed\. Summaries can be e-mailed to addresses at example\.com/,
+    ],
   ])("refuses %s, and sends nothing", async (_, text, message) => {
     await post(commandBody({ text }), "application/x-www-form-urlencoded");
     const response = await waitFor(() => slack.responses[0], "the error");

@@ -28,16 +28,27 @@ describe("checkAccess", () => {
   it("denies by default and logs a security event with who, where and what", () => {
     const { deps, lines } = depsWith({});
     const access = checkAccess(deps, { user: "U1", channel: "C1", action: "command" });
-    expect(access).toMatchObject({ ok: false, message: expect.stringMatching(/ALLOWED_USER_IDS/) });
+    expect(access).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/ask your Slack admin to give you access/i),
+    });
+    expect(access.ok ? "" : access.message).not.toMatch(/ALLOWED_/);
     const event = JSON.parse(lines[0] ?? "{}");
-    expect(event).toMatchObject({ security: true, user: "U1", channel: "C1", action: "command", level: 40 });
+    expect(event).toMatchObject({
+      security: true,
+      user: "U1",
+      channel: "C1",
+      action: "command",
+      level: 40,
+      setting: "ALLOWED_USER_IDS",
+    });
   });
 
   it("names the channel list when only the channel is refused", () => {
     const { deps } = depsWith({ ALLOWED_USER_IDS: "U1" });
     expect(checkAccess(deps, { user: "U1", channel: "C9", action: "upload" })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/ALLOWED_CHANNEL_IDS/),
+      message: expect.stringMatching(/not enabled in this channel\. Ask your Slack admin/),
     });
   });
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
+import { checkAccess, type ListenerDeps, refuseUploadPrivately, SLOW_DOWN, startJob } from "../deps.js";
 
 interface SharedFile {
   id: string;
@@ -36,7 +36,7 @@ export function fileShareListener(deps: ListenerDeps) {
     // A file shared inside a thread is answered in that thread (Slack wants the parent ts).
     const threadTs = message.thread_ts ?? event.ts;
     const access = checkAccess(deps, { user, channel, action: "upload" });
-    if (!access.ok) return;
+    if (!access.ok) return refuseUploadPrivately(deps, { user, channel }, access.message);
     const fresh = files.filter((f) =>
       deps.runner.claim([`event:${eventId}:${f.id}`, `file:${channel}:${event.ts}:${f.id}`]),
     );
