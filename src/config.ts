@@ -32,6 +32,9 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().default("https://slack.com/api/"),
   PORT: positiveInt.max(65_535).default(3000),
   ALLOWED_USER_IDS: z.string().default(""),
+  // Empty: only the workspace the app is installed in (auth.test), so Slack Connect guests from
+  // other organisations never pass just because ALLOWED_USER_IDS is "*".
+  ALLOWED_TEAM_IDS: z.string().default(""),
   ALLOWED_CHANNEL_IDS: z.string().default(""),
   ALLOWED_EMAIL_DOMAINS: z.string().default(""),
   DEFAULT_EMAIL_TO: z.string().default(""),
@@ -76,6 +79,8 @@ export interface SlackConfig {
   apiUrl: string;
   port: number;
   allowedUsers: Allowlist;
+  /** Workspaces (team ids) whose people may use the bot; null: the installing workspace only. */
+  allowedTeams: Allowlist | null;
   allowedChannels: Allowlist;
   allowedEmailDomains: Allowlist;
   defaultEmailTo: string[];
@@ -142,6 +147,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       port: e.PORT,
       allowedUsers: allowlist(e.ALLOWED_USER_IDS),
+      allowedTeams:
+        e.ALLOWED_TEAM_IDS === undefined || list(e.ALLOWED_TEAM_IDS).length === 0
+          ? null
+          : allowlist(e.ALLOWED_TEAM_IDS),
       allowedChannels: allowlist(e.ALLOWED_CHANNEL_IDS),
       allowedEmailDomains: allowlist(e.ALLOWED_EMAIL_DOMAINS.toLowerCase()),
       defaultEmailTo,

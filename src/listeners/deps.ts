@@ -6,7 +6,7 @@ import {
   showQueuePosition,
 } from "../analyze-file.js";
 import type { AppConfig } from "../config.js";
-import { isAllowed } from "../config.js";
+import { type Allowlist, isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
 import type { Logger } from "../logger.js";
 import type { Workspace } from "../services/slack-workspace.js";
@@ -26,17 +26,31 @@ export interface ListenerDeps {
 export type Access = { ok: true } | { ok: false; message: string };
 
 /**
- * Deny by default: a user and a channel must both be allowed. A refusal is logged as a security event
- * (who, where, what) with no file content.
+ * Deny by default: the person's workspace, the person and the channel must all be allowed. The
+ * workspace comes from the payload (`user_team`/`team` on events, `user.team_id` on interactions,
+ * `team_id` on commands); a payload without one is refused. A refusal is logged as a security event
+ * (who, where, what, which setting) with no file content.
  */
-export function checkAccess(
+export async function checkAccess(
   deps: ListenerDeps,
-  who: { user: string; channel: string; action: string },
-): Access {
-  const { allowedUsers, allowedChannels } = deps.config.slack;
+  who: { user: string; team: string | null | undefined; channel: string; action: string },
+): Promise<Access> {
+  const { allowedUsers, allowedChannels, allowedTeams } = deps.config.slack;
+  const teamOk = await teamAllowed(deps, allowedTeams, who.team);
   const userOk = isAllowed(allowedUsers, who.user);
   const channelOk = isAllowed(allowedChannels, who.channel);
-  if (userOk && channelOk) return { ok: true };
+  if (teamOk && userOk && channelOk) return { ok: true };
+  if (!teamOk) {
+    deps.logger.warn(
+      { security: true, ...who, teamAllowed: false, setting: "ALLOWED_TEAM_IDS" },
+      "request denied by allowlist",
+    );
+    return {
+      ok: false,
+      message:
+        "Sales Insight Bot is only available to people in the workspace that installed it. Ask your Slack admin if you need access.",
+    };
+  }
   // The setting to change is named for the admins here, in the log; the user reads plain words.
   deps.logger.warn(
     {
@@ -54,6 +68,22 @@ export function checkAccess(
       ? "Sales Insight Bot is not enabled in this channel. Ask your Slack admin to enable it here."
       : "You don't have access to Sales Insight Bot yet. Ask your Slack admin to give you access.",
   };
+}
+
+async function teamAllowed(
+  deps: ListenerDeps,
+  allowedTeams: Allowlist | null,
+  team: string | null | undefined,
+): Promise<boolean> {
+  if (!team) return false;
+  if (allowedTeams !== null) return isAllowed(allowedTeams, team);
+  try {
+    return team === (await deps.workspace()).teamId;
+  } catch (error) {
+    // Without auth.test the installing workspace is unknown: deny rather than guess.
+    deps.logger.warn({ err: error }, "auth.test failed: cannot tell the installing workspace");
+    return false;
+  }
 }
 
 export const SLOW_DOWN =

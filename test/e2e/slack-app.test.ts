@@ -481,6 +481,22 @@ describe("allowlists", () => {
     expect(slack.callsTo("files.info")).toHaveLength(0);
   });
 
+  it("a Slack Connect guest from another organisation is refused, even with an allowed user id", async () => {
+    addCsv("F0789IJKL", `${SAMPLE_DATA}sales_q1_2026.csv`);
+    const event = JSON.parse(fixture("event-file-share-slack-connect.json"));
+    event.event_id = "EvCONNECT1";
+    event.event.user = ALLOWED_USER;
+    event.event.channel = ALLOWED_CHANNEL;
+    event.event.ts = "1767609006.000500";
+    await post(JSON.stringify(event), "application/json");
+    await handled((b) => b.event_id === "EvCONNECT1", "the guest's upload");
+    expect(logs("request denied by allowlist")).toEqual([
+      expect.objectContaining({ team: "T0789IJKL", setting: "ALLOWED_TEAM_IDS" }),
+    ]);
+    expect(slack.callsTo("files.info")).toHaveLength(0);
+    expect(logs("job accepted")).toHaveLength(0);
+  });
+
   it("a denied user running /insights gets a refusal only they see", async () => {
     const body = commandBody({ user_id: "U0STRANGER", text: "boss@example.com" });
     expect((await post(body, "application/x-www-form-urlencoded")).status).toBe(200);

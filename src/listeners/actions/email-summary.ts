@@ -14,7 +14,12 @@ export function emailSummaryAction(deps: ListenerDeps) {
     await ack();
     const ref = parseFileRef(action.value);
     if (!ref) return;
-    const access = checkAccess(deps, { user: body.user.id, channel: ref.channel, action: "email_button" });
+    const access = await checkAccess(deps, {
+      user: body.user.id,
+      team: body.user.team_id ?? body.team?.id,
+      channel: ref.channel,
+      action: "email_button",
+    });
     if (!access.ok) {
       await respond({ response_type: "ephemeral", replace_original: false, text: access.message }).catch(
         () => {},

@@ -58,8 +58,10 @@ export function insightsCommand(deps: ListenerDeps) {
     // Bare /insights does what the help promises: the latest spreadsheet, summarised, no e-mail.
     if (text.toLowerCase() === "help") return reply(USAGE);
 
-    const access = checkAccess(deps, {
+    const access = await checkAccess(deps, {
       user: command.user_id,
+      // A shared channel's command carries the person's own workspace as user_team when it differs.
+      team: (command as { user_team?: string }).user_team ?? command.team_id,
       channel: command.channel_id,
       action: "command",
     });

@@ -20,6 +20,9 @@ export function fileShareListener(deps: ListenerDeps) {
     if (event.subtype !== "file_share") return;
     const message = event as unknown as {
       user?: string;
+      /** The poster's workspace: `user_team` in Slack Connect channels, `team` otherwise. */
+      user_team?: string;
+      team?: string;
       bot_id?: string;
       thread_ts?: string;
       files?: SharedFile[];
@@ -35,7 +38,8 @@ export function fileShareListener(deps: ListenerDeps) {
     const eventId = (body as { event_id?: string }).event_id ?? `${channel}:${event.ts}`;
     // A file shared inside a thread is answered in that thread (Slack wants the parent ts).
     const threadTs = message.thread_ts ?? event.ts;
-    const access = checkAccess(deps, { user, channel, action: "upload" });
+    const team = message.user_team ?? message.team ?? null;
+    const access = await checkAccess(deps, { user, team, channel, action: "upload" });
     if (!access.ok) return refuseUploadPrivately(deps, { user, channel }, access.message);
     const fresh = files.filter((f) =>
       deps.runner.claim([`event:${eventId}:${f.id}`, `file:${channel}:${event.ts}:${f.id}`]),

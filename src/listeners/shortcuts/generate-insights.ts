@@ -20,7 +20,12 @@ export function generateInsightsShortcut(deps: ListenerDeps) {
       }
     };
     const channel = shortcut.channel.id;
-    const access = checkAccess(deps, { user: shortcut.user.id, channel, action: "shortcut" });
+    const access = await checkAccess(deps, {
+      user: shortcut.user.id,
+      team: shortcut.user.team_id ?? shortcut.team?.id,
+      channel,
+      action: "shortcut",
+    });
     if (!access.ok) return reply(access.message);
     const message = shortcut.message as {
       ts: string;

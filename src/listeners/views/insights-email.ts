@@ -18,7 +18,12 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     const fieldError = (message: string) =>
       ack({ response_action: "errors", errors: { [RECIPIENTS_BLOCK]: message } });
     if (!ref) return fieldError("This form has expired. Close it and start again from the message.");
-    const access = checkAccess(deps, { user: body.user.id, channel: ref.channel, action: "modal" });
+    const access = await checkAccess(deps, {
+      user: body.user.id,
+      team: body.user.team_id ?? body.team?.id,
+      channel: ref.channel,
+      action: "modal",
+    });
     if (!access.ok) return fieldError(access.message);
     const value = view.state.values[RECIPIENTS_BLOCK]?.[RECIPIENTS_ACTION]?.value ?? "";
     const emailOnly = isEmailOnly(view.private_metadata);
