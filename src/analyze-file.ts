@@ -146,6 +146,11 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const summary = reusableSummary(stored?.summary ?? null, deps.model);
     if (stored && summary) {
       log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
+      // The queued message has nothing more to say: the summary is already above it.
+      if (progressTs) {
+        await safely(log, () => deps.slack.delete(channel, progressTs as string));
+        store.updateJob(job.id, { progressTs: null });
+      }
       await emailIfAsked(job, deps, { analysis: stored.analysis, summary, fileName: posted.fileName }, log);
       finish("reused");
       return;
@@ -164,7 +169,10 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       // An upload of a photo or a PDF is none of our business; an explicit request deserves an answer.
       if (job.trigger === "upload") {
         log.info({ filetype: info.filetype }, "not a spreadsheet: ignored");
-        if (progressTs) await safely(log, () => deps.slack.delete(channel, progressTs as string));
+        if (progressTs) {
+          await safely(log, () => deps.slack.delete(channel, progressTs as string));
+          store.updateJob(job.id, { progressTs: null });
+        }
         finish("ignored");
         return;
       }

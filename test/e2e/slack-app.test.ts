@@ -939,6 +939,8 @@ describe("operations", () => {
       "the e-mail note",
     );
 
+    // The command reused the posted summary: its queued message did not stay behind.
+    expect(slack.messages(METRICS_CHANNEL).filter((m) => /Queued/.test(String(m.text)))).toEqual([]);
     const after = await metrics();
     const grew = (series: string) => metric(after, series) - metric(before, series);
     expect(grew('sib_jobs_total{trigger="upload",outcome="done"}')).toBe(1);
