@@ -52,6 +52,48 @@ export function acceptJob(job: NewJob, deps: Pick<InsightsDeps, "store" | "logge
   return record;
 }
 
+/**
+ * Posts the job's progress message ("Queued") in its thread right away, so several files shared
+ * together get their messages, and therefore their summaries, in upload order however the jobs
+ * finish. The job later updates this message in place. A failure here is not fatal: the job posts
+ * its own progress message when it starts.
+ */
+export async function announceJob(
+  job: JobRecord,
+  deps: Pick<InsightsDeps, "slack" | "store" | "logger">,
+  fileName: string | null,
+): Promise<void> {
+  try {
+    const progressTs = await deps.slack.post(job.channel, job.threadTs, { text: queuedText(fileName, null) });
+    deps.store.updateJob(job.id, { progressTs });
+  } catch (error) {
+    deps.logger.warn({ jobId: job.id, err: error }, "could not post the queued message");
+  }
+}
+
+/** The job is waiting in the queue: its progress message says how many jobs go first. */
+export async function showQueuePosition(
+  job: JobRecord,
+  deps: Pick<InsightsDeps, "slack" | "store" | "logger">,
+  fileName: string | null,
+  ahead: number,
+): Promise<void> {
+  const progressTs = deps.store.getJob(job.id)?.progressTs;
+  if (!progressTs) return;
+  try {
+    await deps.slack.update(job.channel, progressTs, { text: queuedText(fileName, ahead) });
+  } catch (error) {
+    deps.logger.warn({ jobId: job.id, err: error }, "could not update the queued message");
+  }
+}
+
+/** ":hourglass: Queued (3 ahead): north.csv. The summary will appear here." */
+export function queuedText(fileName: string | null, ahead: number | null): string {
+  const where = ahead === null ? "Queued" : ahead === 0 ? "Queued (next)" : `Queued (${ahead} ahead)`;
+  const what = fileName ? `: ${escapeSlackText(fileName)}` : "";
+  return `:hourglass: ${where}${what}. The summary will appear here.`;
+}
+
 type Outcome = "done" | "reused" | "refused" | "failed" | "ignored";
 
 /**
@@ -65,7 +107,8 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   const { channel, threadTs, fileId } = job;
   const log = deps.logger.child({ jobId: job.id, trigger: job.trigger, channel, fileId });
   const { store, telemetry } = deps;
-  let progressTs = job.progressTs;
+  // Re-read: the queued message may have been posted after this record was taken.
+  let progressTs = store.getJob(job.id)?.progressTs ?? job.progressTs;
   const stage = (name: string) => {
     log.info({ stage: name }, "job stage");
     store.updateJob(job.id, { stage: name, status: "running" });
@@ -103,6 +146,11 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const summary = reusableSummary(stored?.summary ?? null, deps.model);
     if (stored && summary) {
       log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
+      // The queued message has nothing more to say: the summary is already above it.
+      if (progressTs) {
+        await safely(log, () => deps.slack.delete(channel, progressTs as string));
+        store.updateJob(job.id, { progressTs: null });
+      }
       await emailIfAsked(job, deps, { analysis: stored.analysis, summary, fileName: posted.fileName }, log);
       finish("reused");
       return;
@@ -110,15 +158,21 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   }
 
   const path = join(deps.workDir, `${job.id}-${fileId}`);
+  let fileName: string | null = null;
   try {
     let timer = stage("download");
     // files.info first: Slack Connect files carry no name or URL until it is called.
     const info = await deps.files.info(fileId);
+    fileName = info.name;
     if (!isSpreadsheetFile(info)) {
       timer();
       // An upload of a photo or a PDF is none of our business; an explicit request deserves an answer.
       if (job.trigger === "upload") {
         log.info({ filetype: info.filetype }, "not a spreadsheet: ignored");
+        if (progressTs) {
+          await safely(log, () => deps.slack.delete(channel, progressTs as string));
+          store.updateJob(job.id, { progressTs: null });
+        }
         finish("ignored");
         return;
       }
@@ -194,7 +248,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const known = error instanceof AppError;
     if (known) telemetry.filesRefused.inc({ reason: refusalReason(error) });
     await updates;
-    await reportFailure(job, deps, error, progressTs, log);
+    await reportFailure(job, deps, error, { progressTs, fileName }, log);
     finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
   } finally {
     await rm(path, { force: true });
@@ -321,9 +375,10 @@ async function reportFailure(
   job: JobRecord,
   deps: InsightsDeps,
   error: unknown,
-  progressTs: string | null,
+  where: { progressTs: string | null; fileName: string | null },
   log: Logger,
 ): Promise<void> {
+  const { progressTs, fileName } = where;
   const { channel, threadTs } = job;
   const known = error instanceof AppError;
   if (known) log.info({ problem: error.message }, "file refused");
@@ -333,9 +388,13 @@ async function reportFailure(
     ? `:warning: ${escapeSlackText(error.userMessage)}`
     : `:warning: Something went wrong while analysing this file (job ${job.id}). Please try again; if it keeps failing, tell the app's admins.`;
   // A file that is not sales data is the uploader's business only: no thread noise for everyone.
+  // Once the progress reply is deleted the thread may be empty again, where Slack would not show a
+  // threaded private message: privateNotice falls back to the channel, so the notice names the file.
   if (job.trigger === "upload" && known) {
     if (progressTs) await safely(log, () => deps.slack.delete(channel, progressTs));
-    await safely(log, () => deps.slack.ephemeral(channel, job.requester, { text }, threadTs));
+    const about = fileName ? `${escapeSlackText(fileName)}: ` : "";
+    const notice = `:warning: ${about}${escapeSlackText(error.userMessage)}`;
+    await safely(log, () => deps.slack.privateNotice(channel, job.requester, { text: notice }, threadTs));
     return;
   }
   if (progressTs) await safely(log, () => deps.slack.update(channel, progressTs, { text }));

@@ -10,6 +10,7 @@ import { fileShareListener } from "./listeners/events/file-share.js";
 import { generateInsightsShortcut } from "./listeners/shortcuts/generate-insights.js";
 import { insightsEmailSubmission } from "./listeners/views/insights-email.js";
 import { boltLogger, type Logger } from "./logger.js";
+import { workspaceOf } from "./services/slack-workspace.js";
 import type { Telemetry } from "./telemetry.js";
 import { EMAIL_BUTTON_ACTION, EMAIL_MODAL_CALLBACK } from "./ui/slack/interactive.js";
 
@@ -78,7 +79,7 @@ export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
   const app = createApp(config, logger, () => ({ ok: runner.accepting }), wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
-  registerListeners(app, { config, runner, jobs, logger });
+  registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
   return app;
 }
 

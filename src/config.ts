@@ -32,6 +32,9 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().default("https://slack.com/api/"),
   PORT: positiveInt.max(65_535).default(3000),
   ALLOWED_USER_IDS: z.string().default(""),
+  // Empty: only the workspace the app is installed in (auth.test), so Slack Connect guests from
+  // other organisations never pass just because ALLOWED_USER_IDS is "*".
+  ALLOWED_TEAM_IDS: z.string().default(""),
   ALLOWED_CHANNEL_IDS: z.string().default(""),
   ALLOWED_EMAIL_DOMAINS: z.string().default(""),
   DEFAULT_EMAIL_TO: z.string().default(""),
@@ -40,7 +43,8 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().default("Sales Insight Bot <insights@example.com>"),
   DATA_DIR: z.string().default("./data"),
   MAX_CONCURRENT_JOBS: positiveInt.max(64).default(2),
-  USER_JOBS_PER_MINUTE: positiveInt.max(1000).default(5),
+  USER_JOBS_PER_HOUR: positiveInt.max(10_000).default(60),
+  USER_MAX_CONCURRENT_JOBS: positiveInt.max(64).default(1),
   SHUTDOWN_TIMEOUT_MS: positiveInt.max(600_000).default(25_000),
   DATA_RETENTION_DAYS: positiveInt.max(3650).default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -75,6 +79,8 @@ export interface SlackConfig {
   apiUrl: string;
   port: number;
   allowedUsers: Allowlist;
+  /** Workspaces (team ids) whose people may use the bot; null: the installing workspace only. */
+  allowedTeams: Allowlist | null;
   allowedChannels: Allowlist;
   allowedEmailDomains: Allowlist;
   defaultEmailTo: string[];
@@ -98,7 +104,12 @@ export interface Config {
 
 export interface AppConfig extends Config {
   slack: SlackConfig;
-  jobs: { maxConcurrent: number; perUserPerMinute: number; shutdownTimeoutMs: number };
+  jobs: {
+    maxConcurrent: number;
+    perUserConcurrent: number;
+    perUserPerHour: number;
+    shutdownTimeoutMs: number;
+  };
   /** Jobs, analyses, summaries and the e-mail audit trail older than this are purged. */
   retentionDays: number;
 }
@@ -136,13 +147,18 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       port: e.PORT,
       allowedUsers: allowlist(e.ALLOWED_USER_IDS),
+      allowedTeams:
+        e.ALLOWED_TEAM_IDS === undefined || list(e.ALLOWED_TEAM_IDS).length === 0
+          ? null
+          : allowlist(e.ALLOWED_TEAM_IDS),
       allowedChannels: allowlist(e.ALLOWED_CHANNEL_IDS),
       allowedEmailDomains: allowlist(e.ALLOWED_EMAIL_DOMAINS.toLowerCase()),
       defaultEmailTo,
     },
     jobs: {
       maxConcurrent: e.MAX_CONCURRENT_JOBS,
-      perUserPerMinute: e.USER_JOBS_PER_MINUTE,
+      perUserConcurrent: e.USER_MAX_CONCURRENT_JOBS,
+      perUserPerHour: e.USER_JOBS_PER_HOUR,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     retentionDays: e.DATA_RETENTION_DAYS,

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   const telemetry = createTelemetry();
   const runner = new JobRunner({
     maxConcurrent: config.jobs.maxConcurrent,
-    perUserPerMinute: config.jobs.perUserPerMinute,
+    perUserConcurrent: config.jobs.perUserConcurrent,
+    perUserPerHour: config.jobs.perUserPerHour,
     logger,
     claim: (keys, ttlMs) => store.claim(keys, ttlMs),
   });
@@ -115,7 +116,7 @@ function resumeUnfinishedJobs(
       continue;
     }
     logger.info({ jobId: record.id, stage: record.stage }, "resuming a job interrupted by a restart");
-    runner.submit(record.id, () => run(record));
+    runner.submit(record.id, () => run(record), { user: record.requester });
   }
 }
 

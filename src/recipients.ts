@@ -23,11 +23,14 @@ export function parseRecipients(text: string, allowedDomains: Allowlist): Recipi
   const recipients = [...new Set(tokens.map((t) => t.toLowerCase()))];
   const foreign = recipients.filter((r) => !isAllowed(allowedDomains, r.split("@")[1] ?? ""));
   if (foreign.length > 0) {
+    // The setting's name (ALLOWED_EMAIL_DOMAINS) is for the admins and the README, not for users.
     const allowed =
-      allowedDomains.values.size > 0 ? ` Allowed: ${[...allowedDomains.values].join(", ")}.` : "";
+      allowedDomains.values.size > 0
+        ? ` Summaries can be e-mailed to addresses at ${[...allowedDomains.values].join(", ")}.`
+        : " E-mailing summaries is not enabled; ask your Slack admin.";
     return {
       ok: false,
-      problem: `E-mail to ${foreign.slice(0, 5).join(", ")} is not allowed (ALLOWED_EMAIL_DOMAINS).${allowed}`,
+      problem: `E-mail to ${foreign.slice(0, 5).join(", ")} is not allowed.${allowed}`,
     };
   }
   if (recipients.length > 20) return { ok: false, problem: "At most 20 recipients at a time." };

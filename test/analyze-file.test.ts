@@ -62,7 +62,10 @@ function fakeSlack(options: { slowUpdate?: (text: string) => number } = {}) {
     async delete(_channel, ts) {
       calls.push({ kind: "delete", ts, text: "", blocks: false, json: "", at: Date.now() });
     },
-    async ephemeral(_channel, _user, m) {
+    async isMember() {
+      return true;
+    },
+    async privateNotice(_channel, _user, m) {
       calls.push({ kind: "ephemeral", text: m.text, blocks: false, json: JSON.stringify(m), at: Date.now() });
     },
   };

@@ -76,6 +76,17 @@ function brokenCopy(path: Path, value: unknown): unknown {
   return root;
 }
 
+/** The text of every TypeScript file under src/. */
+function sourceFiles(dir = fileURLToPath(new URL("../src/", import.meta.url))): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(`${dir}${entry.name}/`)
+      : entry.name.endsWith(".ts")
+        ? [readFileSync(`${dir}${entry.name}`, "utf8")]
+        : [],
+  );
+}
+
 function fixture(name: string): Json {
   return JSON.parse(readFileSync(`${FIXTURES_DIR}${name}`, "utf8")) as Json;
 }
@@ -87,12 +98,19 @@ describe("manifest.yml: product requirements", () => {
     expect(manifest.features.bot_user?.display_name).toBeTruthy();
   });
 
-  it("asks for exactly the six bot scopes and no user scopes", () => {
+  it("asks for exactly the five bot scopes the code uses and no user scopes", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ["channels:history", "chat:write", "commands", "files:read", "files:write", "groups:history"].sort(),
+      ["channels:history", "chat:write", "commands", "files:read", "groups:history"].sort(),
     );
-    expect(manifest.oauth_config.scopes.bot).toHaveLength(6);
+    expect(manifest.oauth_config.scopes.bot).toHaveLength(5);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it("asks for files:write only if some code uploads a file", () => {
+    const uploads = sourceFiles().some((text) =>
+      /filesUploadV2|files\.(upload|completeUploadExternal)/.test(text),
+    );
+    expect(manifest.oauth_config.scopes.bot.includes("files:write")).toBe(uploads);
   });
 
   it("subscribes to message.channels and message.groups only", () => {

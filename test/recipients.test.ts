@@ -32,7 +32,18 @@ describe("parseRecipients", () => {
 
   it("denies every domain when ALLOWED_EMAIL_DOMAINS is empty, and allows any with *", () => {
     expect(parseRecipients("a@example.com", domains()).ok).toBe(false);
+    expect(parseRecipients("a@example.com", domains())).toMatchObject({
+      problem: expect.stringMatching(/ask your Slack admin/),
+    });
     expect(parseRecipients("a@anywhere.org", domains("*")).ok).toBe(true);
+  });
+
+  it("names no internal setting in what the user reads", () => {
+    for (const list of [domains(), domains("example.com")]) {
+      const check = parseRecipients("a@gmail.com", list);
+      expect(check.ok).toBe(false);
+      if (!check.ok) expect(check.problem).not.toMatch(/[A-Z]{3,}_[A-Z_]+/);
+    }
   });
 
   it("an empty list means Slack only", () => {

@@ -1,16 +1,17 @@
-import pLimit from "p-limit";
 import type { Logger } from "../logger.js";
+import { FairQueue } from "./fair-queue.js";
 
 const DEDUPE_TTL_MS = 60 * 60 * 1000;
-const RATE_WINDOW_MS = 60 * 1000;
+const RATE_WINDOW_MS = 60 * 60 * 1000;
 
 /**
- * Where accepted work waits and runs: a cap on jobs in flight, a per-user rate limit, a memory of
- * what was already accepted (Slack delivers at least once), and a drain for shutdown. In memory: one
- * instance per deployment (the store that survives restarts is a later step).
+ * Where accepted work waits and runs: a fair queue (a cap on jobs in flight, a per-person cap, free
+ * slots given to people in turn), a generous per-person hourly cap beyond which people are asked to
+ * slow down, a memory of what was already accepted (Slack delivers at least once), and a drain for
+ * shutdown. Bursts are queued, not refused: eight files dropped at once get eight summaries.
  */
 export class JobRunner {
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly queue: FairQueue;
   private readonly seen = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
   private readonly running = new Set<Promise<void>>();
@@ -19,35 +20,41 @@ export class JobRunner {
   constructor(
     private readonly options: {
       maxConcurrent: number;
-      perUserPerMinute: number;
+      /** Jobs one person may have running at once (the rest of theirs wait their turn). */
+      perUserConcurrent?: number;
+      /** Jobs one person may start in a sliding hour; past it they are asked to slow down. */
+      perUserPerHour: number;
       logger: Logger;
       now?: () => number;
       /** Durable dedupe (the store) so a retry after a restart is still recognised; in memory otherwise. */
       claim?: (keys: string[], ttlMs: number) => boolean;
     },
   ) {
-    this.limit = pLimit(options.maxConcurrent);
+    this.queue = new FairQueue(
+      { maxConcurrent: options.maxConcurrent, perUserConcurrent: options.perUserConcurrent ?? 1 },
+      (jobId, error) => options.logger.error({ jobId, err: error }, "job failed unexpectedly"),
+    );
   }
 
   get accepting(): boolean {
     return !this.closed;
   }
 
-  /** True the first time any of `keys` is seen (within an hour); false for a repeat delivery. */
-  claim(keys: string[]): boolean {
-    if (this.options.claim) return this.options.claim(keys, DEDUPE_TTL_MS);
+  /** True the first time any of `keys` is seen (within `ttlMs`, an hour by default); false for a repeat. */
+  claim(keys: string[], ttlMs: number = DEDUPE_TTL_MS): boolean {
+    if (this.options.claim) return this.options.claim(keys, ttlMs);
     const now = this.now();
     for (const [key, expires] of this.seen) if (expires <= now) this.seen.delete(key);
     if (keys.some((k) => this.seen.has(k))) return false;
-    for (const k of keys) this.seen.set(k, now + DEDUPE_TTL_MS);
+    for (const k of keys) this.seen.set(k, now + ttlMs);
     return true;
   }
 
-  /** Sliding one-minute window per user; false means "slow down". */
+  /** Sliding one-hour window per user; false means "slow down". */
   allow(user: string): boolean {
     const now = this.now();
     const times = (this.recent.get(user) ?? []).filter((t) => t > now - RATE_WINDOW_MS);
-    if (times.length >= this.options.perUserPerMinute) {
+    if (times.length >= this.options.perUserPerHour) {
       this.recent.set(user, times);
       return false;
     }
@@ -56,11 +63,21 @@ export class JobRunner {
     return true;
   }
 
-  /** Runs `work` under the concurrency cap; it must report its own failures to the user. */
-  submit(jobId: string, work: () => Promise<void>): void {
+  /**
+   * Queues `work` (it must report its own failures to the user). `user` is whose job it is;
+   * `onWaiting` hears how many jobs will start before it, while it waits.
+   */
+  submit(
+    jobId: string,
+    work: () => Promise<void>,
+    options: { user?: string; onWaiting?: (ahead: number) => void } = {},
+  ): void {
     if (this.closed) throw new Error("the job runner is shutting down");
-    const run = this.limit(work).catch((error: unknown) => {
-      this.options.logger.error({ jobId, err: error }, "job failed unexpectedly");
+    const run = this.queue.enqueue({
+      id: jobId,
+      user: options.user ?? "",
+      work,
+      ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
     });
     this.running.add(run);
     void run.finally(() => this.running.delete(run));

@@ -278,9 +278,9 @@ export function createSlackFiles(
     if (file.size > maxBytes) {
       throw new SlackFileError(
         "too-large",
-        `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)} (MAX_FILE_MB).`,
+        `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}. Split it into smaller files, or ask your Slack admin to raise the limit.`,
         {
-          detail: `file ${file.id}: size ${file.size} > limit ${maxBytes} (by files.info, nothing downloaded)`,
+          detail: `file ${file.id}: size ${file.size} > limit ${maxBytes} (MAX_FILE_MB; by files.info, nothing downloaded)`,
         },
       );
     }
@@ -388,8 +388,10 @@ export function createSlackFiles(
         await discard(response);
         throw new SlackFileError(
           "too-large",
-          `The file is ${formatBytes(declared)}; the limit is ${formatBytes(maxBytes)} (MAX_FILE_MB).`,
-          { detail: `file ${file.id}: content-length ${declared} > limit ${maxBytes} (nothing written)` },
+          `The file is ${formatBytes(declared)}; the limit is ${formatBytes(maxBytes)}. Split it into smaller files, or ask your Slack admin to raise the limit.`,
+          {
+            detail: `file ${file.id}: content-length ${declared} > limit ${maxBytes} (MAX_FILE_MB; nothing written)`,
+          },
         );
       }
       return save(file, url, response, destPath, maxBytes, signal);
@@ -420,9 +422,9 @@ export function createSlackFiles(
         if (bytes > maxBytes) {
           throw new SlackFileError(
             "too-large",
-            `The file is larger than the limit of ${formatBytes(maxBytes)} (MAX_FILE_MB).`,
+            `The file is larger than the limit of ${formatBytes(maxBytes)}. Split it into smaller files, or ask your Slack admin to raise the limit.`,
             {
-              detail: `file ${file.id}: more than ${maxBytes} bytes arrived (Slack said ${file.size}); download stopped`,
+              detail: `file ${file.id}: more than ${maxBytes} bytes arrived (Slack said ${file.size}; MAX_FILE_MB); download stopped`,
             },
           );
         }
@@ -495,8 +497,8 @@ function filesInfoError(fileId: string, rawError: string): SlackFileError {
     case "not_allowed_token_type":
       return new SlackFileError(
         "unauthorized",
-        `Slack rejected the app's token (${error}). An admin needs to check SLACK_BOT_TOKEN.`,
-        options,
+        `Slack rejected the app's token (${error}). Ask your Slack admin to check the app's installation.`,
+        { ...options, detail: `${options.detail} (check SLACK_BOT_TOKEN)` },
       );
     case "access_denied":
       return new SlackFileError(

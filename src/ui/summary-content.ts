@@ -29,8 +29,10 @@ export interface BreakdownRow {
 }
 
 export interface Breakdown {
-  /** "Top regions". */
+  /** "Top regions by gross revenue": the title says which revenue the figures are. */
   title: string;
+  /** Gross: every row, cancelled ones included (the metrics' group revenue); net leaves those out. */
+  basis: "gross" | "net";
   /** The file's header for the column, when it says more than the title ("Territory"). */
   column: string | null;
   rows: BreakdownRow[];
@@ -65,7 +67,12 @@ export function summaryContent(
 ): SummaryContent {
   const currency = analysis.currency;
   const money = (n: number) => formatMoney(n, currency);
-  const kpis: Kpi[] = [{ label: "Net revenue", value: money(analysis.netRevenue) }];
+  // Net is the headline; gross (every row, cancellations included) sits beside it, since the
+  // breakdowns and shares below are of gross revenue.
+  const kpis: Kpi[] = [
+    { label: "Net revenue", value: money(analysis.netRevenue) },
+    { label: "Gross revenue", value: money(analysis.totalRevenue) },
+  ];
   if (analysis.totalUnits !== null) kpis.push({ label: "Units", value: formatInteger(analysis.totalUnits) });
   kpis.push({ label: "Orders", value: formatInteger(analysis.orders) });
   if (analysis.averageOrderValue !== null)
@@ -78,7 +85,7 @@ export function summaryContent(
       value:
         c.count === 0
           ? "None"
-          : `${formatInteger(c.count)} ${plural(c.count, "row", "rows")} · ${money(c.revenue)} (${formatPercent(c.revenueShare)} of revenue)`,
+          : `${formatInteger(c.count)} ${plural(c.count, "row", "rows")} · ${money(c.revenue)} (${formatPercent(c.revenueShare)} of gross revenue)`,
     });
   }
 
@@ -151,7 +158,8 @@ function breakdown(
   // Names the fold pooled (past the first 5,000) are more groups too, though never listed by name.
   const rest = groups.length + (pooled?.names ?? 0) - TOP_GROUPS;
   return {
-    title: `Top ${pluralNoun}`,
+    title: `Top ${pluralNoun} by gross revenue`,
+    basis: "gross",
     column: header && header.toLowerCase() !== singular ? header : null,
     rows: groups.slice(0, TOP_GROUPS).map((g) => ({
       name: cleanText(g.name) || "(blank)",

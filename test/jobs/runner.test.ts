@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadAppConfig } from "../../src/config.js";
 import { JobRunner } from "../../src/jobs/runner.js";
 import { createLogger } from "../../src/logger.js";
 
@@ -6,7 +7,7 @@ const logger = createLogger({ level: "silent" });
 
 describe("JobRunner", () => {
   it("claims a delivery once, across any of its keys", () => {
-    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 5, logger });
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 5, logger });
     expect(runner.claim(["event:1", "file:C:1:F"])).toBe(true);
     expect(runner.claim(["event:1"])).toBe(false);
     expect(runner.claim(["event:2", "file:C:1:F"])).toBe(false);
@@ -14,27 +15,36 @@ describe("JobRunner", () => {
 
   it("forgets claims after an hour", () => {
     let now = 0;
-    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 5, logger, now: () => now });
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 5, logger, now: () => now });
     runner.claim(["k"]);
     now = 61 * 60 * 1000;
     expect(runner.claim(["k"])).toBe(true);
   });
 
-  it("rate-limits a user over a sliding minute", () => {
+  it("takes a burst of eight files from one person within the default hourly cap", () => {
+    const config = loadAppConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "secret-123456" });
+    const runner = new JobRunner({ ...config.jobs, logger });
+    expect(Array.from({ length: 8 }, () => runner.allow("U1"))).toEqual(Array(8).fill(true));
+    expect(config.jobs.perUserPerHour).toBe(60);
+  });
+
+  it("asks a person to slow down only past the hourly cap, over a sliding hour", () => {
     let now = 0;
-    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 2, logger, now: () => now });
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 2, logger, now: () => now });
     expect([runner.allow("U1"), runner.allow("U1"), runner.allow("U1"), runner.allow("U2")]).toEqual([
       true,
       true,
       false,
       true,
     ]);
-    now = 61_000;
+    now = 59 * 60 * 1000;
+    expect(runner.allow("U1")).toBe(false);
+    now = 61 * 60 * 1000;
     expect(runner.allow("U1")).toBe(true);
   });
 
   it("caps jobs in flight and drains on shutdown", async () => {
-    const runner = new JobRunner({ maxConcurrent: 2, perUserPerMinute: 100, logger });
+    const runner = new JobRunner({ maxConcurrent: 2, perUserConcurrent: 2, perUserPerHour: 100, logger });
     let active = 0;
     let peak = 0;
     const job = () => async () => {
@@ -52,7 +62,7 @@ describe("JobRunner", () => {
   });
 
   it("reports a job still running at the shutdown deadline", async () => {
-    const runner = new JobRunner({ maxConcurrent: 1, perUserPerMinute: 100, logger });
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 100, logger });
     runner.submit("slow", () => new Promise((r) => setTimeout(r, 500)));
     expect(await runner.shutdown(20)).toEqual({ drained: false, unfinished: 1 });
   });

@@ -174,7 +174,7 @@ describe("info", () => {
     ["file_deleted", "not-found", /deleted/],
     ["not_in_channel", "unauthorized", /Invite the app to the channel/],
     ["missing_scope", "unauthorized", /the app needs the files:read scope/],
-    ["invalid_auth", "unauthorized", /SLACK_BOT_TOKEN/],
+    ["invalid_auth", "unauthorized", /check the app's installation/],
     ["some_future_error", "slack-error", /some_future_error/],
   ] as const)("maps ok:false %s to %s", async (slackError, code, message) => {
     serveFilesInfo(slack, { F1: { ok: false, error: slackError } });
@@ -248,7 +248,9 @@ describe("download", () => {
   it("refuses by Slack's stated size before any request", async () => {
     const big = fileAt(`${slack.baseUrl}/files/big.csv`, { size: Math.round(72.4 * MB) });
     const error = await failure(files.download(big, dest(), 50 * MB), "too-large");
-    expect(error.userMessage).toBe("The file is 72.4 MB; the limit is 50 MB (MAX_FILE_MB).");
+    expect(error.userMessage).toBe(
+      "The file is 72.4 MB; the limit is 50 MB. Split it into smaller files, or ask your Slack admin to raise the limit.",
+    );
     expect(network.calls).toEqual([]);
     expect(slack.requests).toEqual([]);
   });
@@ -274,7 +276,9 @@ describe("download", () => {
     const path = dest();
     const liar = fileAt(`${slack.baseUrl}/files/huge.csv`, { size: 100 });
     const error = await failure(files.download(liar, path, 256 * 1024), "too-large");
-    expect(error.userMessage).toBe("The file is larger than the limit of 256 KB (MAX_FILE_MB).");
+    expect(error.userMessage).toBe(
+      "The file is larger than the limit of 256 KB. Split it into smaller files, or ask your Slack admin to raise the limit.",
+    );
     expect(existsSync(path)).toBe(false);
     await vi.waitFor(() => expect(slack.hungUp).toBe(1));
     expect(sent).toBeLessThan(total);
@@ -290,7 +294,9 @@ describe("download", () => {
       files.download(fileAt(`${slack.baseUrl}/files/big.csv`, { size: 10 }), path, 100_000),
       "too-large",
     );
-    expect(error.userMessage).toBe("The file is 293 KB; the limit is 97.7 KB (MAX_FILE_MB).");
+    expect(error.userMessage).toBe(
+      "The file is 293 KB; the limit is 97.7 KB. Split it into smaller files, or ask your Slack admin to raise the limit.",
+    );
     expect(existsSync(path)).toBe(false);
   });
 

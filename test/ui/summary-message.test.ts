@@ -42,12 +42,23 @@ describe("buildSummaryMessage", () => {
     const fields = textObjects(message.blocks).filter((t) => t.kind === "field");
     expect(fields.map((f) => f.text)).toEqual([
       "*Net revenue*\n660K",
+      "*Gross revenue*\n684K",
       "*Units*\n640",
       "*Orders*\n5",
       "*Average order value*\n132K",
       "*Period*\nJan-Mar 2026",
-      "*Cancellations*\n1 row · 24K (3.5% of revenue)",
+      "*Cancellations*\n1 row · 24K (3.5% of gross revenue)",
     ]);
+  });
+
+  it("shows gross revenue beside net, and every breakdown says it is gross", async () => {
+    const analysis = await fixtures.sample();
+    expect(analysis.totalRevenue).toBe(684_000);
+    const texts = textObjects(buildSummaryMessage(analysis, sampleSummary()).blocks).map((t) => t.text);
+    expect(texts).toContain("*Gross revenue*\n684K");
+    const breakdowns = texts.filter((t) => t.startsWith("*Top "));
+    expect(breakdowns).toHaveLength(2);
+    for (const b of breakdowns) expect(b).toMatch(/^\*Top \w+ by gross revenue\*/);
   });
 
   it("leaves out what a file without dates or status cannot say", async () => {
@@ -72,7 +83,9 @@ describe("buildSummaryMessage", () => {
     const message = buildSummaryMessage(analysis, sampleSummary());
     await expect(asJson(message)).toMatchFileSnapshot("./__snapshots__/many-regions.slack.json");
     expectWithinLimits(message.blocks);
-    const regions = textObjects(message.blocks).find((t) => t.text.startsWith("*Top regions*"))?.text ?? "";
+    const regions =
+      textObjects(message.blocks).find((t) => t.text.startsWith("*Top regions by gross revenue*"))?.text ??
+      "";
     const lines = regions.split("\n");
     expect(lines).toHaveLength(7);
     expect(lines[1]).toBe("1. *Region 200 with a long name* · 30K · 1%");

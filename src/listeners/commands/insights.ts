@@ -1,16 +1,17 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
 import { parseRecipients } from "../../recipients.js";
-import { isSpreadsheetFile } from "../../services/slack-files.js";
+import {
+  FILES_LOOKED_AT,
+  findLatestSpreadsheets,
+  type LatestSpreadsheets,
+} from "../../services/latest-spreadsheet.js";
 import { escapeSlackText } from "../../ui/escape.js";
 import { formatMoney } from "../../ui/format.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
-
-/** How far back /insights looks for the latest spreadsheet. */
-const HISTORY_LIMIT = 100;
+import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } from "../deps.js";
 
 export const USAGE = [
-  "*/insights* analyses the most recent CSV or Excel file shared in this channel and posts an executive summary in its thread.",
+  "*/insights* analyses the most recent CSV or Excel file shared in this channel (thread replies included) and posts an executive summary in its thread.",
   "• `/insights boss@company.com [more@company.com ...]`: also e-mail the summary",
   "• `/insights history`: the last 10 analyses in this channel",
   "• `/insights help`: this message",
@@ -36,6 +37,13 @@ function historyText(deps: ListenerDeps, channel: string): string {
   return [`*The last ${recent.length} analyses in this channel*`, ...lines].join("\n");
 }
 
+/** "the latest spreadsheet here, shared <date> in a thread": so nobody wonders which file was taken. */
+function describeShare(channel: string, latest: LatestSpreadsheets): string {
+  const link = `https://slack.com/archives/${channel}/p${latest.messageTs.replace(".", "")}`;
+  const when = new Date(Number(latest.messageTs) * 1000).toISOString().slice(0, 16).replace("T", " ");
+  return `the latest spreadsheet in this channel (<${link}|shared ${when} UTC${latest.inThread ? " in a thread" : ""}>)`;
+}
+
 export function insightsCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
@@ -47,10 +55,13 @@ export function insightsCommand(deps: ListenerDeps) {
       }
     };
     const text = command.text.trim();
-    if (text === "" || text.toLowerCase() === "help") return reply(USAGE);
+    // Bare /insights does what the help promises: the latest spreadsheet, summarised, no e-mail.
+    if (text.toLowerCase() === "help") return reply(USAGE);
 
-    const access = checkAccess(deps, {
+    const access = await checkAccess(deps, {
       user: command.user_id,
+      // A shared channel's command carries the person's own workspace as user_team when it differs.
+      team: (command as { user_team?: string }).user_team ?? command.team_id,
       channel: command.channel_id,
       action: "command",
     });
@@ -59,46 +70,42 @@ export function insightsCommand(deps: ListenerDeps) {
     const recipients = parseRecipients(text, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return reply(`${recipients.problem} Nothing was sent.`);
     if (!deps.runner.allow(command.user_id)) return reply(SLOW_DOWN);
+    if (!(await deps.jobs.slack.isMember(command.channel_id))) {
+      return reply((await notInChannel(deps, { id: command.channel_id, name: command.channel_name })).mrkdwn);
+    }
 
-    let latest: { ts: string; threadTs: string; fileId: string; name: string } | null = null;
+    let latest: LatestSpreadsheets | null;
     try {
-      const history = await client.conversations.history({
-        channel: command.channel_id,
-        limit: HISTORY_LIMIT,
-      });
-      for (const message of history.messages ?? []) {
-        const file = (message.files ?? []).find((f) => isSpreadsheetFile(f));
-        if (file?.id && message.ts) {
-          latest = {
-            ts: message.ts,
-            threadTs: message.thread_ts ?? message.ts,
-            fileId: file.id,
-            name: file.name ?? "the file",
-          };
-          break;
-        }
-      }
+      latest = await findLatestSpreadsheets(client, command.channel_id);
     } catch (error) {
-      deps.logger.warn({ err: error, channel: command.channel_id }, "conversations.history failed");
-      return reply(
-        "I could not read this channel's recent messages. Invite the app to the channel (/invite @Sales Insight Bot) and try again.",
-      );
+      deps.logger.warn({ err: error, channel: command.channel_id }, "files.list failed");
+      return reply("I could not list this channel's files just now. Try again in a minute.");
     }
     if (!latest) {
       return reply(
-        `No CSV or Excel file in the last ${HISTORY_LIMIT} messages of this channel. Upload one, then run /insights again.`,
+        `No CSV or Excel file among the last ${FILES_LOOKED_AT} files shared in this channel. Upload one, then run /insights again.`,
       );
     }
-    startJob(deps, {
-      id: newJobId(),
-      trigger: "command",
-      channel: command.channel_id,
-      threadTs: latest.threadTs,
-      fileId: latest.fileId,
-      requester: command.user_id,
-      recipients: recipients.recipients,
-    });
+    // Every spreadsheet of that message, one summary each, in upload order.
+    for (const file of latest.files) {
+      await startJob(
+        deps,
+        {
+          id: newJobId(),
+          trigger: "command",
+          channel: command.channel_id,
+          threadTs: latest.threadTs,
+          fileId: file.id,
+          requester: command.user_id,
+          recipients: recipients.recipients,
+        },
+        file.name,
+      );
+    }
+    const names = latest.files.map((f) => escapeSlackText(f.name)).join(", ");
     const to = recipients.recipients.length > 0 ? ` and e-mailed to ${recipients.recipients.join(", ")}` : "";
-    return reply(`Working on ${escapeSlackText(latest.name)}: the summary will be in its thread${to}.`);
+    return reply(
+      `Working on ${names}, ${describeShare(command.channel_id, latest)}: the summary will be in its thread${to}.`,
+    );
   };
 }

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
 import { isSpreadsheetFile } from "../../services/slack-files.js";
-import { checkAccess, type ListenerDeps, SLOW_DOWN, startJob } from "../deps.js";
+import { checkAccess, type ListenerDeps, refuseUploadPrivately, SLOW_DOWN, startJob } from "../deps.js";
 
 interface SharedFile {
   id: string;
@@ -20,6 +20,9 @@ export function fileShareListener(deps: ListenerDeps) {
     if (event.subtype !== "file_share") return;
     const message = event as unknown as {
       user?: string;
+      /** The poster's workspace: `user_team` in Slack Connect channels, `team` otherwise. */
+      user_team?: string;
+      team?: string;
       bot_id?: string;
       thread_ts?: string;
       files?: SharedFile[];
@@ -35,8 +38,9 @@ export function fileShareListener(deps: ListenerDeps) {
     const eventId = (body as { event_id?: string }).event_id ?? `${channel}:${event.ts}`;
     // A file shared inside a thread is answered in that thread (Slack wants the parent ts).
     const threadTs = message.thread_ts ?? event.ts;
-    const access = checkAccess(deps, { user, channel, action: "upload" });
-    if (!access.ok) return;
+    const team = message.user_team ?? message.team ?? null;
+    const access = await checkAccess(deps, { user, team, channel, action: "upload" });
+    if (!access.ok) return refuseUploadPrivately(deps, { user, channel }, access.message);
     const fresh = files.filter((f) =>
       deps.runner.claim([`event:${eventId}:${f.id}`, `file:${channel}:${event.ts}:${f.id}`]),
     );
@@ -46,18 +50,22 @@ export function fileShareListener(deps: ListenerDeps) {
     }
     for (const file of fresh) {
       if (!deps.runner.allow(user)) {
-        await deps.jobs.slack.ephemeral(channel, user, { text: SLOW_DOWN }, event.ts).catch(() => {});
+        await deps.jobs.slack.privateNotice(channel, user, { text: SLOW_DOWN }).catch(() => {});
         return;
       }
-      startJob(deps, {
-        id: newJobId(),
-        trigger: "upload",
-        channel,
-        threadTs,
-        fileId: file.id,
-        requester: user,
-        recipients: deps.config.slack.defaultEmailTo,
-      });
+      await startJob(
+        deps,
+        {
+          id: newJobId(),
+          trigger: "upload",
+          channel,
+          threadTs,
+          fileId: file.id,
+          requester: user,
+          recipients: deps.config.slack.defaultEmailTo,
+        },
+        file.name ?? null,
+      );
     }
   };
 }

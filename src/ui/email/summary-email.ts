@@ -106,7 +106,7 @@ export function summaryMjml(content: SummaryContent, subject: string): string {
     for (const b of content.breakdowns) {
       const title = b.column ? `${b.title} (${b.column})` : b.title;
       body.push(`<mj-text padding-bottom="0">${heading(title)}</mj-text>`);
-      body.push(breakdownTable(b.rows, b.more));
+      body.push(breakdownTable(b.rows, b.more, b.basis));
     }
   }
   if (content.notes.length > 0) {
@@ -167,8 +167,13 @@ function tableName(name: string): string {
   return clip(spreadsheetCell(name), MAX_GROUP_NAME);
 }
 
-function breakdownTable(rows: SummaryContent["breakdowns"][number]["rows"], more: string | null): string {
-  const head = `<tr><th style="${CELL}text-align:left;color:${COLOR.muted};font-weight:400;">Name</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;">Revenue</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;width:72px;">Share</th></tr>`;
+function breakdownTable(
+  rows: SummaryContent["breakdowns"][number]["rows"],
+  more: string | null,
+  basis: "gross" | "net",
+): string {
+  const revenue = basis === "gross" ? "Gross revenue" : "Net revenue";
+  const head = `<tr><th style="${CELL}text-align:left;color:${COLOR.muted};font-weight:400;">Name</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;">${revenue}</th><th style="${CELL}text-align:right;color:${COLOR.muted};font-weight:400;width:72px;">Share</th></tr>`;
   const body = rows
     .map(
       (r) =>

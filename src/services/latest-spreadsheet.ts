@@ -1,0 +1,76 @@
+import type { webApi } from "@slack/bolt";
+import { isSpreadsheetFile } from "./slack-files.js";
+
+/** The message that most recently shared spreadsheets in a channel, and those spreadsheets. */
+export interface LatestSpreadsheets {
+  /** The sharing message's ts. */
+  messageTs: string;
+  /** Where answers go: the parent's ts when the message is a thread reply, else its own. */
+  threadTs: string;
+  /** True when the message is a reply in a thread. */
+  inThread: boolean;
+  /** In upload order; at least one. */
+  files: { id: string; name: string }[];
+}
+
+/** How many of the channel's newest files are looked at (one files.list page). */
+export const FILES_LOOKED_AT = 100;
+
+type ListedFile = NonNullable<webApi.FilesListResponse["files"]>[number];
+interface Share {
+  ts: string;
+  threadTs: string;
+}
+
+/**
+ * The most recent spreadsheet(s) shared in `channel`, thread replies included, or null.
+ *
+ * conversations.history lists parent messages only, so a file shared as a thread reply is invisible
+ * to it; files.list with `channel` lists every file shared there, newest first, and each file's
+ * `shares` say which message (and which thread) shared it. `types` cannot narrow to spreadsheets
+ * (Slack's types are images, pdfs, zips, snippets...), so the spreadsheets are picked here by name,
+ * filetype and MIME type.
+ */
+export async function findLatestSpreadsheets(
+  client: webApi.WebClient,
+  channel: string,
+): Promise<LatestSpreadsheets | null> {
+  const listing = await client.files.list({ channel, types: "all", count: FILES_LOOKED_AT });
+  const candidates: { file: ListedFile; share: Share }[] = [];
+  for (const file of listing.files ?? []) {
+    if (!file.id || !isSpreadsheetFile(file)) continue;
+    const share = newestShare(file, channel);
+    if (share) candidates.push({ file, share });
+  }
+  if (candidates.length === 0) return null;
+  const newest = candidates.reduce((a, b) => (Number(b.share.ts) > Number(a.share.ts) ? b : a));
+  // Every spreadsheet of that one message, oldest created first: the order they were uploaded in.
+  const sameMessage = candidates
+    .filter((c) => c.share.ts === newest.share.ts)
+    .sort(
+      (a, b) =>
+        (a.file.created ?? 0) - (b.file.created ?? 0) || String(a.file.id).localeCompare(String(b.file.id)),
+    );
+  return {
+    messageTs: newest.share.ts,
+    threadTs: newest.share.threadTs,
+    inThread: newest.share.threadTs !== newest.share.ts,
+    files: sameMessage.map((c) => ({
+      id: c.file.id as string,
+      name: c.file.name ?? c.file.title ?? "the file",
+    })),
+  };
+}
+
+/** The file's latest share in `channel` (public or private), from its `shares`. */
+function newestShare(file: ListedFile, channel: string): Share | null {
+  const shares = [...(file.shares?.public?.[channel] ?? []), ...(file.shares?.private?.[channel] ?? [])];
+  let best: Share | null = null;
+  for (const share of shares) {
+    if (!share.ts) continue;
+    if (best === null || Number(share.ts) > Number(best.ts)) {
+      best = { ts: share.ts, threadTs: share.thread_ts ?? share.ts };
+    }
+  }
+  return best;
+}
