@@ -46,7 +46,7 @@ export interface AnalyzeOptions {
    * when its answer, checked against the values, changes the reading, the file is read again with it.
    */
   columnClassifier?: ColumnClassifier | null;
-  /** Told whether the classifier was asked and what came of it (for logs). */
+  /** Told when the classifier was asked, why, and what came of it (for logs). */
   onColumnHelp?: (help: ColumnHelp) => void;
 }
 
@@ -83,7 +83,7 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
     throw refusal;
   }
   const help = await askColumnClassifier(read, classifier);
-  options.onColumnHelp?.(help);
+  if (help.asked) options.onColumnHelp?.(help);
   if (help.asked && help.answer && help.changed.length > 0) {
     return analyzeOnce(path, options, { sheet, answer: help.answer });
   }
