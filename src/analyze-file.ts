@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { AppError, InputError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { type Analysis, analyzeFile } from "./pipeline/analyze.js";
+import type { ColumnClassifier } from "./pipeline/columns/classify.js";
 import type { Limits } from "./pipeline/limits.js";
 import type { SummaryModel } from "./pipeline/summary/model.js";
 import { summarize } from "./pipeline/summary/summarize.js";
@@ -27,6 +28,8 @@ export interface InsightsDeps {
   slack: SlackMessenger;
   files: SlackFiles;
   model: SummaryModel | null;
+  /** Gemini's help with columns the headers leave unsure; null or absent: the heuristics alone. */
+  columnClassifier?: ColumnClassifier | null;
   email: EmailSender;
   limits: Limits;
   /** Downloads land here and are deleted when the job ends. */
@@ -203,6 +206,8 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       analysis = await analyzeFile(path, {
         fileName: info.name,
         limits: deps.limits,
+        columnClassifier: deps.columnClassifier ?? null,
+        onColumnHelp: (help) => log.info({ columnHelp: help }, "columns unsure: asked Gemini"),
         onRows: (rows) => {
           // chat.update is rate-limited (Tier 3): a row count every couple of seconds is plenty.
           if (Date.now() - lastRowUpdate < (deps.rowUpdateIntervalMs ?? ROW_UPDATE_INTERVAL_MS)) return;

@@ -6,7 +6,7 @@ import { type AppConfig, ConfigError, loadAppConfig } from "./config.js";
 import { JobRunner } from "./jobs/runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createEmailSender } from "./services/email.js";
-import { createGeminiSummaryModel } from "./services/gemini.js";
+import { createGeminiServices } from "./services/gemini.js";
 import { createSlackFiles } from "./services/slack-files.js";
 import { createSlackMessenger } from "./services/slack-messenger.js";
 import { openSqliteStore } from "./services/sqlite-store.js";
@@ -42,9 +42,19 @@ async function main(): Promise<void> {
     claim: (keys, ttlMs) => store.claim(keys, ttlMs),
   });
   const { apiKey } = config.gemini;
+  const gemini = apiKey
+    ? createGeminiServices(
+        { ...config.gemini, apiKey },
+        {
+          onFailure: (reason) =>
+            logger.warn({ reason }, "Gemini column help failed: the heuristic reading stands"),
+        },
+      )
+    : null;
   const jobs = {
     files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-    model: apiKey ? instrumentModel(createGeminiSummaryModel({ ...config.gemini, apiKey }), telemetry) : null,
+    model: gemini ? instrumentModel(gemini.summaryModel, telemetry) : null,
+    columnClassifier: gemini?.columnClassifier ?? null,
     email: createEmailSender(config.email),
     limits: config.limits,
     workDir: join(tmpdir(), "sales-insight-bot"),

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
+import type { ColumnClassifier } from "../pipeline/columns/classify.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
@@ -19,11 +20,12 @@ const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline]
 
 Analyses a sales CSV/TSV or Excel .xlsx file and prints the metrics with an executive summary.
 The summary is written by Gemini from the aggregated metrics when GEMINI_API_KEY is set, and
-offline (no network) otherwise.
+offline (no network) otherwise. With the key set, Gemini may also be asked which column is which
+when the headers leave it unsure; it sees the header names and column statistics, never a cell.
 
 Options:
   --json     print one JSON object (the format is documented in the README)
-  --offline  write the summary offline even when GEMINI_API_KEY is set
+  --offline  no network: no Gemini summary or column help even when GEMINI_API_KEY is set
   -h, --help show this help
 
 Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 internal error.
@@ -58,14 +60,17 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   const shownFile = cleanText(file);
   try {
     const config = loadConfig(io.env);
-    const analysis = await analyzeFile(file, { limits: config.limits });
     const { apiKey } = config.gemini;
     let model: SummaryModel | null = null;
+    let columnClassifier: ColumnClassifier | null = null;
     if (apiKey && !values.offline) {
       // Loaded only when used: the Gemini SDK costs about a tenth of a second of start-up.
-      const { createGeminiSummaryModel } = await import("../services/gemini.js");
-      model = createGeminiSummaryModel({ ...config.gemini, apiKey });
+      const { createGeminiServices } = await import("../services/gemini.js");
+      const gemini = createGeminiServices({ ...config.gemini, apiKey });
+      model = gemini.summaryModel;
+      columnClassifier = gemini.columnClassifier;
     }
+    const analysis = await analyzeFile(file, { limits: config.limits, columnClassifier });
     const summary = await summarize(analysis, {
       model,
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),

@@ -2,6 +2,13 @@ import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError } from "../errors.js";
 import type { Cell } from "./cell.js";
+import {
+  askColumnClassifier,
+  type ColumnAnswer,
+  type ColumnClassifier,
+  type ColumnHelp,
+  type ColumnsRead,
+} from "./columns/classify.js";
 import { statInputFile } from "./input-file.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 import type { Metrics } from "./metrics.js";
@@ -34,10 +41,71 @@ export interface AnalyzeOptions {
   fileName?: string;
   limits?: Limits;
   onRows?: (rows: number) => void;
+  /**
+   * Asked about the columns (headers and statistics, never cells) when the heuristics are unsure;
+   * when its answer, checked against the values, changes the reading, the file is read again with it.
+   */
+  columnClassifier?: ColumnClassifier | null;
+  /** Told when the classifier was asked, why, and what came of it (for logs). */
+  onColumnHelp?: (help: ColumnHelp) => void;
 }
 
-/** The whole analysis of one file: sniff, stream through the right reader, fold, describe. */
+/** A classifier's answer for one table: the sheet it was read from (null for CSV) and the answer. */
+interface ClassifierAnswerFor {
+  sheet: string | null;
+  answer: ColumnAnswer;
+}
+
+/**
+ * The whole analysis of one file: sniff, stream through the right reader, fold, describe. With a
+ * column classifier, an unsure reading of the columns is put to it after the first pass, and the file
+ * is read a second time only when its answer changes which column plays a role.
+ */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const classifier = options.columnClassifier;
+  if (!classifier) return analyzeOnce(path, options);
+  const reads = new Map<string | null, ColumnsRead>();
+  let first: Analysis | null = null;
+  let refusal: InputError | null = null;
+  try {
+    first = await analyzeOnce(path, options, null, (sheet, read) => {
+      if (!reads.has(sheet)) reads.set(sheet, read);
+    });
+  } catch (error) {
+    // Only a missing revenue column is something a better reading of the columns can cure.
+    if (!(error instanceof InputError) || error.problem !== "no-revenue") throw error;
+    refusal = error;
+  }
+  const sheet = first ? first.source.sheet : [...reads.entries()].find(([, r]) => lacksRevenue(r))?.[0];
+  const read = sheet === undefined ? undefined : reads.get(sheet);
+  if (!read || sheet === undefined) {
+    if (first) return first;
+    throw refusal;
+  }
+  const help = await askColumnClassifier(read, classifier);
+  if (help.asked) options.onColumnHelp?.(help);
+  if (help.asked && help.answer && help.changed.length > 0) {
+    return analyzeOnce(path, options, { sheet, answer: help.answer });
+  }
+  if (first) return first;
+  throw refusal;
+}
+
+function lacksRevenue(read: ColumnsRead): boolean {
+  const { index } = read.assignment;
+  return index.revenue === -1 && (index.units === -1 || index.unitPrice === -1);
+}
+
+async function analyzeOnce(
+  path: string,
+  options: AnalyzeOptions,
+  classified: ClassifierAnswerFor | null = null,
+  onRead?: (sheet: string | null, read: ColumnsRead) => void,
+): Promise<Analysis> {
+  const columnsFor = (sheet: string | null) => ({
+    ...(classified && classified.sheet === sheet ? { classifierAnswer: classified.answer } : {}),
+    ...(onRead ? { onRead: (read: ColumnsRead) => onRead(sheet, read) } : {}),
+  });
   const limits = options.limits ?? DEFAULT_LIMITS;
   const name = options.fileName ?? basename(path);
   const { size } = await statInputFile(path);
@@ -46,7 +114,11 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   const kind = sniff(head, await readCfbDirectory(path, head));
 
   if (kind === "text") {
-    const table = new TableBuilder(limits, { onRows: options.onRows, typedColumns: true });
+    const table = new TableBuilder(limits, {
+      onRows: options.onRows,
+      typedColumns: true,
+      columns: columnsFor(null),
+    });
     const info = await readCsv(path, limits, (cells) => table.push(cells), table.typing);
     const result = table.finish();
     if (!("metrics" in result)) throw problemToError(result);
@@ -69,7 +141,14 @@ export async function analyzeFile(path: string, options: AnalyzeOptions = {}): P
   await readXlsx(path, limits, {
     startSheet(sheetName, { date1904 }) {
       const remaining = { ...limits, maxRows: limits.maxRows - rowsSoFar };
-      current = { name: sheetName, table: new TableBuilder(remaining, { date1904, onRows: options.onRows }) };
+      current = {
+        name: sheetName,
+        table: new TableBuilder(remaining, {
+          date1904,
+          onRows: options.onRows,
+          columns: columnsFor(sheetName),
+        }),
+      };
     },
     row(cells: Cell[], rowNumber: number) {
       current?.table.push(cells, rowNumber);

@@ -7,6 +7,7 @@ import {
   fits,
   type RoleReading,
 } from "./columns/assign.js";
+import { type ColumnAnswer, type ColumnsRead, checkedMerge } from "./columns/classify.js";
 import { scoreHeader } from "./columns/header-score.js";
 import { type ColumnProfile, isDateHeader, profileColumns } from "./columns/profile.js";
 import type { Role } from "./columns/roles.js";
@@ -40,15 +41,26 @@ export interface Schema {
   dateSerialNumbers: boolean;
 }
 
+export interface InferOptions {
+  /** An outside classifier's answer for this table, merged where the values allow (second pass). */
+  classifierAnswer?: ColumnAnswer;
+  /** Told what the columns read as, before a missing revenue column is refused. */
+  onRead?: (read: ColumnsRead) => void;
+}
+
 /**
  * Which column plays which role, read from a sample of rows: headers first (any listed language, see
  * columns/vocabulary), then the values for the roles no header named. Refuses only when no column
  * can be revenue and there is no quantity x price.
  */
-export function inferSchema(headers: string[], sample: Cell[][]): Schema {
+export function inferSchema(headers: string[], sample: Cell[][], options: InferOptions = {}): Schema {
   const decimalComma = detectDecimalComma(numericLookingCells(sample));
   const profiles = profileColumns(headers, sample, decimalComma);
-  return schemaFrom(headers, profiles, assignColumns(profiles), decimalComma, sample.length);
+  const heuristic = assignColumns(profiles);
+  const read = { headers, profiles, assignment: heuristic, sampleRows: sample.length };
+  options.onRead?.(read);
+  const assignment = options.classifierAnswer ? checkedMerge(read, options.classifierAnswer) : heuristic;
+  return schemaFrom(headers, profiles, assignment, decimalComma, sample.length);
 }
 
 /** The schema for an assignment: also the way in for a reading merged from an outside classifier. */

@@ -3,7 +3,7 @@ import { type Cell, cellText, isBlankCell } from "./cell.js";
 import type { Limits } from "./limits.js";
 import { type Metrics, MetricsFold } from "./metrics.js";
 import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
-import { inferSchema, type Schema } from "./schema.js";
+import { type InferOptions, inferSchema, type Schema } from "./schema.js";
 
 /** Rows read before the header is chosen: title blocks above a table are rarely longer. */
 const HEADER_SEARCH_ROWS = 30;
@@ -54,6 +54,8 @@ export class TableBuilder {
       onRows?: (rows: number) => void;
       /** The reader will pre-convert typed columns (CSV): convert the held-back sample the same way. */
       typedColumns?: boolean;
+      /** How the columns are read: an outside classifier's answer to merge, a look at the reading. */
+      columns?: InferOptions;
     } = {},
   ) {}
 
@@ -143,6 +145,7 @@ export class TableBuilder {
       this.schema = inferSchema(
         this.headers,
         sample.map((r) => r.cells),
+        this.options.columns,
       );
     } catch (error) {
       if (error instanceof InputError) {

@@ -10,11 +10,13 @@ import {
 } from "@google/genai";
 import pLimit from "p-limit";
 import type { GeminiConfig } from "../config.js";
+import type { ColumnClassifier } from "../pipeline/columns/classify.js";
+import { parseColumnAnswer } from "../pipeline/columns/classify-prompt.js";
 import { type SummaryModel, SummaryModelError, type SummaryRequest } from "../pipeline/summary/model.js";
 import { abortableSleep, defaultSleep, parseRetryAfter } from "./retry.js";
 
 /**
- * Gemini behind the SummaryModel interface, via @google/genai v2.
+ * Gemini behind the SummaryModel and ColumnClassifier interfaces, via @google/genai v2.
  *
  * Retries are ours, not the SDK's. The SDK only retries when `httpOptions.retryOptions` is set
  * (`ApiClient.apiCall` does a single fetch otherwise), and its retries (p-retry) neither honour
@@ -55,16 +57,30 @@ export interface GeminiModelOptions {
   now?: () => number;
 }
 
+/** One kind of call's budget: how many attempts, how long each, and how long in all. */
+interface CallBudget {
+  maxAttempts: number;
+  timeoutMs: number;
+  deadlineMs: number;
+}
+
+/** A JSON-answering Gemini call with our retries; shared by the summary model and the column classifier. */
+export interface GeminiClient {
+  readonly model: string;
+  /** The answer's text; rejects with SummaryModelError when no usable answer came within the budget. */
+  generateJson(request: SummaryRequest, budget: CallBudget, signal?: AbortSignal): Promise<string>;
+}
+
 /**
- * One model for the process: every `generate` call shares one limiter of size
+ * One client for the process: every call shares one SDK client and one limiter of size
  * `config.maxConcurrency`. A call holds its slot across its retries and waits, so a process being
  * rate-limited backs off as a whole instead of letting queued calls pile on; the call's deadline
  * starts when it gets its slot.
  */
-export function createGeminiSummaryModel(
+export function createGeminiClient(
   config: GeminiConfig & { apiKey: string },
   options: GeminiModelOptions = {},
-): SummaryModel {
+): GeminiClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
@@ -80,7 +96,6 @@ export function createGeminiSummaryModel(
   });
   const limit = pLimit(config.maxConcurrency);
   const thinkingConfig = thinkingConfigFor(config.model);
-  const deadlineMs = GEMINI_DEADLINE_FACTOR * config.timeoutMs;
 
   async function attempt(request: SummaryRequest, signal: AbortSignal | undefined, timeoutMs: number) {
     let retryAfterHeader: string | null = null;
@@ -116,13 +131,17 @@ export function createGeminiSummaryModel(
     return textOf(response);
   }
 
-  async function generateWithRetries(request: SummaryRequest, signal?: AbortSignal): Promise<string> {
+  async function generateWithRetries(
+    request: SummaryRequest,
+    budget: CallBudget,
+    signal?: AbortSignal,
+  ): Promise<string> {
     if (signal?.aborted) throw cancelled(signal);
     // The deadline is enforced without a timer of its own: each attempt's timeout is cut to the
     // time left, and a wait that would not leave room for a useful attempt ends the call instead.
-    const deadline = now() + deadlineMs;
+    const deadline = now() + budget.deadlineMs;
     for (let attemptNo = 1; ; attemptNo++) {
-      const timeoutMs = Math.max(1, Math.min(config.timeoutMs, deadline - now()));
+      const timeoutMs = Math.max(1, Math.min(budget.timeoutMs, deadline - now()));
       const outcome = await attempt(request, signal, timeoutMs).catch((error: unknown) => {
         if (signal?.aborted) throw cancelled(signal, error);
         if (error instanceof AttemptFailure) return error;
@@ -131,12 +150,14 @@ export function createGeminiSummaryModel(
       if (typeof outcome === "string") return outcome;
       const failure = outcome;
       const giveUp = () =>
-        new SummaryModelError(describe(failure.kind, attemptNo, config), { cause: failure.cause });
-      if (!failure.kind.retryable || attemptNo >= GEMINI_MAX_ATTEMPTS) throw giveUp();
+        new SummaryModelError(describe(failure.kind, attemptNo, config, budget.timeoutMs), {
+          cause: failure.cause,
+        });
+      if (!failure.kind.retryable || attemptNo >= budget.maxAttempts) throw giveUp();
       const hintMs =
         parseRetryAfter(failure.retryAfterHeader, now()) ?? retryDelayFromGoogleError(failure.cause);
       const waitMs = Math.max(0, Math.round(hintMs ?? backoffMs(attemptNo, random)));
-      const minUsefulAttemptMs = Math.min(1_000, config.timeoutMs / 4);
+      const minUsefulAttemptMs = Math.min(1_000, budget.timeoutMs / 4);
       if (now() + waitMs + minUsefulAttemptMs > deadline) throw giveUp();
       await abortableSleep(sleep, waitMs, signal);
       if (signal?.aborted) throw cancelled(signal);
@@ -145,10 +166,92 @@ export function createGeminiSummaryModel(
 
   return {
     model: config.model,
-    generate(request, signal) {
-      const queued = limit(() => generateWithRetries(request, signal));
+    generateJson(request, budget, signal) {
+      const queued = limit(() => generateWithRetries(request, budget, signal));
       return signal ? raceAbort(queued, signal) : queued;
     },
+  };
+}
+
+/** The executive summary writer: up to 3 attempts of GEMINI_TIMEOUT_MS each, within 3 of them in all. */
+export function createGeminiSummaryModel(
+  config: GeminiConfig & { apiKey: string },
+  options: GeminiModelOptions = {},
+  client: GeminiClient = createGeminiClient(config, options),
+): SummaryModel {
+  const budget: CallBudget = {
+    maxAttempts: GEMINI_MAX_ATTEMPTS,
+    timeoutMs: config.timeoutMs,
+    deadlineMs: GEMINI_DEADLINE_FACTOR * config.timeoutMs,
+  };
+  return {
+    model: client.model,
+    generate: (request, signal) => client.generateJson(request, budget, signal),
+  };
+}
+
+/**
+ * The whole column classification, queueing behind other Gemini calls included, ends within this:
+ * it is asked while the user waits for the analysis, and the heuristics are a fine answer too.
+ */
+export const COLUMN_CLASSIFY_DEADLINE_MS = 8_000;
+/** One retry at most (a 503 or a dropped connection), and only when it fits in the deadline. */
+const COLUMN_CLASSIFY_ATTEMPTS = 2;
+
+export interface ColumnClassifierOptions extends GeminiModelOptions {
+  /** Default COLUMN_CLASSIFY_DEADLINE_MS. */
+  deadlineMs?: number;
+  /** Told why a classification gave nothing (for logs); the caller just gets null. */
+  onFailure?: (reason: string) => void;
+}
+
+/**
+ * Gemini as a ColumnClassifier: headers and statistics in (built by the pipeline), a role -> column
+ * answer out, validated strictly. Any failure (error, timeout, malformed answer) is null, so the
+ * heuristic reading stands and the user still gets the analysis.
+ */
+export function createGeminiColumnClassifier(
+  config: GeminiConfig & { apiKey: string },
+  options: ColumnClassifierOptions = {},
+  client: GeminiClient = createGeminiClient(config, options),
+): ColumnClassifier {
+  const deadlineMs = options.deadlineMs ?? COLUMN_CLASSIFY_DEADLINE_MS;
+  const budget: CallBudget = {
+    maxAttempts: COLUMN_CLASSIFY_ATTEMPTS,
+    timeoutMs: Math.min(config.timeoutMs, deadlineMs),
+    deadlineMs,
+  };
+  return {
+    async classify(request, signal) {
+      // The budget's deadline starts once a slot is free; this one also covers the wait for it.
+      const overall = AbortSignal.timeout(deadlineMs);
+      const combined = signal ? AbortSignal.any([signal, overall]) : overall;
+      let text: string;
+      try {
+        text = await client.generateJson(request, budget, combined);
+      } catch (error) {
+        const reason = error instanceof SummaryModelError ? error.reason : "Gemini call failed";
+        options.onFailure?.(
+          overall.aborted ? `Gemini did not answer within ${formatDuration(deadlineMs)}` : reason,
+        );
+        return null;
+      }
+      const answer = parseColumnAnswer(text, request.columnCount);
+      if (!answer) options.onFailure?.("Gemini's answer did not follow the column schema");
+      return answer;
+    },
+  };
+}
+
+/** The summary model and the column classifier on one client (one connection pool, one concurrency cap). */
+export function createGeminiServices(
+  config: GeminiConfig & { apiKey: string },
+  options: ColumnClassifierOptions = {},
+): { summaryModel: SummaryModel; columnClassifier: ColumnClassifier } {
+  const client = createGeminiClient(config, options);
+  return {
+    summaryModel: createGeminiSummaryModel(config, options, client),
+    columnClassifier: createGeminiColumnClassifier(config, options, client),
   };
 }
 
@@ -221,12 +324,12 @@ function classify(error: unknown): FailureKind {
   return { type: "unreadable", retryable: false };
 }
 
-function describe(kind: FailureKind, attempts: number, config: GeminiConfig): string {
+function describe(kind: FailureKind, attempts: number, config: GeminiConfig, timeoutMs: number): string {
   switch (kind.type) {
     case "answer":
       return kind.reason;
     case "timeout":
-      return `Gemini did not answer within ${formatDuration(config.timeoutMs)}`;
+      return `Gemini did not answer within ${formatDuration(timeoutMs)}`;
     case "network":
       return `Gemini could not be reached${kind.code ? ` (${kind.code})` : ""} after ${plural(attempts, "attempt")}`;
     case "unreadable":

@@ -125,7 +125,7 @@ function quantityFirst(b: ColumnProfile, c: ColumnProfile): [ColumnProfile, Colu
   return b.median <= c.median ? [b, c] : [c, b];
 }
 
-function productAgreement(a: number[], b: number[], c: number[]): number {
+export function productAgreement(a: number[], b: number[], c: number[]): number {
   let rows = 0;
   let agree = 0;
   for (let i = 0; i < a.length; i++) {
