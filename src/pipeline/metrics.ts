@@ -51,6 +51,8 @@ const DATE_CACHE_SIZE = 50_000;
 const CANCEL_STATUS =
   /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
 const TOP_PRODUCTS = 20;
+/** ~3 months: longer spans are charted by month, so the daily series stays small (<= 93 entries). */
+export const DAILY_SERIES_MAX_DAYS = 92;
 const BLANK_GROUP = "(blank)";
 
 class Group {
@@ -97,6 +99,14 @@ export interface MonthRevenue {
   daysWithData: number;
   partial: boolean;
   change: number | null;
+}
+
+/** One calendar day's revenue, for charts of short files (see Metrics.revenueByDay). */
+export interface DayRevenue {
+  day: string;
+  revenue: number;
+  netRevenue: number;
+  rows: number;
 }
 
 export interface TopTransaction {
@@ -153,6 +163,12 @@ export interface Metrics {
   averageOrderValue: number | null;
   dateRange: { start: string; end: string } | null;
   revenueByMonth: MonthRevenue[];
+  /**
+   * Every day from the first date to the last (days without sales as zeros), only when they span at
+   * most DAILY_SERIES_MAX_DAYS: a file of a few weeks is charted by day or week, not by one month.
+   * Null otherwise (and in analyses cached before it existed).
+   */
+  revenueByDay?: DayRevenue[] | null;
   monthOverMonth: { from: string; to: string; change: number | null } | null;
   revenueByRegion: GroupRevenue[] | null;
   revenueByCategory: GroupRevenue[] | null;
@@ -465,6 +481,7 @@ export class MetricsFold {
       averageOrderValue: orders > 0 ? roundMoney(net / orders) : null,
       dateRange: days.size > 0 ? { start: keyToIso(minKey(days)), end: keyToIso(maxKey(days)) } : null,
       revenueByMonth: months,
+      revenueByDay: daySeries(days),
       monthOverMonth: last && previous ? { from: previous.month, to: last.month, change: last.change } : null,
       revenueByRegion: regions?.list ?? null,
       revenueByCategory: categories?.list ?? null,
@@ -666,6 +683,28 @@ function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
       partial: dense && first !== last && covered < length / 3,
       change:
         prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
+    });
+  }
+  return series;
+}
+
+function daySeries(days: Map<DayKey, Group>): DayRevenue[] | null {
+  if (days.size === 0) return null;
+  const start = minKey(days);
+  const end = maxKey(days);
+  const span = daySpan(start, end);
+  if (span > DAILY_SERIES_MAX_DAYS) return null;
+  const first = Date.UTC(Math.floor(start / 10000), (Math.floor(start / 100) % 100) - 1, start % 100);
+  const series: DayRevenue[] = [];
+  for (let i = 0; i <= span; i++) {
+    const d = new Date(first + i * 86_400_000);
+    const key = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+    const group = days.get(key);
+    series.push({
+      day: keyToIso(key),
+      revenue: roundMoney(group ? group.revenue.value : 0),
+      netRevenue: roundMoney(group ? group.net.value : 0),
+      rows: group?.rows ?? 0,
     });
   }
   return series;
