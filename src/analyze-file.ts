@@ -343,6 +343,7 @@ async function emailIfAsked(
     subject: email.subject,
     html: email.html,
     text: email.text,
+    inlineImages: email.images,
     idempotencyKey,
   });
   stop();

@@ -42,6 +42,8 @@ export interface ChartDescription {
   currency: Currency | null;
   /** The chart in words, with its numbers: alt text for the e-mail image and screen readers. */
   description: string;
+  /** Bar charts: the last category is the pooled "Other". */
+  pooledLast?: boolean;
   /** Line charts: which time buckets the categories are. */
   grain?: TimeGrain;
 }
@@ -79,7 +81,8 @@ export function revenueOverTime(metrics: Metrics): ChartDescription | null {
   const money = (n: number) => formatMoney(n, currency);
   const listed = buckets
     .map((b, i) => {
-      const extra = series[1] ? `, cancellations ${money(series[1].values[i] ?? 0)}` : "";
+      const cancelledHere = series[1]?.values[i] ?? 0;
+      const extra = cancelledHere !== 0 ? `, cancellations ${money(cancelledHere)}` : "";
       return `${b.label}: ${money(b.netRevenue)}${extra}`;
     })
     .join("; ");
@@ -243,6 +246,7 @@ export function revenueByGroup(metrics: Metrics): ChartDescription | null {
     yLabel: `Gross revenue${currencyTag(currency)}`,
     currency,
     description: `${title}. ${listed}.${otherNote}`,
+    pooledLast: rest.length > 0 || pooled !== null,
   };
 }
 

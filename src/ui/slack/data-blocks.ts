@@ -1,6 +1,6 @@
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { GroupRevenue, PooledGroups } from "../../pipeline/metrics.js";
-import { ExactSum, roundMoney } from "../../pipeline/sum.js";
+import { breakdownRows, exactMoney } from "../breakdown-rows.js";
 import type { ChartDescription } from "../charts/describe.js";
 import { cleanText } from "../escape.js";
 import { currencyPrefix, formatInteger } from "../format.js";
@@ -225,72 +225,22 @@ function sectionRows(
   money: (n: number) => TableCell,
   analysis: Analysis,
 ): TableCell[][] {
-  const { groups, pooled } = section;
-  const needsOther = groups.length > rows || pooled !== null;
-  const listed = needsOther ? groups.slice(0, Math.max(0, rows - 1)) : groups;
-  const out = listed.map((g) => groupRow(section.noun, cleanText(g.name) || "(blank)", g, money));
-  if (needsOther) {
-    const rest = groups.slice(listed.length);
-    const revenue = new ExactSum();
-    const net = new ExactSum();
-    let rowCount = 0;
-    for (const g of rest) {
-      revenue.add(g.revenue);
-      net.add(g.netRevenue);
-      rowCount += g.rows;
-    }
-    if (pooled) {
-      revenue.add(pooled.revenue);
-      net.add(pooled.netRevenue);
-      rowCount += pooled.rows;
-    }
-    const names = rest.length + (pooled?.names ?? 0);
-    const more = `${formatInteger(names)}${pooled?.namesUncounted ? "+" : ""}`;
-    const total = analysis.totalRevenue;
-    out.push(
-      groupRow(
-        section.noun,
-        `Other (${more} more)`,
-        {
-          revenue: roundMoney(revenue.value),
-          netRevenue: roundMoney(net.value),
-          share: total !== 0 ? revenue.value / total : 0,
-          rows: rowCount,
-        },
-        money,
-      ),
-    );
-  }
-  return out;
+  return breakdownRows(section.groups, section.pooled, analysis.totalRevenue, rows).map((row) => {
+    const share = Math.round(row.share * 1000) / 10;
+    return [
+      { type: "raw_text", text: section.noun },
+      { type: "raw_text", text: shortenLabel(row.name, MAX_TABLE_NAME) || "(blank)" },
+      money(row.revenue),
+      money(row.netRevenue),
+      { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
+      { type: "raw_number", value: row.rows, text: formatInteger(row.rows) },
+    ];
+  });
 }
 
-function groupRow(
-  noun: string,
-  name: string,
-  g: Pick<GroupRevenue, "revenue" | "netRevenue" | "share" | "rows">,
-  money: (n: number) => TableCell,
-): TableCell[] {
-  const share = Math.round(g.share * 1000) / 10;
-  return [
-    { type: "raw_text", text: noun },
-    { type: "raw_text", text: shortenLabel(name, MAX_TABLE_NAME) || "(blank)" },
-    money(g.revenue),
-    money(g.netRevenue),
-    { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
-    { type: "raw_number", value: g.rows, text: formatInteger(g.rows) },
-  ];
-}
-
-/** Exact money, to the cent, with thousands separators: "$1,234,567.5" -> "$1,234,567.50". */
+/** Exact money, to the cent, with thousands separators (the number sorts, the text shows). */
 function moneyCell(prefix: string): (n: number) => TableCell {
-  return (n) => {
-    const abs = Math.abs(n).toLocaleString("en-US", {
-      minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
-      maximumFractionDigits: 2,
-    });
-    const sign = n < 0 && abs !== "0" ? "-" : "";
-    return { type: "raw_number", value: n, text: `${sign}${prefix}${abs}` };
-  };
+  return (n) => ({ type: "raw_number", value: n, text: exactMoney(n, prefix) });
 }
 
 /** What counts against Slack's character limit: the text of every cell. */
