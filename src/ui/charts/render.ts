@@ -8,6 +8,7 @@ import { SVGRenderer } from "echarts/renderers";
 import { formatMoney } from "../format.js";
 import { shortenLabel } from "../slack/data-blocks.js";
 import type { ChartDescription } from "./describe.js";
+import { CHART_HEIGHT, CHART_SCALE, CHART_WIDTH } from "./size.js";
 
 /**
  * Charts as SVG and PNG, drawn on the server from a chart description: ECharts renders the SVG
@@ -22,10 +23,7 @@ import type { ChartDescription } from "./describe.js";
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
-export const CHART_WIDTH = 600;
-export const CHART_HEIGHT = 320;
-/** PNG pixels per CSS pixel. */
-export const CHART_SCALE = 2;
+export { CHART_HEIGHT, CHART_SCALE, CHART_WIDTH };
 
 /** Okabe & Ito (2008): blue, vermillion, bluish green, orange, sky blue, reddish purple. */
 const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7"];

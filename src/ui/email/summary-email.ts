@@ -2,8 +2,8 @@ import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
 import { breakdownRows, exactMoney } from "../breakdown-rows.js";
-import { describeCharts } from "../charts/describe.js";
-import { CHART_HEIGHT, CHART_WIDTH, renderChart } from "../charts/render.js";
+import { type ChartDescription, describeCharts } from "../charts/describe.js";
+import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
 import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
 import { currencyPrefix, formatPercent } from "../format.js";
 import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
@@ -87,9 +87,12 @@ export async function buildSummaryEmail(
   const subject = emailSubject(content);
   const images: InlineImage[] = [];
   const charts: EmailExtras["charts"] = [];
-  if (options.charts !== false) {
-    for (const chart of describeCharts(analysis)) {
-      const png = renderPng(chart);
+  const described = options.charts === false ? [] : describeCharts(analysis);
+  if (described.length > 0) {
+    // Loaded when first needed: ECharts and resvg add start-up time the Slack app need not pay up front.
+    const { renderChart } = await import("../charts/render.js");
+    for (const chart of described) {
+      const png = renderPng(renderChart, chart);
       if (!png) continue;
       images.push({
         contentId: chart.id,
@@ -106,9 +109,12 @@ export async function buildSummaryEmail(
 }
 
 /** A chart that fails to draw is left out: the e-mail goes without it rather than not at all. */
-function renderPng(chart: Parameters<typeof renderChart>[0]): Buffer | null {
+function renderPng(
+  render: (chart: ChartDescription) => { png: Buffer },
+  chart: ChartDescription,
+): Buffer | null {
   try {
-    return renderChart(chart).png;
+    return render(chart).png;
   } catch {
     return null;
   }
