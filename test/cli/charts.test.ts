@@ -37,7 +37,7 @@ describe("sales-insight analyze --charts DIR", () => {
     expect(png.readUInt32BE(16)).toBe(CHART_WIDTH * CHART_SCALE);
     expect(png.readUInt32BE(20)).toBe(CHART_HEIGHT * CHART_SCALE);
     const svg = readFileSync(join(dir, "revenue-by-group.svg"), "utf8");
-    expect(svg).toMatch(/^<svg[^>]+width="600" height="320"/);
+    expect(svg).toMatch(new RegExp(`^<svg[^>]+width="${CHART_WIDTH}" height="${CHART_HEIGHT}"`));
     // The figures on the bars, formatted like the summary.
     for (const label of ["North", "467K", "20.3K"]) expect(svg).toContain(`>${label}<`);
     expect(stderr).toMatch(/^Charts written: .*revenue-over-time\.png/);

@@ -16,8 +16,7 @@ import { CHART_HEIGHT, CHART_SCALE, CHART_WIDTH } from "./size.js";
  * node_modules (@expo-google-fonts/inter, SIL Open Font License) and never the system's fonts, so a
  * chart looks the same on a laptop, in CI and in the Docker image (which has no fonts at all).
  *
- * Sized for e-mail: 600 CSS pixels wide (the e-mail's column), drawn at 2x so it stays sharp on
- * phones and retina screens. Light background, Okabe-Ito colours (distinguishable with every common
+ * Sized for e-mail (see size.ts), drawn at 2x so it stays sharp on phones and retina screens. Light background, Okabe-Ito colours (distinguishable with every common
  * colour-vision deficiency), axis figures formatted like the summary (684K, $1.2M).
  */
 
@@ -33,7 +32,7 @@ const RULE = "#e4e7eb";
 const OTHER = "#9aa5b1";
 const FONT = "Inter";
 /** Longest bar label (group name) drawn; longer names end in "…". */
-const BAR_LABEL = 22;
+const BAR_LABEL = 20;
 
 const require = createRequire(import.meta.url);
 /** The font files, resolved through Node's resolution so any install layout (npm, Docker) finds them. */
@@ -89,7 +88,7 @@ function base(chart: ChartDescription) {
       text: chart.title,
       left: 16,
       top: 12,
-      textStyle: { fontFamily: FONT, fontSize: 16, fontWeight: 600, color: TEXT },
+      textStyle: { fontFamily: FONT, fontSize: 18, fontWeight: 600, color: TEXT },
     },
   };
 }
@@ -99,7 +98,7 @@ function moneyAxis(chart: ChartDescription) {
     type: "value" as const,
     axisLabel: {
       fontFamily: FONT,
-      fontSize: 12,
+      fontSize: 15,
       color: MUTED,
       formatter: (v: number) => formatMoney(v, chart.currency),
     },
@@ -112,18 +111,19 @@ function lineOption(chart: ChartDescription) {
   const legend = chart.series.length > 1;
   return {
     ...base(chart),
+    // Under the title, not beside it: a long title and two legend entries do not fit one line.
     legend: legend
       ? {
-          top: 14,
-          right: 16,
+          top: 42,
+          left: 10,
           itemWidth: 18,
-          textStyle: { fontFamily: FONT, fontSize: 12, color: MUTED },
+          textStyle: { fontFamily: FONT, fontSize: 15, color: MUTED },
         }
       : undefined,
     grid: {
       left: 16,
       right: 32,
-      top: 56,
+      top: legend ? 84 : 60,
       bottom: 16,
       outerBoundsMode: "same" as const,
       outerBoundsContain: "axisLabel" as const,
@@ -132,7 +132,7 @@ function lineOption(chart: ChartDescription) {
       type: "category" as const,
       data: chart.categories,
       boundaryGap: false,
-      axisLabel: { fontFamily: FONT, fontSize: 12, color: MUTED, hideOverlap: true },
+      axisLabel: { fontFamily: FONT, fontSize: 15, color: MUTED, hideOverlap: true },
       axisLine: { lineStyle: { color: MUTED } },
       axisTick: { alignWithLabel: true },
     },
@@ -156,7 +156,7 @@ function barOption(chart: ChartDescription) {
     grid: {
       left: 16,
       right: 64,
-      top: 52,
+      top: 60,
       bottom: 16,
       outerBoundsMode: "same" as const,
       outerBoundsContain: "axisLabel" as const,
@@ -166,7 +166,7 @@ function barOption(chart: ChartDescription) {
       type: "category" as const,
       inverse: true,
       data: chart.categories.map((c) => shortenLabel(c, BAR_LABEL)),
-      axisLabel: { fontFamily: FONT, fontSize: 12, color: TEXT, interval: 0 },
+      axisLabel: { fontFamily: FONT, fontSize: 15, color: TEXT, interval: 0 },
       axisLine: { lineStyle: { color: MUTED } },
       axisTick: { show: false },
     },
@@ -183,7 +183,7 @@ function barOption(chart: ChartDescription) {
           show: true,
           position: "right" as const,
           fontFamily: FONT,
-          fontSize: 12,
+          fontSize: 15,
           color: TEXT,
           formatter: (p: { value: unknown }) => formatMoney(Number(p.value), chart.currency),
         },

@@ -300,7 +300,7 @@ function breakdownTable(
 function fullTable(table: FullTable): string {
   const th = (text: string, align: string, extra = "") =>
     `<th style="${CELL}text-align:${align};color:${COLOR.muted};font-weight:400;${extra}">${text}</th>`;
-  const head = `<tr>${th("Name", "left")}${th("Gross", "right")}${th("Net", "right")}${th("Share", "right", "width:60px;")}</tr>`;
+  const head = `<tr>${th("Name", "left")}${th("Gross", "right", "width:112px;")}${th("Net", "right", "width:112px;")}${th("Share", "right", "width:60px;")}</tr>`;
   const body = table.rows
     .map(
       (r) =>
