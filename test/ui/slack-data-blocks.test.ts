@@ -191,3 +191,32 @@ describe("the summary message with charts and a table", () => {
     expect(JSON.stringify(message.blocks)).not.toMatch(/<[!@#a-z]/i);
   });
 });
+
+describe("the fake Slack's block rules", () => {
+  it("refuse what Slack documents as invalid (so the builders' checks are not vacuous)", () => {
+    const good = chartBlock(chart());
+    const broken = (change: (b: ReturnType<typeof chartBlock>) => void) => {
+      const b = structuredClone(good);
+      change(b);
+      return dataBlockErrors([b]);
+    };
+    expect(broken((b) => (b.title = "t".repeat(51)))).toHaveLength(1);
+    expect(
+      broken((b) => ((b.chart.series[0] as { data: { label: string }[] }).data[0] = { label: "Z" } as never)),
+    ).not.toEqual([]);
+    expect(broken((b) => b.chart.series[0]?.data.pop())).not.toEqual([]);
+    expect(broken((b) => (b.chart.axis_config.categories[0] = "x".repeat(21)))).not.toEqual([]);
+    expect(dataBlockErrors([good, good, good])).toEqual([
+      expect.stringMatching(/no more than 2 data_visualization blocks .*\/blocks\/2/),
+    ]);
+    const header = [{ type: "raw_text", text: "Name" }];
+    const rows = Array.from({ length: 101 }, () => [{ type: "raw_text", text: "x" }]);
+    expect(dataBlockErrors([{ type: "data_table", caption: "c", rows: [header, ...rows] }])).not.toEqual([]);
+    expect(dataBlockErrors([{ type: "data_table", caption: "c", rows: [header, ...rows.slice(1)] }])).toEqual(
+      [],
+    );
+    expect(dataBlockErrors([good], { unsupported: new Set(["data_visualization"]) })[0]).toMatch(
+      /unsupported/,
+    );
+  });
+});
