@@ -58,6 +58,7 @@ const BLANK_GROUP = "(blank)";
 class Group {
   readonly revenue = new ExactSum();
   readonly net = new ExactSum();
+  readonly units = new ExactSum();
   rows = 0;
 }
 
@@ -77,6 +78,8 @@ export interface GroupRevenue {
   share: number;
   netRevenue: number;
   rows: number;
+  /** Units sold in the group's rows (cancelled included, like revenue); null without a units column. */
+  units?: number | null;
 }
 
 /** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */
@@ -362,9 +365,9 @@ export class MetricsFold {
       if (this.iOrder >= 0 && !this.ordersOverflow) this.countOrder(cells[this.iOrder]);
     }
 
-    if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled);
-    if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled);
-    if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled);
+    if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled, units);
+    if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled, units);
+    if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled, units);
     if (this.iDate >= 0) {
       const key = this.dayKey(cells[this.iDate]);
       if (!Number.isNaN(key)) addToGroupKey(this.days, key, revenue, cancelled);
@@ -458,9 +461,10 @@ export class MetricsFold {
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
-    const regions = this.iRegion >= 0 ? breakdown(this.regions, total) : null;
-    const categories = this.iCategory >= 0 ? breakdown(this.categories, total) : null;
-    const products = this.iProduct >= 0 ? breakdown(this.products, total) : null;
+    const units = this.iUnits >= 0;
+    const regions = this.iRegion >= 0 ? breakdown(this.regions, total, units) : null;
+    const categories = this.iCategory >= 0 ? breakdown(this.categories, total, units) : null;
+    const products = this.iProduct >= 0 ? breakdown(this.products, total, units) : null;
     const statuses = this.iStatus >= 0 ? this.statusCounts(total) : null;
     const orders =
       this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
@@ -581,7 +585,13 @@ export class MetricsFold {
   }
 }
 
-function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: boolean): void {
+function addToGroup(
+  groups: GroupTable,
+  cell: Cell,
+  revenue: number,
+  cancelled: boolean,
+  units: number,
+): void {
   let name = typeof cell === "string" ? cell : cellText(cell);
   let group = groups.get(name);
   if (group === undefined) {
@@ -599,6 +609,7 @@ function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: 
   group.rows++;
   group.revenue.add(revenue);
   if (!cancelled) group.net.add(revenue);
+  if (!Number.isNaN(units)) group.units.add(units);
 }
 
 function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): void {
@@ -619,17 +630,31 @@ function mergeGroup(into: Group, from: Group): void {
 }
 
 /** A breakdown's groups, largest first, with exact totals; names that had to be pooled apart. */
-function breakdown(groups: GroupTable, total: number): { list: GroupRevenue[]; pooled: PooledGroups | null } {
-  const entry = (name: string, revenue: number, net: number, rows: number): GroupRevenue => ({
+function breakdown(
+  groups: GroupTable,
+  total: number,
+  hasUnits: boolean,
+): { list: GroupRevenue[]; pooled: PooledGroups | null } {
+  const entry = (
+    name: string,
+    revenue: number,
+    net: number,
+    rows: number,
+    units: number | null,
+  ): GroupRevenue => ({
     name,
     revenue: roundMoney(revenue),
     share: total !== 0 ? roundRatio(revenue / total) : 0,
     netRevenue: roundMoney(net),
     rows,
+    units: hasUnits && units !== null ? roundRatio(units, 4) : null,
   });
-  const list = [...groups].map(([name, g]) => entry(name, g.revenue.value, g.net.value, g.rows));
+  const list = [...groups].map(([name, g]) =>
+    entry(name, g.revenue.value, g.net.value, g.rows, g.units.value),
+  );
   const late = groups.late?.finish();
-  for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows));
+  // Names past MAX_GROUPS keep revenue only: their units are not known.
+  for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows, null));
   list.sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
   return { list, pooled: pooledGroups(late?.pooled ?? null, total) };
 }

@@ -16,6 +16,8 @@ export interface BreakdownRow {
   /** Of the file's gross revenue, 0-1. */
   share: number;
   rows: number;
+  /** Units sold, or null when unknown (no units column, or names the fold pooled past 5,000). */
+  units: number | null;
   /** The pooled "Other" row. */
   other: boolean;
 }
@@ -34,22 +36,28 @@ export function breakdownRows(
     netRevenue: g.netRevenue,
     share: g.share,
     rows: g.rows,
+    units: g.units ?? null,
     other: false,
   }));
   if (!needsOther) return out;
   const rest = groups.slice(listed.length);
   const revenue = new ExactSum();
   const net = new ExactSum();
+  const units = new ExactSum();
+  let unitsKnown = true;
   let rows = 0;
   for (const g of rest) {
     revenue.add(g.revenue);
     net.add(g.netRevenue);
     rows += g.rows;
+    if (typeof g.units === "number") units.add(g.units);
+    else unitsKnown = false;
   }
   if (pooled) {
     revenue.add(pooled.revenue);
     net.add(pooled.netRevenue);
     rows += pooled.rows;
+    unitsKnown = false;
   }
   const names = rest.length + (pooled?.names ?? 0);
   out.push({
@@ -58,6 +66,7 @@ export function breakdownRows(
     netRevenue: roundMoney(net.value),
     share: totalRevenue !== 0 ? revenue.value / totalRevenue : 0,
     rows,
+    units: unitsKnown ? Math.round(units.value * 10_000) / 10_000 : null,
     other: true,
   });
   return out;

@@ -120,6 +120,17 @@ describe("breakdownTableBlock", () => {
       expect(row.slice(2).every((c) => c.type === "raw_number")).toBe(true);
     }
     expect(rows[1]?.[2]).toEqual({ type: "raw_number", value: 466_500, text: "466,500" });
+    expect(rows[0]?.map((c) => c.text)).toEqual([
+      "Breakdown",
+      "Name",
+      "Gross revenue",
+      "Net revenue",
+      "Share",
+      "Units",
+      "Rows",
+    ]);
+    // North: 150 + 210 + 60 units (the cancelled row's included, like its revenue).
+    expect(rows[1]?.[5]).toEqual({ type: "raw_number", value: 420, text: "420" });
     expect(dataBlockErrors([table])).toEqual([]);
   });
 

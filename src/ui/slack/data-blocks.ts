@@ -175,18 +175,24 @@ export function breakdownTableBlock(
   }
   if (sections.length === 0) return null;
   const money = moneyCell(currencyPrefix(analysis.currency));
-  const header: TableCell[] = ["Breakdown", "Name", "Gross revenue", "Net revenue", "Share", "Rows"].map(
-    (t) => ({
-      type: "raw_text",
-      text: t,
-    }),
-  );
+  // Units where the file has a units column (analyses cached before per-group units existed have
+  // none: the column is left out then).
+  const withUnits = sections.every((s) => s.groups.every((g) => typeof g.units === "number"));
+  const header: TableCell[] = [
+    "Breakdown",
+    "Name",
+    "Gross revenue",
+    "Net revenue",
+    "Share",
+    ...(withUnits ? ["Units"] : []),
+    "Rows",
+  ].map((t) => ({ type: "raw_text", text: t }));
 
   let budget = DATA_BLOCK_LIMITS.tableRows - 1;
   for (;;) {
     const rows = [
       header,
-      ...sections.flatMap((s, i) => sectionRows(s, quota(sections, i, budget), money, analysis)),
+      ...sections.flatMap((s, i) => sectionRows(s, quota(sections, i, budget), money, analysis, withUnits)),
     ];
     const characters = tableCharacters(rows);
     if (characters > maxCharacters && budget <= sections.length * 2) return null;
@@ -224,18 +230,29 @@ function sectionRows(
   rows: number,
   money: (n: number) => TableCell,
   analysis: Analysis,
+  withUnits: boolean,
 ): TableCell[][] {
-  return breakdownRows(section.groups, section.pooled, analysis.totalRevenue, rows).map((row) => {
-    const share = Math.round(row.share * 1000) / 10;
-    return [
-      { type: "raw_text", text: section.noun },
-      { type: "raw_text", text: shortenLabel(row.name, MAX_TABLE_NAME) || "(blank)" },
-      money(row.revenue),
-      money(row.netRevenue),
-      { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
-      { type: "raw_number", value: row.rows, text: formatInteger(row.rows) },
-    ];
-  });
+  return breakdownRows(section.groups, section.pooled, analysis.totalRevenue, rows).map(
+    (row): TableCell[] => {
+      const share = Math.round(row.share * 1000) / 10;
+      return [
+        { type: "raw_text", text: section.noun },
+        { type: "raw_text", text: shortenLabel(row.name, MAX_TABLE_NAME) || "(blank)" },
+        money(row.revenue),
+        money(row.netRevenue),
+        { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
+        ...(withUnits ? [unitsCell(row.units)] : []),
+        { type: "raw_number", value: row.rows, text: formatInteger(row.rows) },
+      ];
+    },
+  );
+}
+
+/** Units as a sortable number; an Other row holding names past 5,000 has no known total ("n/a", 0). */
+function unitsCell(units: number | null): TableCell {
+  return units === null
+    ? { type: "raw_number", value: 0, text: "n/a" }
+    : { type: "raw_number", value: units, text: formatInteger(units) };
 }
 
 /** Exact money, to the cent, with thousands separators (the number sorts, the text shows). */
