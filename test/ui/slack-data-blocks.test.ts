@@ -93,6 +93,13 @@ describe("chartBlock", () => {
     expect(dataBlockErrors([block])).toEqual([]);
   });
 
+  it("sends whole units for large figures and keeps cents for small ones", () => {
+    const big = chartBlock(chart({ series: [{ name: "Gross", values: [1234.56, 99.5, -0.4] }] }));
+    expect(big.chart.series[0]?.data.map((p) => p.value)).toEqual([1235, 100, 0]);
+    const small = chartBlock(chart({ series: [{ name: "Gross", values: [12.34, 0.5, 99.99] }] }));
+    expect(small.chart.series[0]?.data.map((p) => p.value)).toEqual([12.34, 0.5, 99.99]);
+  });
+
   it("draws a missing or non-finite value as 0, never skipping a category", () => {
     const block = chartBlock(chart({ series: [{ name: "Net", values: [1, Number.NaN] }] }));
     expect(block.chart.series[0]?.data.map((p) => p.value)).toEqual([1, 0, 0]);

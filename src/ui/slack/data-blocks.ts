@@ -120,10 +120,17 @@ export function chartBlock(chart: ChartDescription): DataVisualizationBlock {
     chart.series.slice(0, L.series).map((s) => s.name),
     L.label,
   );
+  // Slack documents the value as a number but shows no decimal in any example: whole units when the
+  // figures are large enough that cents are invisible on a chart anyway (the table has them exact).
+  const largest = Math.max(
+    0,
+    ...chart.series.flatMap((s) => s.values.map((v) => (Number.isFinite(v) ? Math.abs(v) : 0))),
+  );
+  const point = largest >= 100 ? (v: number) => Math.round(v) || 0 : (v: number) => v;
   const series = chart.series.slice(0, L.series).map((s, i) => ({
     name: names[i] as string,
     // Exactly one point per category: a missing value is drawn as 0, never skipped.
-    data: categories.map((label, j) => ({ label, value: finite(s.values[from + j]) })),
+    data: categories.map((label, j) => ({ label, value: point(finite(s.values[from + j])) })),
   }));
   return {
     type: "data_visualization",
