@@ -4,6 +4,7 @@ import type { Limits } from "./limits.js";
 import { type Metrics, MetricsFold } from "./metrics.js";
 import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
 import { inferSchema, type Schema } from "./schema.js";
+import { detectShapes } from "./shapes/detect.js";
 
 /** Rows read before the header is chosen: title blocks above a table are rarely longer. */
 const HEADER_SEARCH_ROWS = 30;
@@ -140,10 +141,8 @@ export class TableBuilder {
       return;
     }
     try {
-      this.schema = inferSchema(
-        this.headers,
-        sample.map((r) => r.cells),
-      );
+      const rows = sample.map((r) => r.cells);
+      this.schema = detectShapes(inferSchema(this.headers, rows), rows);
     } catch (error) {
       if (error instanceof InputError) {
         this.failure = error;

@@ -50,6 +50,29 @@ export function deriveFacts(a: Analysis): Facts {
     share(c.revenueShare);
   }
   if (a.topTransaction) money(a.topTransaction.revenue);
+  if (a.pipeline) {
+    const { won, lost, open } = a.pipeline;
+    for (const b of [won, lost, open]) {
+      money(b.count);
+      money(b.value);
+      if (b.count > 0) money(b.value / b.count);
+    }
+    // Closed deals, and every deal in the export, with their values.
+    money(won.count + lost.count);
+    money(won.value + lost.value);
+    money(won.count + lost.count + open.count);
+    money(won.value + lost.value + open.value);
+    share(a.pipeline.winRate);
+    share(a.pipeline.winRateByValue);
+    if (a.pipeline.winRate !== null) share(1 - a.pipeline.winRate);
+    if (a.pipeline.winRateByValue !== null) share(1 - a.pipeline.winRateByValue);
+  }
+  if (a.shape?.discount) {
+    money(a.shape.discount.total);
+    money(a.netRevenue + a.shape.discount.total);
+    money(a.totalRevenue + a.shape.discount.total);
+  }
+  if (a.shape?.orderLines) money(a.shape.orderLines.continuationRows);
   if (a.statusCounts) {
     for (const count of Object.values(a.statusCounts)) {
       money(count);

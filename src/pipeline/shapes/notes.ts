@@ -1,0 +1,42 @@
+import type { Metrics } from "../metrics.js";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const money = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+const percent = (fraction: number) =>
+  `${(fraction * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+const deals = (n: number, what: string) => `${fmt(n)} ${what} ${n === 1 ? "deal" : "deals"}`;
+const LISTED_COLUMNS = 4;
+
+/** How a shape beyond one row per sale was read, in words: what counts as revenue, what was set apart. */
+export function shapeNotes(a: Metrics): string[] {
+  const notes: string[] = [];
+  const p = a.pipeline;
+  if (p) {
+    let note = `This is a deal export: revenue counts only won deals (${p.stageColumn}: ${deals(p.won.count, "won")}, ${money(p.won.value)}). ${deals(p.lost.count, "lost")} (${money(p.lost.value)}) and ${deals(p.open.count, "open")} (${money(p.open.value)}, the open pipeline) are reported apart, not as sales.`;
+    if (p.winRate !== null) {
+      const byValue = p.winRateByValue !== null ? `, ${percent(p.winRateByValue)} by value` : "";
+      note += ` Win rate: ${percent(p.winRate)} of closed deals${byValue}.`;
+    }
+    notes.push(note);
+  }
+  const lines = a.shape?.orderLines;
+  if (lines) {
+    const shown = lines.orderLevelColumns.slice(0, LISTED_COLUMNS).join(", ");
+    const more = lines.orderLevelColumns.length > LISTED_COLUMNS ? "…" : "";
+    const total = a.columns.revenue;
+    const counted =
+      total && lines.orderLevelColumns.includes(total)
+        ? `The order total (${total}) is counted once per order; these lines count for units and products only`
+        : `Each line keeps its own ${total ?? "value"}, with its order's ${shown}${more} filled in from the first line`;
+    notes.push(
+      `Orders span several lines: ${fmt(lines.continuationRows)} ${lines.continuationRows === 1 ? "row continues" : "rows continue"} the order above (${lines.orderColumn} repeats, with ${shown}${more} blank). ${counted}, not as blank statuses or regions.`,
+    );
+  }
+  const d = a.shape?.discount;
+  if (d) {
+    const gross = a.columns.revenue ?? `${a.columns.units} x ${a.columns.unitPrice}`;
+    const how = d.kind === "percent" ? `less the ${d.column} percentage of each row` : `less ${d.column}`;
+    notes.push(`Revenue is net of discount: ${gross} ${how} (${money(d.total)} taken off in all).`);
+  }
+  return notes;
+}
