@@ -600,10 +600,19 @@ export class MetricsFold {
 
   private shapeReading(): ShapeReading | null {
     const plan = this.schema.shape;
-    if (!plan || (!plan.orderLines && !plan.discount)) return null;
+    if (!plan || (!plan.orderLines && !plan.discount && !plan.payments)) return null;
     const header = (i: number) => this.schema.headers[i] ?? "";
     const lines = plan.orderLines;
+    const payments = plan.payments;
+    const named = (i: number) => (i >= 0 ? header(i) : null);
     return {
+      payments: payments
+        ? {
+            amountColumn: named(payments.amountColumn),
+            typeColumn: named(payments.typeColumn),
+            instalmentColumn: named(payments.instalmentColumn),
+          }
+        : null,
       orderLines: lines
         ? {
             orderColumn: header(lines.orderColumn),

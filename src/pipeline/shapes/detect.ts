@@ -6,6 +6,7 @@ import { isAmount, type NumberReading, numberReading, parseNumber } from "../num
 import type { Schema } from "../schema.js";
 import { stageOutcome } from "./crm.js";
 import { netOf } from "./discount.js";
+import { readPayments } from "./payments.js";
 import type { DiscountPlan, OrderLinesPlan, ShapePlan } from "./plan.js";
 
 /**
@@ -13,15 +14,18 @@ import type { DiscountPlan, OrderLinesPlan, ShapePlan } from "./plan.js";
  * spread over several lines, a discount next to a gross value. Returns the schema with the plan the
  * fold applies, or unchanged (no plan) for a plain table of one row per sale.
  */
-export function detectShapes(schema: Schema, sample: Cell[][]): Schema {
-  const concepts = schema.headers.map((h) => headerMeaning(normaliseHeader(h)).concepts);
-  const numbers = numberReading(schema.decimalComma);
+export function detectShapes(inferred: Schema, sample: Cell[][]): Schema {
+  const concepts = inferred.headers.map((h) => headerMeaning(normaliseHeader(h)).concepts);
+  const numbers = numberReading(inferred.decimalComma);
+  const payments = readPayments(inferred, sample, concepts, numbers);
+  const schema = payments?.schema ?? inferred;
   const plan: ShapePlan = {
+    payments: payments?.plan ?? null,
     deals: detectDeals(schema, sample, concepts),
     orderLines: detectOrderLines(schema, sample),
     discount: detectDiscount(schema, sample, concepts, numbers),
   };
-  if (!plan.deals && !plan.orderLines && !plan.discount) return schema;
+  if (!plan.deals && !plan.orderLines && !plan.discount && !plan.payments) return schema;
   return { ...schema, shape: plan };
 }
 

@@ -32,6 +32,15 @@ export function shapeNotes(a: Metrics): string[] {
       `Orders span several lines: ${fmt(lines.continuationRows)} ${lines.continuationRows === 1 ? "row continues" : "rows continue"} the order above (${lines.orderColumn} repeats, with ${shown}${more} blank). ${counted}, not as blank statuses or regions.`,
     );
   }
+  const pay = a.shape?.payments;
+  if (pay) {
+    const parts = [
+      pay.amountColumn ? `revenue is the paid amount (${pay.amountColumn})` : null,
+      pay.typeColumn ? `${pay.typeColumn} is the breakdown by payment type` : null,
+      pay.instalmentColumn ? `${pay.instalmentColumn} counts instalments and is not summed as units` : null,
+    ].filter(Boolean);
+    notes.push(`Payments table: ${parts.join("; ")}.`);
+  }
   const d = a.shape?.discount;
   if (d) {
     const gross = a.columns.revenue ?? `${a.columns.units} x ${a.columns.unitPrice}`;

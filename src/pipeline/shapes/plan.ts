@@ -9,6 +9,17 @@ export interface ShapePlan {
   orderLines: OrderLinesPlan | null;
   /** A discount next to a gross line value: revenue is read net of it. */
   discount: DiscountPlan | null;
+  /** A payments or invoice table whose roles were set by payments.ts (columns, or -1). */
+  payments: PaymentsPlan | null;
+}
+
+export interface PaymentsPlan {
+  /** The paid amount, taken as revenue over a count column a header had made revenue. */
+  amountColumn: number;
+  /** The payment type or method, standing in as the category breakdown. */
+  typeColumn: number;
+  /** Instalments: left out of units. */
+  instalmentColumn: number;
 }
 
 export interface OrderLinesPlan {
@@ -36,6 +47,11 @@ export interface ShapeReading {
     /** Rows that continue the order above them: counted for units and products only. */
     continuationRows: number;
     orderLevelColumns: string[];
+  } | null;
+  payments: {
+    amountColumn: string | null;
+    typeColumn: string | null;
+    instalmentColumn: string | null;
   } | null;
   discount: {
     column: string;
