@@ -600,12 +600,13 @@ export class MetricsFold {
 
   private shapeReading(): ShapeReading | null {
     const plan = this.schema.shape;
-    if (!plan || (!plan.orderLines && !plan.discount && !plan.payments)) return null;
+    if (!plan || (!plan.orderLines && !plan.discount && !plan.payments && !plan.wide)) return null;
     const header = (i: number) => this.schema.headers[i] ?? "";
     const lines = plan.orderLines;
     const payments = plan.payments;
     const named = (i: number) => (i >= 0 ? header(i) : null);
     return {
+      wide: plan.wide ?? null,
       payments: payments
         ? {
             amountColumn: named(payments.amountColumn),

@@ -8,6 +8,7 @@ import { stageOutcome } from "./crm.js";
 import { netOf } from "./discount.js";
 import { readPayments } from "./payments.js";
 import type { DiscountPlan, OrderLinesPlan, ShapePlan } from "./plan.js";
+import { type WidePlan, wideReading } from "./wide.js";
 
 /**
  * Reads the shape of a table from its schema and the held-back sample: deals with stages, orders
@@ -27,6 +28,32 @@ export function detectShapes(inferred: Schema, sample: Cell[][]): Schema {
   };
   if (!plan.deals && !plan.orderLines && !plan.discount && !plan.payments) return schema;
   return { ...schema, shape: plan };
+}
+
+/** The long schema of a wide table, marked as read from one. */
+export function withWide(schema: Schema, plan: WidePlan, wideHeaders: string[]): Schema {
+  const shape: ShapePlan = schema.shape ?? { deals: null, orderLines: null, discount: null, payments: null };
+  const reading = wideReading(plan, wideHeaders);
+  const periodColumn = plan.longHeaders.length - 2;
+  // Months without a year cannot be dates; as the category breakdown they are still listed by name.
+  if (reading.yearFrom === null && schema.index.category < 0 && schema.index.date !== periodColumn) {
+    return {
+      ...schema,
+      index: { ...schema.index, category: periodColumn },
+      readings: {
+        ...schema.readings,
+        category: {
+          column: periodColumn,
+          confidence: 0.9,
+          reason: "header",
+          why: "period headers",
+          standIn: null,
+        },
+      },
+      shape: { ...shape, wide: reading },
+    };
+  }
+  return { ...schema, shape: { ...shape, wide: reading } };
 }
 
 const MAX_STAGES = 40;

@@ -32,6 +32,18 @@ export function shapeNotes(a: Metrics): string[] {
       `Orders span several lines: ${fmt(lines.continuationRows)} ${lines.continuationRows === 1 ? "row continues" : "rows continue"} the order above (${lines.orderColumn} repeats, with ${shown}${more} blank). ${counted}, not as blank statuses or regions.`,
     );
   }
+  const wide = a.shape?.wide;
+  if (wide) {
+    const cols = wide.periodColumns;
+    const span = `${cols[0] ?? ""} … ${cols.at(-1) ?? ""}`;
+    let note = `The table has one column per ${wide.kind} (${fmt(cols.length)} columns, ${span}): each value is read as a row of its own, under the ${wide.kind} of its column (shown as ${a.columns.date ? `“${a.columns.date}”` : `“${wide.kind === "month" ? "Month" : "Quarter"}”`} and “${a.columns.revenue ?? "Sales"}”).`;
+    if (wide.yearFrom === "year column") note += " The year comes from the year column.";
+    if (wide.yearFrom === null)
+      note += ` The headers name no year, so there are no dates: the ${wide.kind}s are ${a.columns.category === (wide.kind === "month" ? "Month" : "Quarter") ? "the category breakdown, by name" : "not broken down"}.`;
+    if (wide.ignoredColumns.length > 0)
+      note += ` Left out as a row total: ${wide.ignoredColumns.join(", ")}.`;
+    notes.push(note);
+  }
   const pay = a.shape?.payments;
   if (pay) {
     const parts = [

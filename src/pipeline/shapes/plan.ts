@@ -1,3 +1,5 @@
+import type { WideReading } from "./wide.js";
+
 /**
  * What the shape detectors (detect.ts) found in the sample, for the fold to apply. A plain table (one
  * row per sale) has no plan at all, so the fold's per-row cost for it is one null check.
@@ -11,6 +13,8 @@ export interface ShapePlan {
   discount: DiscountPlan | null;
   /** A payments or invoice table whose roles were set by payments.ts (columns, or -1). */
   payments: PaymentsPlan | null;
+  /** A wide table (one column per month or quarter) the table builder read as long. */
+  wide?: WideReading;
 }
 
 export interface PaymentsPlan {
@@ -42,6 +46,7 @@ export interface DiscountPlan {
 
 /** What the output says about the shapes the file was read as (null parts were not detected). */
 export interface ShapeReading {
+  wide: WideReading | null;
   orderLines: {
     orderColumn: string;
     /** Rows that continue the order above them: counted for units and products only. */
