@@ -6,7 +6,7 @@ import { numberReading } from "./numbers.js";
 import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
 import { inferSchema, type Schema } from "./schema.js";
 import { detectShapes, withWide } from "./shapes/detect.js";
-import { detectWide, WideRows } from "./shapes/wide.js";
+import { detectProductWide, detectWide, WideRows } from "./shapes/wide.js";
 
 /** Rows read before the header is chosen: title blocks above a table are rarely longer. */
 const HEADER_SEARCH_ROWS = 30;
@@ -146,10 +146,14 @@ export class TableBuilder {
     }
     try {
       let rows = sample.map((r) => r.cells);
-      const widePlan = detectWide(this.headers, rows);
+      // The table as it stands first: a product-wide table is recognised by what its schema lacks.
+      const periodWide = detectWide(this.headers, rows);
+      const plain = periodWide ? null : schemaOrNull(this.headers, rows);
+      const widePlan = periodWide ?? detectProductWide(this.headers, rows, plain);
       const wide = widePlan ? new WideRows(widePlan) : null;
       if (wide) rows = rows.flatMap((cells) => wide.expand(cells));
-      this.schema = detectShapes(inferSchema(widePlan?.longHeaders ?? this.headers, rows), rows);
+      const inferred = wide || !plain ? inferSchema(widePlan?.longHeaders ?? this.headers, rows) : plain;
+      this.schema = detectShapes(inferred, rows);
       if (wide && widePlan) {
         wide.numbers = numberReading(this.schema.decimalComma);
         this.schema = withWide(this.schema, widePlan, this.headers);
@@ -266,6 +270,16 @@ export class TableBuilder {
 
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+}
+
+/** The schema of a table, or null where it has none (the error is raised again by the real inference). */
+function schemaOrNull(headers: string[], rows: Cell[][]): Schema | null {
+  try {
+    return inferSchema(headers, rows);
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
   }
 }
 

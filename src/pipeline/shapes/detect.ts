@@ -36,7 +36,7 @@ export function withWide(schema: Schema, plan: WidePlan, wideHeaders: string[]):
   const reading = wideReading(plan, wideHeaders);
   const periodColumn = plan.longHeaders.length - 2;
   // Months without a year cannot be dates; as the category breakdown they are still listed by name.
-  if (reading.yearFrom === null && schema.index.category < 0 && schema.index.date !== periodColumn) {
+  if (plan.kind !== "product" && reading.yearFrom === null && schema.index.category < 0) {
     return {
       ...schema,
       index: { ...schema.index, category: periodColumn },

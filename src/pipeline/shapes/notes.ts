@@ -33,7 +33,14 @@ export function shapeNotes(a: Metrics): string[] {
     );
   }
   const wide = a.shape?.wide;
-  if (wide) {
+  if (wide?.kind === "product") {
+    const cols = wide.periodColumns;
+    const shown = cols.slice(0, LISTED_COLUMNS).join(", ");
+    let note = `The table has one column per product (${fmt(cols.length)} columns: ${shown}${cols.length > LISTED_COLUMNS ? "…" : ""}): each value is read as a row of its own, the column's header as its product (shown as “Product” and “${a.columns.revenue ?? "Sales"}”).`;
+    if (wide.ignoredColumns.length > 0)
+      note += ` Left out as a row total: ${wide.ignoredColumns.join(", ")}.`;
+    notes.push(note);
+  } else if (wide) {
     const cols = wide.periodColumns;
     const span = `${cols[0] ?? ""} … ${cols.at(-1) ?? ""}`;
     let note = `The table has one column per ${wide.kind} (${fmt(cols.length)} columns, ${span}): each value is read as a row of its own, under the ${wide.kind} of its column (shown as ${a.columns.date ? `“${a.columns.date}”` : `“${wide.kind === "month" ? "Month" : "Quarter"}”`} and “${a.columns.revenue ?? "Sales"}”).`;

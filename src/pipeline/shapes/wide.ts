@@ -1,6 +1,8 @@
 import { type Cell, cellText, isBlankCell } from "../cell.js";
 import { foldText } from "../columns/normalise.js";
+import { type ColumnProfile, profileColumns } from "../columns/profile.js";
 import { isAmount, numberReading, parseNumber } from "../numbers.js";
+import type { Schema } from "../schema.js";
 
 /**
  * Wide tables: one column per month or quarter (Jan, Feb, ... / 2024-01, 2024-02 / Q1..Q4) with the
@@ -88,7 +90,8 @@ const YEAR_HEADER = /^(year|yr|jahr|ano|anio|annee|anno|jaar|rok|yil|ar|tahun|fi
 const MIN_PERIOD_COLUMNS = 3;
 
 export interface WidePlan {
-  kind: "month" | "quarter";
+  /** "product": one column per product (or other named thing), the header becoming the product. */
+  kind: "month" | "quarter" | "product";
   /** Columns holding values, with the period each names. */
   valueColumns: number[];
   periods: Period[];
@@ -96,6 +99,8 @@ export interface WidePlan {
   idColumns: number[];
   /** A Year column supplying the year when the headers name none (-1: none). */
   yearColumn: number;
+  /** The value columns' headers (what a product-wide table's long rows are named by). */
+  labels: string[];
   /** Columns left out: a row total beside the periods ("Total", "FY"). */
   ignored: number[];
   /** The long table's header: the id columns, then Date (or Month/Quarter without a year), then Sales. */
@@ -103,6 +108,56 @@ export interface WidePlan {
 }
 
 /** A table with three or more period columns holding numbers; null for any other table. */
+/** Product-wide tables need more columns than period ones: a few unnamed numbers are often measures. */
+const MIN_PRODUCT_COLUMNS = 4;
+
+/**
+ * One column per product: four or more numeric columns whose headers name nothing the vocabulary
+ * knows (so neither revenue nor quantity nor price), with no header naming revenue, quantity or price
+ * anywhere, and no column found as quantity or price by its values. Such a table has no single
+ * revenue column: the only sound total is every cell, per product.
+ */
+export function detectProductWide(
+  headers: string[],
+  sample: Cell[][],
+  schema: Schema | null,
+): WidePlan | null {
+  if (schema === null) return null;
+  const { index, readings } = schema;
+  if (index.units >= 0 || index.unitPrice >= 0 || readings.revenue?.reason !== "content") return null;
+  const profiles = profileColumns(headers, sample, schema.decimalComma);
+  const namedRoles = [index.date, index.region, index.category, index.status, index.orderId, index.customer];
+  const value = (p: ColumnProfile) =>
+    !namedRoles.includes(p.index) &&
+    p.meaning.concepts.size === 0 &&
+    p.nonEmpty > 0 &&
+    p.amounts / p.nonEmpty >= 0.8 &&
+    p.yearLike < p.amounts / 2 &&
+    !p.sequential &&
+    !p.fixedWidthDigits;
+  const valueColumns = profiles.filter(value).map((p) => p.index);
+  const numericColumns = profiles.filter((p) => p.nonEmpty > 0 && p.amounts / p.nonEmpty >= 0.8).length;
+  if (valueColumns.length < MIN_PRODUCT_COLUMNS || valueColumns.length * 2 < numericColumns) return null;
+  const ignored: number[] = [];
+  const idColumns: number[] = [];
+  headers.forEach((header, column) => {
+    if (valueColumns.includes(column)) return;
+    const numeric = profiles[column] && profiles[column].amounts > 0;
+    if (TOTAL_HEADER.test(header.trim()) && numeric) ignored.push(column);
+    else idColumns.push(column);
+  });
+  return {
+    kind: "product",
+    valueColumns,
+    labels: valueColumns.map((c) => headers[c] ?? ""),
+    periods: [],
+    idColumns,
+    yearColumn: -1,
+    ignored,
+    longHeaders: [...idColumns.map((c) => headers[c] ?? ""), "Product", "Sales"],
+  };
+}
+
 export function detectWide(headers: string[], sample: Cell[][]): WidePlan | null {
   // Either decimal mark: the long table's own schema settles which one the file uses.
   const readings = [numberReading(false), numberReading(true)];
@@ -148,6 +203,7 @@ export function detectWide(headers: string[], sample: Cell[][]): WidePlan | null
   return {
     kind,
     valueColumns,
+    labels: valueColumns.map((c) => headers[c] ?? ""),
     periods,
     idColumns,
     yearColumn,
@@ -162,11 +218,14 @@ export function wideReading(plan: WidePlan, headers: string[]) {
   return {
     kind: plan.kind,
     periodColumns: plan.valueColumns.map(named),
-    yearFrom: plan.periods.every((p) => p.year !== null)
-      ? ("headers" as const)
-      : plan.yearColumn >= 0
-        ? ("year column" as const)
-        : null,
+    yearFrom:
+      plan.kind === "product"
+        ? null
+        : plan.periods.every((p) => p.year !== null)
+          ? ("headers" as const)
+          : plan.yearColumn >= 0
+            ? ("year column" as const)
+            : null,
     ignoredColumns: plan.ignored.map(named),
   };
 }
@@ -191,8 +250,8 @@ export class WideRows {
     plan.valueColumns.forEach((column, i) => {
       const value = cells[column];
       if (isBlankCell(value)) return;
-      const p = plan.periods[i] as Period;
-      out.push([...ids, this.periodCell(p, rowYear), value]);
+      const p = plan.periods[i];
+      out.push([...ids, p ? this.periodCell(p, rowYear) : (plan.labels[i] ?? ""), value]);
     });
     return out;
   }

@@ -126,6 +126,52 @@ describe("wide tables: one column per month or quarter, read as long", () => {
   });
 });
 
+describe("wide tables: one column per product", () => {
+  const PRODUCTS = ["Laptop", "Phone", "Tablet", "Monitor", "Headset"];
+  const months = ["2024-01", "2024-02", "2024-03"];
+  const cells = REGIONS.flatMap((region, r) =>
+    months.map((month, m) => ({
+      region,
+      month,
+      values: PRODUCTS.map((_, p) =>
+        (r + m + p) % 6 === 5 ? null : round2(50 + r * 13.5 + m * 7.25 + p * 101),
+      ),
+    })),
+  );
+
+  it("every cell is read, the header becoming the product", async () => {
+    const body = cells.map((c) => [
+      c.region,
+      c.month,
+      ...c.values.map((v) => (v === null ? "" : v.toFixed(2))),
+    ]);
+    const a = await analyzeFile(write(toCsv([["Region", "Month", ...PRODUCTS], ...body])));
+    const all = cells.flatMap((c) => c.values.filter((v): v is number => v !== null));
+    expect(a.totalRevenue).toBe(round2(all.reduce((s, v) => s + v, 0)));
+    expect(a.shape?.wide?.kind).toBe("product");
+    // The product column, or the product standing in as the category (a handful of values).
+    const byProduct = a.revenueByProduct ?? a.revenueByCategory ?? [];
+    for (const g of byProduct) {
+      const p = PRODUCTS.indexOf(g.name);
+      expect(g.revenue).toBe(round2(cells.reduce((s, c) => s + (c.values[p] ?? 0), 0)));
+    }
+    expect(byProduct.length).toBe(PRODUCTS.length);
+  });
+
+  it("a table whose header names its revenue is not product-wide, however many other numbers it has", async () => {
+    const body = cells.map((c) => [
+      c.region,
+      c.month,
+      ...c.values.map((v) => (v === null ? "0" : v.toFixed(2))),
+    ]);
+    const headers = ["Region", "Month", "Revenue", "Alpha", "Beta", "Gamma", "Delta"];
+    const a = await analyzeFile(write(toCsv([headers, ...body])));
+    expect(a.shape?.wide ?? null).toBeNull();
+    expect(a.columns.revenue).toBe("Revenue");
+    expect(a.totalRevenue).toBe(round2(cells.reduce((s, c) => s + (c.values[0] ?? 0), 0)));
+  });
+});
+
 describe("period headers", () => {
   it.each([
     ["2024-01", { year: 2024, month: 1 }],
