@@ -373,19 +373,11 @@ export class MetricsFold {
       if (this.iOrder >= 0 && !this.ordersOverflow) this.countOrder(cells[this.iOrder]);
     }
 
-    const lines = this.lines;
-    if (lines !== null) lines.orderCancelled = cancelled;
-    if (this.iRegion >= 0) {
-      const value = lines === null ? revenue : this.groupRevenue(this.iRegion, cells, revenue);
-      addToGroup(this.regions, cells[this.iRegion], value, cancelled);
-    }
-    if (this.iCategory >= 0) {
-      const value = lines === null ? revenue : this.groupRevenue(this.iCategory, cells, revenue);
-      addToGroup(this.categories, cells[this.iCategory], value, cancelled);
-    }
-    if (this.iProduct >= 0) {
-      const value = lines === null ? revenue : this.groupRevenue(this.iProduct, cells, revenue);
-      addToGroup(this.products, cells[this.iProduct], value, cancelled);
+    if (this.lines !== null) this.addOrderGroups(this.lines, cells, revenue, cancelled);
+    else {
+      if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled);
+      if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled);
+      if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled);
     }
     if (this.iDate >= 0) {
       const key = this.dayKey(cells[this.iDate]);
@@ -448,13 +440,20 @@ export class MetricsFold {
   }
 
   /**
-   * What a breakdown column earns from an order's first line: the order total when the column is
-   * order-level (region, status), the line's own value when it names the line (product).
+   * The breakdowns of an order's first line: an order-level column (region, status) earns the order
+   * total, a line-level one (product) the line's own value.
    */
-  private groupRevenue(column: number, cells: Cell[], revenue: number): number {
-    const lines = this.lines as OrderLines;
-    if (!lines.plan.revenueAtOrderLevel || lines.isOrderLevel(column)) return revenue;
-    return this.lineRevenue(cells, revenue);
+  private addOrderGroups(lines: OrderLines, cells: Cell[], revenue: number, cancelled: boolean): void {
+    lines.orderCancelled = cancelled;
+    const line = lines.plan.revenueAtOrderLevel ? this.lineRevenue(cells, revenue) : revenue;
+    for (const [column, groups] of [
+      [this.iRegion, this.regions],
+      [this.iCategory, this.categories],
+      [this.iProduct, this.products],
+    ] as const) {
+      if (column >= 0)
+        addToGroup(groups, cells[column], lines.isOrderLevel(column) ? revenue : line, cancelled);
+    }
   }
 
   /** A line's quantity x line price; `otherwise` when the file has no line price to multiply. */

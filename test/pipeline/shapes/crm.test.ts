@@ -4,6 +4,7 @@ import { analyzeFile } from "../../../src/pipeline/analyze.js";
 import { stageOutcome } from "../../../src/pipeline/shapes/crm.js";
 import { deriveFacts } from "../../../src/pipeline/summary/facts.js";
 import { writeOfflineDraft } from "../../../src/pipeline/summary/offline.js";
+import { buildSummaryRequest } from "../../../src/pipeline/summary/prompt.js";
 import { unsupportedFigures } from "../../../src/pipeline/summary/verify.js";
 import { tempFiles } from "../../helpers/files.js";
 import { dealExport, STAGE_WORDS, toCsv } from "../../helpers/shapes.js";
@@ -58,6 +59,10 @@ describe("CRM/opportunity exports: revenue is won deals only", () => {
     const cited = `Win rate was ${(p.winRate * 100).toFixed(1)}%, with ${p.lost.value.toFixed(2)} lost and ${(p.open.value + p.lost.value + p.won.value).toFixed(2)} in all deals.`;
     expect(unsupportedFigures(cited, facts)).toEqual([]);
     expect(renderTextReport(a)).toMatch(/Win rate\s+\d/);
+    // The model is told the revenue is won deals, and sees the lost and open pipeline apart.
+    const prompt = buildSummaryRequest(a).prompt;
+    expect(prompt).toContain("dealPipeline");
+    expect(prompt).toContain(String(p.open.value));
   });
 
   it("an order file whose statuses are not deal outcomes is read as before", async () => {
