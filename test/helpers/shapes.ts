@@ -197,7 +197,9 @@ export function shopifyExport(orderCount = 120, seed = 5): ShopifyTable {
       const name = PRODUCTS[next(PRODUCTS.length)] ?? "Linen Shirt";
       return { name, quantity: 1 + next(3), price: round2((900 + next(9000)) / 100) };
     });
-    const subtotal = round2(lines.reduce((s, l) => s + l.quantity * l.price, 0));
+    // Shopify's Subtotal is after the order's discount; Total adds shipping and taxes.
+    const discount = o % 4 === 0 ? 5 : 0;
+    const subtotal = round2(lines.reduce((s, l) => s + l.quantity * l.price, 0) - discount);
     const shipping = next(2) === 0 ? 0 : 7.5;
     const taxes = round2(subtotal * 0.13);
     const total = round2(subtotal + shipping + taxes);
@@ -227,8 +229,8 @@ export function shopifyExport(orderCount = 120, seed = 5): ShopifyTable {
         Shipping: shipping.toFixed(2),
         Taxes: taxes.toFixed(2),
         Total: total.toFixed(2),
-        "Discount Code": "",
-        "Discount Amount": "0.00",
+        "Discount Code": discount > 0 ? "SAVE5" : "",
+        "Discount Amount": discount.toFixed(2),
         "Shipping Method": "Standard",
         "Created at": created,
         "Lineitem quantity": line.quantity,

@@ -73,6 +73,8 @@ export function deriveFacts(a: Analysis): Facts {
     money(a.totalRevenue + a.shape.discount.total);
   }
   if (a.shape?.orderLines) money(a.shape.orderLines.continuationRows);
+  // "12 monthly columns were read as rows": the notes count the columns of a wide table.
+  if (a.shape?.wide) money(a.shape.wide.periodColumns.length);
   if (a.statusCounts) {
     for (const count of Object.values(a.statusCounts)) {
       money(count);
@@ -138,6 +140,9 @@ export function deriveFacts(a: Analysis): Facts {
   const names = new Set<string>();
   for (const list of [a.revenueByRegion, a.revenueByCategory]) for (const g of list ?? []) names.add(g.name);
   for (const status of Object.keys(a.statusCounts ?? {})) names.add(status);
+  // A wide table's column headers ("Jan-24", "Q1 2024", "FY2024") are names the notes quote.
+  for (const header of [...(a.shape?.wide?.periodColumns ?? []), ...(a.shape?.wide?.ignoredColumns ?? [])])
+    names.add(header);
 
   const years = new Set<number>();
   if (a.dateRange) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeFile } from "../../../src/pipeline/analyze.js";
+import { deriveFacts } from "../../../src/pipeline/summary/facts.js";
+import { unsupportedFigures } from "../../../src/pipeline/summary/verify.js";
 import { tempFiles } from "../../helpers/files.js";
 import { shopifyExport, toCsv } from "../../helpers/shapes.js";
 
@@ -27,6 +29,8 @@ describe("multi-line orders (Shopify-style export)", () => {
     expect(a.quality.revenueMismatchRows).toBe(0);
     expect(a.quality.missingRevenue).toBe(0);
     expect(a.notes.join(" ")).toMatch(/Orders span several lines/);
+    const facts = deriveFacts(a);
+    for (const note of a.notes) expect(unsupportedFigures(note, facts)).toEqual([]);
   });
 
   it("continuation lines are not blank statuses or regions", async () => {

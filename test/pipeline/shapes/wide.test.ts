@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { analyzeFile } from "../../../src/pipeline/analyze.js";
 import { headerPeriod } from "../../../src/pipeline/shapes/wide.js";
+import { deriveFacts } from "../../../src/pipeline/summary/facts.js";
+import { writeOfflineDraft } from "../../../src/pipeline/summary/offline.js";
+import { unsupportedFigures } from "../../../src/pipeline/summary/verify.js";
 import { tempFiles } from "../../helpers/files.js";
 import { toCsv } from "../../helpers/shapes.js";
 
@@ -70,6 +73,11 @@ describe("wide tables: one column per month or quarter, read as long", () => {
         expect(g.revenue).toBe(round2((row?.values ?? []).reduce((s: number, v) => s + (v ?? 0), 0)));
       }
       expect(a.notes.join(" ")).toMatch(/one column per (month|quarter)/);
+      // Every figure of the offline summary is backed by the facts the checker accepts.
+      const draft = writeOfflineDraft(a);
+      const facts = deriveFacts(a);
+      for (const text of [draft.headline, ...draft.keyFindings, ...draft.risks, ...draft.actions, ...a.notes])
+        expect(unsupportedFigures(text, facts)).toEqual([]);
     });
   }
 
