@@ -1,6 +1,7 @@
 import type { Analysis } from "./analyze.js";
 import { MAX_GROUPS, type PooledGroups } from "./metrics.js";
 import type { Role } from "./schema.js";
+import { shapeNotes } from "./shapes/notes.js";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
@@ -44,6 +45,7 @@ export function describeQuality(a: Analysis): string[] {
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }
+  notes.push(...shapeNotes(a));
   notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {
     notes.push(`Skipped ${plural(count, reason)}.`);
