@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.js";
 import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
+import { isConfigError, loadCliConfig } from "./config.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -57,14 +57,13 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   }
   const shownFile = cleanText(file);
   try {
-    const config = loadConfig(io.env);
+    const config = await loadCliConfig(io.env, { offline: values.offline });
     const analysis = await analyzeFile(file, { limits: config.limits });
-    const { apiKey } = config.gemini;
     let model: SummaryModel | null = null;
-    if (apiKey && !values.offline) {
+    if (config.gemini) {
       // Loaded only when used: the Gemini SDK costs about a tenth of a second of start-up.
       const { createGeminiSummaryModel } = await import("../services/gemini.js");
-      model = createGeminiSummaryModel({ ...config.gemini, apiKey });
+      model = createGeminiSummaryModel(config.gemini);
     }
     const summary = await summarize(analysis, {
       model,
@@ -79,7 +78,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       io.stderr(`Cannot analyse ${shownFile}: ${cleanText(error.userMessage)}\n`);
       return EXIT.badInput;
     }
-    if (error instanceof ConfigError) {
+    if (isConfigError(error)) {
       io.stderr(`${cleanText(error.message)}\n`);
       return EXIT.internal;
     }
