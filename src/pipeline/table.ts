@@ -212,9 +212,16 @@ export class TableBuilder {
     for (let i = 0; i < cells.length && i < 3; i++) {
       const cell = cells[i];
       if (typeof cell !== "string" || cell.length === 0) continue;
-      // Cheap first-letter gate (t, g, s) before the regex: this runs for every cell of every row.
+      // Cheap gate on the first two letters ("to", "gr", "su": every TOTALS_LABEL match starts so)
+      // before the regex: this runs for the first cells of every row, and many names start with
+      // S, T or G (South, Sports, Toys, Garden) while few go on with the letter a totals label has.
       const initial = cell.charCodeAt(0) | 32;
-      if ((initial === 116 || initial === 103 || initial === 115) && TOTALS_LABEL.test(cell.trim())) {
+      const second = cell.charCodeAt(1) | 32;
+      const mayBeTotal =
+        (initial === 116 && second === 111) ||
+        (initial === 103 && second === 114) ||
+        (initial === 115 && second === 117);
+      if (mayBeTotal && TOTALS_LABEL.test(cell.trim())) {
         labelled = true;
         break;
       }
