@@ -40,8 +40,11 @@ export class TableBuilder {
   private headerFirst = "";
   private schema: Schema | null = null;
   private fold: MetricsFold | null = null;
-  /** Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). */
-  readonly typing: ColumnTyping = { kinds: null };
+  /**
+   * Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). Typed rows
+   * go straight into the fold, which keeps no row array (the best row is copied), so they may share one.
+   */
+  readonly typing: ColumnTyping = { kinds: null, reuseRow: true };
   private failure: InputError | null = null;
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;

@@ -49,3 +49,23 @@ describe("rows on the same day as the row before", () => {
     expect(a.revenueByMonth.find((m) => m.month === "2026-01")?.daysWithData).toBe(1);
   });
 });
+
+describe("the best row of a large file", () => {
+  it("is reported with its own cells, not those of a later row", async () => {
+    // Past the 1,000-row sample the CSV reader hands rows over typed (in one shared array).
+    const lines = ["Date,Region,Category,Revenue"];
+    for (let i = 0; i < 3_000; i++) {
+      const revenue = i === 2_222 ? 99_999.5 : (i % 97) + 1;
+      lines.push(`2026-0${1 + (i % 9)}-1${i % 10},Region ${i % 7},Category ${i % 5},${revenue}`);
+    }
+    const a = await analyzeFile(files.write("best-row.csv", `${lines.join("\n")}\n`));
+    expect(a.topTransaction).toMatchObject({
+      rowNumber: 2_224,
+      revenue: 99_999.5,
+      date: "2026-09-12",
+      region: "Region 3",
+      category: "Category 2",
+    });
+    expect(a.quality.duplicateRows).toBe(0);
+  });
+});
