@@ -33,6 +33,7 @@
  *   BENCH_FLOOR=0|1      run the floor scan (default 1)
  *   BENCH_TIMEOUT_S=N    per-run timeout in seconds (default 900)
  *   BENCH_JSON_OUT=file  also write the final JSON line to this file
+ *   BENCH_ONLY=a,b       only the named files (csv-1m, csv-5m, xlsx-100k, csv-blank-lines-50mb, ...)
  *
  * Data files are generated once into bench/.data/ by scripts/generate-sample-data.ts (the single source of
  * truth for the row generator, run through `node --import tsx`) and reused while their .meta.json marker
@@ -77,7 +78,7 @@ const FLOOR_SCAN = path.join(ROOT, "bench", "floor-scan.mjs");
 const PANDAS_SCRIPT = path.join(ROOT, "bench", "pandas-metrics.py");
 
 const HOSTILE_BYTES = SMOKE ? 2_000_000 : 50_000_000;
-const DATASETS = SMOKE
+const ALL_DATASETS = SMOKE
   ? [
       { name: "csv-20k", format: "csv", rows: 20_000 },
       { name: "xlsx-2k", format: "xlsx", rows: 2_000 },
@@ -91,6 +92,8 @@ const DATASETS = SMOKE
       { name: "csv-blank-lines-50mb", format: "csv", hostile: "blank-lines" },
       { name: "csv-no-delimiter-50mb", format: "csv", hostile: "no-delimiter" },
     ];
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((n) => n.trim())) : null;
+const DATASETS = ONLY ? ALL_DATASETS.filter((ds) => ONLY.has(ds.name)) : ALL_DATASETS;
 
 /**
  * Writes the child's peak RSS (KiB) and CPU seconds to $BENCH_RSS_FILE on exit; used only when GNU time
