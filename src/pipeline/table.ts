@@ -44,7 +44,11 @@ export class TableBuilder {
    * Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). Typed rows
    * go straight into the fold, which keeps no row array (the best row is copied), so they may share one.
    */
-  readonly typing: ColumnTyping = { kinds: null, reuseRow: true };
+  readonly typing: ColumnTyping = {
+    kinds: null,
+    reuseRow: true,
+    blankLines: (count) => this.blankLines(count),
+  };
   private failure: InputError | null = null;
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
@@ -83,6 +87,16 @@ export class TableBuilder {
     } else if (this.pending.length >= SAMPLE_ROWS) {
       this.startFold();
     }
+  }
+
+  /**
+   * `count` empty lines in a row, reported by the CSV tokenizer instead of `push([""])` for each once
+   * the fold has started (typed rows): counted exactly as those pushes would count them.
+   */
+  private blankLines(count: number): void {
+    this.rowNumber += count;
+    if (this.failure) return;
+    this.skipped["blank row"] = (this.skipped["blank row"] ?? 0) + count;
   }
 
   /** Ends the table; returns the result, or the reason this table has no usable sales data. */
