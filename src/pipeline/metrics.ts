@@ -227,6 +227,9 @@ export class MetricsFold {
   private readonly discounts: Discounts | null;
   /** Rows a shape keeps out of the sales figures: deals not won, further lines of an order. */
   private setAsideRows = 0;
+  /** The last date cell when it was a number, and its day's group (see `add`). */
+  private lastDateNumber = Number.NaN;
+  private lastDay: Group | null = null;
 
   readonly quality: Quality = {
     blankRows: 0,
@@ -380,9 +383,20 @@ export class MetricsFold {
       if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled);
     }
     if (this.iDate >= 0) {
-      const key = this.dayKey(cells[this.iDate]);
-      if (!Number.isNaN(key)) addToGroupKey(this.days, key, revenue, cancelled);
-      else if (!isBlankCell(cells[this.iDate])) this.quality.invalidDates++;
+      const cell = cells[this.iDate];
+      // Exports are usually sorted by date, so most rows fall on the previous row's day: reuse its
+      // group instead of converting and looking it up again. Only for numbers (ISO dates typed by the
+      // CSV reader, Excel serials), whose conversion is pure; reading a text date may count evidence
+      // of the day order.
+      if (cell === this.lastDateNumber && typeof cell === "number" && this.lastDay !== null) {
+        addToDay(this.lastDay, revenue, cancelled);
+      } else {
+        const key = this.dayKey(cell);
+        if (!Number.isNaN(key)) {
+          this.lastDay = addToGroupKey(this.days, key, revenue, cancelled);
+          this.lastDateNumber = typeof cell === "number" ? cell : Number.NaN;
+        } else if (!isBlankCell(cell)) this.quality.invalidDates++;
+      }
     }
     if (this.iCurrency >= 0) {
       const code = cellText(cells[this.iCurrency]);
@@ -720,12 +734,17 @@ function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: 
   if (!cancelled) group.net.add(revenue);
 }
 
-function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): void {
+function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): Group {
   let group = groups.get(key);
   if (group === undefined) {
     group = new Group();
     groups.set(key, group);
   }
+  addToDay(group, revenue, cancelled);
+  return group;
+}
+
+function addToDay(group: Group, revenue: number, cancelled: boolean): void {
   group.rows++;
   group.revenue.add(revenue);
   if (!cancelled) group.net.add(revenue);

@@ -45,8 +45,15 @@ export class TableBuilder {
   private fold: MetricsFold | null = null;
   /** A wide table (one column per month) is folded as long rows: see shapes/wide.ts. */
   private wide: WideRows | null = null;
-  /** Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). */
-  readonly typing: ColumnTyping = { kinds: null };
+  /**
+   * Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). Typed rows
+   * go straight into the fold, which keeps no row array (the best row is copied), so they may share one.
+   */
+  readonly typing: ColumnTyping = {
+    kinds: null,
+    reuseRow: true,
+    blankLines: (count) => this.blankLines(count),
+  };
   private failure: InputError | null = null;
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
@@ -87,6 +94,16 @@ export class TableBuilder {
     } else if (this.pending.length >= SAMPLE_ROWS) {
       this.startFold();
     }
+  }
+
+  /**
+   * `count` empty lines in a row, reported by the CSV tokenizer instead of `push([""])` for each once
+   * the fold has started (typed rows): counted exactly as those pushes would count them.
+   */
+  private blankLines(count: number): void {
+    this.rowNumber += count;
+    if (this.failure) return;
+    this.skipped["blank row"] = (this.skipped["blank row"] ?? 0) + count;
   }
 
   /** Ends the table; returns the result, or the reason this table has no usable sales data. */
@@ -259,9 +276,16 @@ export class TableBuilder {
     for (let i = 0; i < cells.length && i < 3; i++) {
       const cell = cells[i];
       if (typeof cell !== "string" || cell.length === 0) continue;
-      // Cheap first-letter gate (t, g, s) before the regex: this runs for every cell of every row.
+      // Cheap gate on the first two letters ("to", "gr", "su": every TOTALS_LABEL match starts so)
+      // before the regex: this runs for the first cells of every row, and many names start with
+      // S, T or G (South, Sports, Toys, Garden) while few go on with the letter a totals label has.
       const initial = cell.charCodeAt(0) | 32;
-      if ((initial === 116 || initial === 103 || initial === 115) && TOTALS_LABEL.test(cell.trim())) {
+      const second = cell.charCodeAt(1) | 32;
+      const mayBeTotal =
+        (initial === 116 && second === 111) ||
+        (initial === 103 && second === 114) ||
+        (initial === 115 && second === 117);
+      if (mayBeTotal && TOTALS_LABEL.test(cell.trim())) {
         labelled = true;
         break;
       }
