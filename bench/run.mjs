@@ -20,6 +20,10 @@
  *   BENCH_SMOKE=1        tiny sizes, 1 repeat
  *   BENCH_REPEATS=N      runs per file (default 3; 1 with BENCH_SMOKE unless set)
  *   BENCH_CLI=path       CLI entry to benchmark (default dist/cli.js)
+ *   BENCH_BASELINE_CLI=path
+ *                        a second CLI entry (e.g. a build of main copied to bench/.data/dist-main) run as
+ *                        engine "baseline", interleaved with the others: before/after figures from the
+ *                        same minutes of a shared machine, with the ratio cliCpuOverBaselineCpu
  *   BENCH_TIMER=auto|gnu-time|fallback
  *                        auto (default): GNU /usr/bin/time -f '%e %M %U %S' if it works, else the fallback
  *                        (hrtime wall clock + peak RSS and CPU from process.resourceUsage() via an --import
@@ -29,6 +33,7 @@
  *   BENCH_FLOOR=0|1      run the floor scan (default 1)
  *   BENCH_TIMEOUT_S=N    per-run timeout in seconds (default 900)
  *   BENCH_JSON_OUT=file  also write the final JSON line to this file
+ *   BENCH_ONLY=a,b       only the named files (csv-1m, csv-5m, xlsx-100k, csv-blank-lines-50mb, ...)
  *
  * Data files are generated once into bench/.data/ by scripts/generate-sample-data.ts (the single source of
  * truth for the row generator, run through `node --import tsx`) and reused while their .meta.json marker
@@ -59,6 +64,9 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA_DIR = path.join(ROOT, "bench", ".data");
 const GENERATOR = path.join(ROOT, "scripts", "generate-sample-data.ts");
 const CLI = path.resolve(ROOT, process.env.BENCH_CLI || path.join("dist", "cli.js"));
+const BASELINE_CLI = process.env.BENCH_BASELINE_CLI
+  ? path.resolve(ROOT, process.env.BENCH_BASELINE_CLI)
+  : null;
 const SMOKE = isTruthy(process.env.BENCH_SMOKE);
 const REPEATS = positiveInt("BENCH_REPEATS", SMOKE ? 1 : 3);
 const TIMEOUT_MS = positiveInt("BENCH_TIMEOUT_S", 900) * 1000;
@@ -70,7 +78,7 @@ const FLOOR_SCAN = path.join(ROOT, "bench", "floor-scan.mjs");
 const PANDAS_SCRIPT = path.join(ROOT, "bench", "pandas-metrics.py");
 
 const HOSTILE_BYTES = SMOKE ? 2_000_000 : 50_000_000;
-const DATASETS = SMOKE
+const ALL_DATASETS = SMOKE
   ? [
       { name: "csv-20k", format: "csv", rows: 20_000 },
       { name: "xlsx-2k", format: "xlsx", rows: 2_000 },
@@ -84,6 +92,8 @@ const DATASETS = SMOKE
       { name: "csv-blank-lines-50mb", format: "csv", hostile: "blank-lines" },
       { name: "csv-no-delimiter-50mb", format: "csv", hostile: "no-delimiter" },
     ];
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((n) => n.trim())) : null;
+const DATASETS = ONLY ? ALL_DATASETS.filter((ds) => ONLY.has(ds.name)) : ALL_DATASETS;
 
 /**
  * Writes the child's peak RSS (KiB) and CPU seconds to $BENCH_RSS_FILE on exit; used only when GNU time
@@ -286,6 +296,7 @@ function engineCommand(engine, file, format, timer) {
     ...args,
   ];
   if (engine === "cli") return node([CLI, "analyze", file, "--json"]);
+  if (engine === "baseline") return node([BASELINE_CLI, "analyze", file, "--json"]);
   if (engine === "floor") return format === "csv" ? node([FLOOR_SCAN, file]) : null;
   if (engine === "pandas") return [PYTHON, PANDAS_SCRIPT, file];
   throw new Error(`unknown engine ${engine}`);
@@ -466,6 +477,7 @@ function printTable(results) {
     "cli/floor CPU",
     "pandas wall s",
     "cli/pandas wall",
+    ...(BASELINE_CLI ? ["baseline CPU s", "baseline wall s"] : []),
   ];
   const fmtInt = (n) => (n === null || n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
   const fmt = (n, d) => (n === null || n === undefined ? "-" : n.toFixed(d));
@@ -480,6 +492,7 @@ function printTable(results) {
     r.ratios.cliCpuOverFloorCpu === null ? "-" : `${r.ratios.cliCpuOverFloorCpu.toFixed(2)}x`,
     fmt(r.pandas?.medianWallS, 3),
     r.ratios.cliWallOverPandasWall === null ? "-" : `${r.ratios.cliWallOverPandasWall.toFixed(2)}x`,
+    ...(BASELINE_CLI ? [fmt(r.baseline?.medianCpuS, 3), fmt(r.baseline?.medianWallS, 3)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells) =>
@@ -553,7 +566,12 @@ async function main() {
     const skipPandas = pandasUnavailable();
     if (skipPandas) log(`pandas skipped: ${skipPandas}`);
     if (!RUN_FLOOR) log("floor scan skipped: BENCH_FLOOR=0");
-    const engines = ["cli", ...(RUN_FLOOR ? ["floor"] : []), ...(skipPandas ? [] : ["pandas"])];
+    const engines = [
+      "cli",
+      ...(BASELINE_CLI ? ["baseline"] : []),
+      ...(RUN_FLOOR ? ["floor"] : []),
+      ...(skipPandas ? [] : ["pandas"]),
+    ];
     log(`node ${process.version}, timer ${timer}, ${REPEATS} repeat(s) per file, cli ${displayPath(CLI)}`);
 
     const results = [];
@@ -608,6 +626,7 @@ async function main() {
       const cli = engineResult("cli");
       const floor = engineResult("floor");
       const pandas = engineResult("pandas");
+      const baseline = engineResult("baseline");
       const ratio = (a, b) =>
         a === null || b === null || a === undefined || b === undefined || b === 0 ? null : round(a / b, 3);
       const mb = bytes / 1e6;
@@ -628,11 +647,18 @@ async function main() {
         revenueCheck: cli.error ? null : state.cli.revenue,
         floor,
         pandas,
+        ...(baseline ? { baseline } : {}),
         ratios: {
           cliCpuOverFloorCpu: ratio(cli.medianCpuS, floor?.medianCpuS),
           cliWallOverFloorWall: ratio(cli.medianWallS, floor?.medianWallS),
           cliWallOverPandasWall: ratio(cli.medianWallS, pandas?.medianWallS),
           cliCpuOverPandasCpu: ratio(cli.medianCpuS, pandas?.medianCpuS),
+          ...(baseline
+            ? {
+                cliCpuOverBaselineCpu: ratio(cli.medianCpuS, baseline.medianCpuS),
+                cliWallOverBaselineWall: ratio(cli.medianWallS, baseline.medianWallS),
+              }
+            : {}),
         },
         limits: { MAX_FILE_MB: env.MAX_FILE_MB, MAX_ROWS: env.MAX_ROWS },
         expected: {

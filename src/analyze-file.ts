@@ -200,6 +200,9 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const cached = store.analysisByHash(contentHash, ANALYSIS_VERSION);
     let analysis = cached?.analysis ?? null;
     let summary = reusableSummary(cached?.summary ?? null, deps.model);
+    // Like an offline summary written during an outage, a column reading Gemini was asked about but
+    // could not help with is not kept: the next upload of this content reads it again and asks again.
+    let columnHelpFailed = false;
     if (analysis) {
       log.info({ contentHash, summaryReused: summary !== null }, "same content analysed before: reusing it");
     } else {
@@ -210,7 +213,10 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
         fileName: info.name,
         limits: deps.limits,
         columnClassifier: deps.columnClassifier ?? null,
-        onColumnHelp: (help) => log.info({ columnHelp: help }, "columns unsure: asked Gemini"),
+        onColumnHelp: (help) => {
+          log.info({ columnHelp: help }, "columns unsure: asked Gemini");
+          if (help.asked && help.answer === null) columnHelpFailed = true;
+        },
         onRows: (rows) => {
           // chat.update is rate-limited (Tier 3): a row count every couple of seconds is plenty.
           if (Date.now() - lastRowUpdate < (deps.rowUpdateIntervalMs ?? ROW_UPDATE_INTERVAL_MS)) return;
@@ -225,14 +231,16 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
       summary = await summarize(analysis, { model: deps.model });
       timer();
-      store.saveAnalysis({
-        contentHash,
-        analysisVersion: ANALYSIS_VERSION,
-        fileName: info.name,
-        analysis,
-        summary: reusableSummary(summary, deps.model),
-        createdAt: Date.now(),
-      });
+      if (!columnHelpFailed) {
+        store.saveAnalysis({
+          contentHash,
+          analysisVersion: ANALYSIS_VERSION,
+          fileName: info.name,
+          analysis,
+          summary: reusableSummary(summary, deps.model),
+          createdAt: Date.now(),
+        });
+      }
     }
     const result = { analysis, summary };
 

@@ -15,6 +15,7 @@ import type { SlackMessage, SlackMessenger } from "../src/services/slack-messeng
 import { openSqliteStore } from "../src/services/sqlite-store.js";
 import type { NewJob } from "../src/services/store.js";
 import { createTelemetry } from "../src/telemetry.js";
+import { AMBIGUOUS_ANSWER, ambiguousTable, scriptedClassifier } from "./helpers/column-help.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "./helpers/files.js";
 import { SAMPLE_GEMINI_ANSWER } from "./helpers/gemini-answers.js";
 
@@ -290,6 +291,32 @@ describe("runInsightsJob and the analysis cache", () => {
     await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), d), d);
     expect(gemini.state.asked).toBe(asked);
     expect(summaries(calls.slice(third))[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
+  });
+
+  it("does not keep a column reading made while Gemini could not help: the next upload asks again", async () => {
+    const { calls, messenger } = fakeSlack();
+    const table = files.write("ambiguous.csv", ambiguousTable().csv);
+    const down = scriptedClassifier(new Error("Gemini is unavailable (HTTP 503)"));
+    const d = deps(messenger, fakeFiles(table, "ambiguous.csv"), fakeEmail().sender, {
+      columnClassifier: down.classifier,
+    });
+    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    expect(down.requests).toHaveLength(1);
+    expect(summaries(calls)).toHaveLength(1);
+
+    // Gemini is back: the same content is read again and the classifier asked, not the cache reused.
+    const up = scriptedClassifier(AMBIGUOUS_ANSWER);
+    const back = { ...d, columnClassifier: up.classifier };
+    const before = calls.length;
+    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), back), back);
+    expect(up.requests).toHaveLength(1);
+    expect(calls.slice(before).some((c) => /Reading ambiguous\.csv/.test(c.text))).toBe(true);
+
+    // A reading Gemini helped with is kept: a third upload asks nobody.
+    const third = scriptedClassifier(AMBIGUOUS_ANSWER);
+    const again = { ...d, columnClassifier: third.classifier };
+    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), again), again);
+    expect(third.requests).toHaveLength(0);
   });
 
   it("reuses a summary written offline by choice while no model is configured", async () => {

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.js";
 import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
 import type { ColumnClassifier } from "../pipeline/columns/classify.js";
@@ -9,6 +8,7 @@ import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
 import { describeCharts } from "../ui/charts/describe.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
+import { isConfigError, loadCliConfig } from "./config.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -65,14 +65,13 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   }
   const shownFile = cleanText(file);
   try {
-    const config = loadConfig(io.env);
-    const { apiKey } = config.gemini;
+    const config = await loadCliConfig(io.env, { offline: values.offline });
     let model: SummaryModel | null = null;
     let columnClassifier: ColumnClassifier | null = null;
-    if (apiKey && !values.offline) {
+    if (config.gemini) {
       // Loaded only when used: the Gemini SDK costs about a tenth of a second of start-up.
       const { createGeminiServices } = await import("../services/gemini.js");
-      const gemini = createGeminiServices({ ...config.gemini, apiKey });
+      const gemini = createGeminiServices(config.gemini);
       model = gemini.summaryModel;
       columnClassifier = gemini.columnClassifier;
     }
@@ -110,7 +109,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       io.stderr(`Cannot analyse ${shownFile}: ${cleanText(error.userMessage)}\n`);
       return EXIT.badInput;
     }
-    if (error instanceof ConfigError) {
+    if (isConfigError(error)) {
       io.stderr(`${cleanText(error.message)}\n`);
       return EXIT.internal;
     }

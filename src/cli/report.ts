@@ -38,6 +38,27 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
       `  Cancellations      ${int(a.cancellations.count)} rows, ${money(a.cancellations.revenue)} (${pct(a.cancellations.rate)} of rows)`,
     );
   }
+  if (a.pipeline) {
+    const p = a.pipeline;
+    const deals = (b: { count: number; value: number }) => `${int(b.count)} deals, ${money(b.value)}`;
+    lines.push(`  Won deals          ${deals(p.won)}  (the revenue above; stage in ${label(p.stageColumn)})`);
+    lines.push(`  Lost deals         ${deals(p.lost)}`);
+    lines.push(`  Open pipeline      ${deals(p.open)}`);
+    if (p.winRate !== null)
+      lines.push(
+        `  Win rate           ${pct(p.winRate)} of closed deals${p.winRateByValue !== null ? `, ${pct(p.winRateByValue)} by value` : ""}`,
+      );
+  }
+  if (a.shape?.orderLines) {
+    const o = a.shape.orderLines;
+    lines.push(
+      `  Order lines        ${int(o.continuationRows)} rows continue an order (${label(o.orderColumn)}): units and products only`,
+    );
+  }
+  if (a.shape?.discount) {
+    const d = a.shape.discount;
+    lines.push(`  Discounts          ${money(d.total)} taken off (${label(d.column)}): revenue is net`);
+  }
   if (a.monthOverMonth && a.monthOverMonth.change !== null) {
     lines.push(
       `  Latest month       ${a.monthOverMonth.to}: ${signedPct(a.monthOverMonth.change)} vs ${a.monthOverMonth.from}`,

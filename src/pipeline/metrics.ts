@@ -26,6 +26,10 @@ import {
   parseNumber,
 } from "./numbers.js";
 import type { ColumnReason, Role, Schema } from "./schema.js";
+import { type DealPipeline, DealStages, dealValue } from "./shapes/crm.js";
+import { Discounts } from "./shapes/discount.js";
+import { lineValue, OrderLines } from "./shapes/multiline.js";
+import type { ShapeReading } from "./shapes/plan.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
 
 function columnReading(schema: Schema) {
@@ -193,6 +197,13 @@ export interface Metrics {
     revenueShare: number;
   } | null;
   topTransaction: TopTransaction | null;
+  /**
+   * A CRM/opportunity export: won deals are the sales above; lost and open deals are counted here
+   * (null for any other file).
+   */
+  pipeline: DealPipeline | null;
+  /** How a shape beyond one row per sale was read (multi-line orders, discounts); null for a plain table. */
+  shape: ShapeReading | null;
   quality: Quality;
   notes: string[];
 }
@@ -228,6 +239,16 @@ export class MetricsFold {
   private ordersOverflow = false;
   private readonly rowHashes = new HashSet53(DUPLICATE_CHECK_ROWS);
   private top: { revenue: number; rowNumber: number; cells: Cell[] } | null = null;
+  /** Shapes beyond one row per sale (shapes/); all null for a plain table, so add() pays one check. */
+  private readonly shaped: boolean;
+  private readonly deals: DealStages | null;
+  private readonly lines: OrderLines | null;
+  private readonly discounts: Discounts | null;
+  /** Rows a shape keeps out of the sales figures: deals not won, further lines of an order. */
+  private setAsideRows = 0;
+  /** The last date cell when it was a number, and its day's group (see `add`). */
+  private lastDateNumber = Number.NaN;
+  private lastDay: Group | null = null;
 
   readonly quality: Quality = {
     blankRows: 0,
@@ -277,6 +298,13 @@ export class MetricsFold {
     this.iStatus = i.status;
     this.iOrder = i.orderId;
     this.iCurrency = i.currency;
+    const shape = schema.shape;
+    this.deals = shape?.deals
+      ? new DealStages(shape.deals.stageColumn, schema.headers[shape.deals.stageColumn] ?? "")
+      : null;
+    this.lines = shape?.orderLines ? new OrderLines(shape.orderLines) : null;
+    this.discounts = shape?.discount ? new Discounts(shape.discount) : null;
+    this.shaped = this.deals !== null || this.lines !== null;
   }
 
   get rowCount(): number {
@@ -307,6 +335,7 @@ export class MetricsFold {
     this.rows++;
     if (cells.length > this.schema.headers.length) this.quality.extraFieldRows++;
     if (this.rows <= DUPLICATE_CHECK_ROWS) this.checkDuplicate(cells);
+    if (this.shaped && this.addShaped(cells)) return;
 
     let revenue: number;
     let units = Number.NaN;
@@ -333,7 +362,7 @@ export class MetricsFold {
         revenue = 0;
       } else {
         if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
-        if (this.iPrice >= 0 && !Number.isNaN(units))
+        if (this.iPrice >= 0 && !Number.isNaN(units) && this.lines === null)
           this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
       }
     } else {
@@ -352,6 +381,7 @@ export class MetricsFold {
       }
     }
 
+    if (this.discounts !== null && revenue !== 0) revenue = this.discounts.net(cells, revenue, this.numbers);
     const cancelled = this.isCancellation(cells, revenue, units);
     this.total.add(revenue);
     if (revenue < 0) this.quality.negativeRevenue++;
@@ -365,13 +395,27 @@ export class MetricsFold {
       if (this.iOrder >= 0 && !this.ordersOverflow) this.countOrder(cells[this.iOrder]);
     }
 
-    if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled, units);
-    if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled, units);
-    if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled, units);
+    if (this.lines !== null) this.addOrderGroups(this.lines, cells, revenue, cancelled);
+    else {
+      if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled, units);
+      if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled, units);
+      if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled, units);
+    }
     if (this.iDate >= 0) {
-      const key = this.dayKey(cells[this.iDate]);
-      if (!Number.isNaN(key)) addToGroupKey(this.days, key, revenue, cancelled);
-      else if (!isBlankCell(cells[this.iDate])) this.quality.invalidDates++;
+      const cell = cells[this.iDate];
+      // Exports are usually sorted by date, so most rows fall on the previous row's day: reuse its
+      // group instead of converting and looking it up again. Only for numbers (ISO dates typed by the
+      // CSV reader, Excel serials), whose conversion is pure; reading a text date may count evidence
+      // of the day order.
+      if (cell === this.lastDateNumber && typeof cell === "number" && this.lastDay !== null) {
+        addToDay(this.lastDay, revenue, cancelled);
+      } else {
+        const key = this.dayKey(cell);
+        if (!Number.isNaN(key)) {
+          this.lastDay = addToGroupKey(this.days, key, revenue, cancelled);
+          this.lastDateNumber = typeof cell === "number" ? cell : Number.NaN;
+        } else if (!isBlankCell(cell)) this.quality.invalidDates++;
+      }
     }
     if (this.iCurrency >= 0) {
       const code = cellText(cells[this.iCurrency]);
@@ -380,6 +424,75 @@ export class MetricsFold {
     if (this.top === null || revenue > this.top.revenue) {
       this.top = { revenue, rowNumber, cells: cells.slice() };
     }
+  }
+
+  /**
+   * Rows a detected shape takes out of the plain path; true when the row is done. A further line of a
+   * multi-line order counts for units and products only (its order's total came with the first line);
+   * a deal not won is counted in the pipeline, not in sales.
+   */
+  private addShaped(cells: Cell[]): boolean {
+    const lines = this.lines;
+    if (lines?.isContinuation(cells)) {
+      if (!lines.plan.revenueAtOrderLevel) {
+        lines.fillDown(cells);
+        return false;
+      }
+      this.setAsideRows++;
+      if (this.iUnits >= 0) {
+        const units = parseNumber(cells[this.iUnits], this.numbers);
+        if (isAmount(units)) this.units.add(units);
+        if (units < 0) this.quality.negativeUnits++;
+      }
+      // Line-level breakdowns (product, a line's category) earn the line's value; order-level ones
+      // (region, status) were counted with the order's first line.
+      const line = this.lineRevenue(cells, 0);
+      for (const [column, groups] of [
+        [this.iRegion, this.regions],
+        [this.iCategory, this.categories],
+        [this.iProduct, this.products],
+      ] as const) {
+        if (column >= 0 && !lines.isOrderLevel(column))
+          addToGroup(groups, cells[column], line, lines.orderCancelled);
+      }
+      return true;
+    }
+    const deals = this.deals;
+    if (deals !== null) {
+      const outcome = deals.outcome(cells);
+      if (outcome !== "won") {
+        const columns = { revenue: this.iRevenue, units: this.iUnits, unitPrice: this.iPrice };
+        deals.setAside(outcome, dealValue(cells, columns, this.numbers));
+        this.setAsideRows++;
+        // The stage counts still list every stage, lost and open ones included.
+        if (this.iStatus >= 0) this.isCancellation(cells, 0, Number.NaN);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The breakdowns of an order's first line: an order-level column (region, status) earns the order
+   * total, a line-level one (product) the line's own value.
+   */
+  private addOrderGroups(lines: OrderLines, cells: Cell[], revenue: number, cancelled: boolean): void {
+    lines.orderCancelled = cancelled;
+    const line = lines.plan.revenueAtOrderLevel ? this.lineRevenue(cells, revenue) : revenue;
+    for (const [column, groups] of [
+      [this.iRegion, this.regions],
+      [this.iCategory, this.categories],
+      [this.iProduct, this.products],
+    ] as const) {
+      if (column >= 0)
+        addToGroup(groups, cells[column], lines.isOrderLevel(column) ? revenue : line, cancelled);
+    }
+  }
+
+  /** A line's quantity x line price; `otherwise` when the file has no line price to multiply. */
+  private lineRevenue(cells: Cell[], otherwise: number): number {
+    const value = lineValue(cells, this.iUnits, this.iPrice, this.numbers);
+    return isAmount(value) ? value : otherwise;
   }
 
   private checkAgainstPrice(revenue: number, units: number, priceCell: Cell): void {
@@ -461,13 +574,17 @@ export class MetricsFold {
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
-    const units = this.iUnits >= 0;
+    // Multi-line orders spread an order's units over lines the order-level breakdowns skip: no
+    // per-group units there rather than partial ones.
+    const units = this.iUnits >= 0 && this.lines === null;
     const regions = this.iRegion >= 0 ? breakdown(this.regions, total, units) : null;
     const categories = this.iCategory >= 0 ? breakdown(this.categories, total, units) : null;
     const products = this.iProduct >= 0 ? breakdown(this.products, total, units) : null;
     const statuses = this.iStatus >= 0 ? this.statusCounts(total) : null;
     const orders =
-      this.iOrder >= 0 && !this.ordersOverflow ? this.orderIds.size : this.rows - this.cancelCount;
+      this.iOrder >= 0 && !this.ordersOverflow
+        ? this.orderIds.size
+        : this.rows - this.cancelCount - this.setAsideRows;
     const hasCancelSignal = this.iStatus >= 0 || this.schema.cancelByInvoicePrefix || this.cancelCount > 0;
     this.quality.currencies = [...this.currencies.keys()];
 
@@ -509,10 +626,45 @@ export class MetricsFold {
           }
         : null,
       topTransaction: this.topTransaction(),
+      pipeline: this.deals?.finish({ count: this.rows - this.setAsideRows, value: total }) ?? null,
+      shape: this.shapeReading(),
       quality: this.quality,
       notes: [],
     };
     return metrics;
+  }
+
+  private shapeReading(): ShapeReading | null {
+    const plan = this.schema.shape;
+    if (!plan || (!plan.orderLines && !plan.discount && !plan.payments && !plan.wide)) return null;
+    const header = (i: number) => this.schema.headers[i] ?? "";
+    const lines = plan.orderLines;
+    const payments = plan.payments;
+    const named = (i: number) => (i >= 0 ? header(i) : null);
+    return {
+      wide: plan.wide ?? null,
+      payments: payments
+        ? {
+            amountColumn: named(payments.amountColumn),
+            typeColumn: named(payments.typeColumn),
+            instalmentColumn: named(payments.instalmentColumn),
+          }
+        : null,
+      orderLines: lines
+        ? {
+            orderColumn: header(lines.orderColumn),
+            continuationRows: this.lines?.continuationRows ?? 0,
+            orderLevelColumns: lines.orderLevel.map(header),
+          }
+        : null,
+      discount: plan.discount
+        ? {
+            column: header(plan.discount.column),
+            kind: plan.discount.kind,
+            total: this.discounts?.total ?? 0,
+          }
+        : null,
+    };
   }
 
   /** Cells that differ only in spacing ("Shipped", "Shipped ") share a label. */
@@ -590,7 +742,7 @@ function addToGroup(
   cell: Cell,
   revenue: number,
   cancelled: boolean,
-  units: number,
+  units = Number.NaN,
 ): void {
   let name = typeof cell === "string" ? cell : cellText(cell);
   let group = groups.get(name);
@@ -612,12 +764,17 @@ function addToGroup(
   if (!Number.isNaN(units)) group.units.add(units);
 }
 
-function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): void {
+function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): Group {
   let group = groups.get(key);
   if (group === undefined) {
     group = new Group();
     groups.set(key, group);
   }
+  addToDay(group, revenue, cancelled);
+  return group;
+}
+
+function addToDay(group: Group, revenue: number, cancelled: boolean): void {
   group.rows++;
   group.revenue.add(revenue);
   if (!cancelled) group.net.add(revenue);

@@ -1,12 +1,14 @@
 import type { Analysis } from "./analyze.js";
+import { formatDecimal } from "./decimal-format.js";
 import { MAX_GROUPS, type PooledGroups } from "./metrics.js";
 import type { Role } from "./schema.js";
+import { shapeNotes } from "./shapes/notes.js";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+// formatDecimal writes what toLocaleString("en-US") writes, without loading Intl (see its comment).
+const fmt = (n: number) => formatDecimal(n);
 const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
-const money = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
-const percent = (fraction: number) =>
-  `${(fraction * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+const money = (n: number) => formatDecimal(n, 2);
+const percent = (fraction: number) => `${formatDecimal(fraction * 100, 1)}%`;
 
 /** Says which names of a breakdown were pooled because it has more than MAX_GROUPS of them. */
 function pooledNote(
@@ -44,6 +46,7 @@ export function describeQuality(a: Analysis): string[] {
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }
+  notes.push(...shapeNotes(a));
   notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {
     notes.push(`Skipped ${plural(count, reason)}.`);

@@ -12,6 +12,7 @@ import { scoreHeader } from "./columns/header-score.js";
 import { type ColumnProfile, isDateHeader, profileColumns } from "./columns/profile.js";
 import type { Role } from "./columns/roles.js";
 import { type Currency, detectDecimalComma } from "./numbers.js";
+import type { ShapePlan } from "./shapes/plan.js";
 
 export type { Candidate, RoleReading } from "./columns/assign.js";
 export type { ColumnProfile } from "./columns/profile.js";
@@ -39,6 +40,8 @@ export interface Schema {
   /** Currency named in the revenue header, e.g. "Amount (INR)". */
   headerCurrency: Currency | null;
   dateSerialNumbers: boolean;
+  /** A shape beyond one row per sale (deals, multi-line orders, discounts): see shapes/detect.ts. */
+  shape?: ShapePlan;
 }
 
 export interface InferOptions {

@@ -2,8 +2,11 @@ import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
 import type { Limits } from "./limits.js";
 import { type Metrics, MetricsFold } from "./metrics.js";
+import { numberReading } from "./numbers.js";
 import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
 import { type InferOptions, inferSchema, type Schema } from "./schema.js";
+import { detectShapes, withWide } from "./shapes/detect.js";
+import { detectProductWide, detectWide, WideRows } from "./shapes/wide.js";
 
 /** Rows read before the header is chosen: title blocks above a table are rarely longer. */
 const HEADER_SEARCH_ROWS = 30;
@@ -40,8 +43,17 @@ export class TableBuilder {
   private headerFirst = "";
   private schema: Schema | null = null;
   private fold: MetricsFold | null = null;
-  /** Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). */
-  readonly typing: ColumnTyping = { kinds: null };
+  /** A wide table (one column per month) is folded as long rows: see shapes/wide.ts. */
+  private wide: WideRows | null = null;
+  /**
+   * Handed to a CSV tokenizer, which types cells as soon as `kinds` is set (see startFold). Typed rows
+   * go straight into the fold, which keeps no row array (the best row is copied), so they may share one.
+   */
+  readonly typing: ColumnTyping = {
+    kinds: null,
+    reuseRow: true,
+    blankLines: (count) => this.blankLines(count),
+  };
   private failure: InputError | null = null;
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
@@ -82,6 +94,16 @@ export class TableBuilder {
     } else if (this.pending.length >= SAMPLE_ROWS) {
       this.startFold();
     }
+  }
+
+  /**
+   * `count` empty lines in a row, reported by the CSV tokenizer instead of `push([""])` for each once
+   * the fold has started (typed rows): counted exactly as those pushes would count them.
+   */
+  private blankLines(count: number): void {
+    this.rowNumber += count;
+    if (this.failure) return;
+    this.skipped["blank row"] = (this.skipped["blank row"] ?? 0) + count;
   }
 
   /** Ends the table; returns the result, or the reason this table has no usable sales data. */
@@ -142,11 +164,24 @@ export class TableBuilder {
       return;
     }
     try {
-      this.schema = inferSchema(
-        this.headers,
-        sample.map((r) => r.cells),
-        this.options.columns,
-      );
+      let rows = sample.map((r) => r.cells);
+      // The table as it stands first: a product-wide table is recognised by what its schema lacks.
+      const periodWide = detectWide(this.headers, rows);
+      // A classifier's answer names columns of the table as it stands, so it applies to tall tables only.
+      const columns = this.options.columns;
+      const plain = periodWide ? null : schemaOrNull(this.headers, rows, columns);
+      const widePlan = periodWide ?? detectProductWide(this.headers, rows, plain);
+      const wide = widePlan ? new WideRows(widePlan) : null;
+      if (wide) rows = rows.flatMap((cells) => wide.expand(cells));
+      const inferred = wide
+        ? inferSchema(widePlan?.longHeaders ?? this.headers, rows)
+        : (plain ?? inferSchema(this.headers, rows, columns));
+      this.schema = detectShapes(inferred, rows);
+      if (wide && widePlan) {
+        wide.numbers = numberReading(this.schema.decimalComma);
+        this.schema = withWide(this.schema, widePlan, this.headers);
+        this.wide = wide;
+      }
     } catch (error) {
       if (error instanceof InputError) {
         this.failure = error;
@@ -156,7 +191,8 @@ export class TableBuilder {
       throw error;
     }
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
-    this.typing.kinds = this.options.typedColumns ? columnKindsFor(this.schema) : null;
+    // Typed columns are positions in the long table: a wide table's cells stay text for the parser.
+    this.typing.kinds = this.options.typedColumns && !this.wide ? columnKindsFor(this.schema) : null;
     const pending = this.pending;
     this.pending = [];
     const kinds = this.typing.kinds;
@@ -176,6 +212,10 @@ export class TableBuilder {
       this.skip("repeated header");
       return;
     }
+    if (this.wide !== null) {
+      this.acceptWide(cells, rowNumber, this.wide, fold);
+      return;
+    }
     if (this.isTotalsRow(cells, fold)) {
       this.skip("totals row");
       return;
@@ -190,6 +230,27 @@ export class TableBuilder {
     }
     fold.add(cells, rowNumber);
     if (this.options.onRows && this.dataRows % 100_000 === 0) this.options.onRows(this.dataRows);
+  }
+
+  /** One wide row: a totals row (its values sum to everything above) is skipped, else one long row per value. */
+  private acceptWide(cells: Cell[], rowNumber: number, wide: WideRows, fold: MetricsFold): void {
+    if (hasTotalsLabel(cells) && fold.rowCount > 0 && sameTotal(wide.rowSum(cells), fold.runningTotal)) {
+      this.skip("totals row");
+      return;
+    }
+    this.countDataRow();
+    for (const long of wide.expand(cells)) fold.add(long, rowNumber);
+  }
+
+  private countDataRow(): void {
+    this.dataRows++;
+    if (this.dataRows > this.limits.maxRows) {
+      throw new InputError(
+        "too-many-rows",
+        `The file has more than ${this.limits.maxRows.toLocaleString("en-US")} data rows, the most the bot reads. Split it into smaller files.`,
+        { detail: `More than MAX_ROWS (${this.limits.maxRows}) data rows` },
+      );
+    }
   }
 
   /** A header row again (exports that concatenate files repeat it). Runs for every row, so cheap tests first. */
@@ -215,9 +276,16 @@ export class TableBuilder {
     for (let i = 0; i < cells.length && i < 3; i++) {
       const cell = cells[i];
       if (typeof cell !== "string" || cell.length === 0) continue;
-      // Cheap first-letter gate (t, g, s) before the regex: this runs for every cell of every row.
+      // Cheap gate on the first two letters ("to", "gr", "su": every TOTALS_LABEL match starts so)
+      // before the regex: this runs for the first cells of every row, and many names start with
+      // S, T or G (South, Sports, Toys, Garden) while few go on with the letter a totals label has.
       const initial = cell.charCodeAt(0) | 32;
-      if ((initial === 116 || initial === 103 || initial === 115) && TOTALS_LABEL.test(cell.trim())) {
+      const second = cell.charCodeAt(1) | 32;
+      const mayBeTotal =
+        (initial === 116 && second === 111) ||
+        (initial === 103 && second === 114) ||
+        (initial === 115 && second === 117);
+      if (mayBeTotal && TOTALS_LABEL.test(cell.trim())) {
         labelled = true;
         break;
       }
@@ -233,6 +301,25 @@ export class TableBuilder {
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
+}
+
+/** The schema of a table, or null where it has none (the error is raised again by the real inference). */
+function schemaOrNull(headers: string[], rows: Cell[][], options?: InferOptions): Schema | null {
+  try {
+    return inferSchema(headers, rows, options);
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
+}
+
+/** "Total" or "Grand Total" in one of the first three cells, where spreadsheets put it. */
+function hasTotalsLabel(cells: Cell[]): boolean {
+  for (let i = 0; i < cells.length && i < 3; i++) {
+    const cell = cells[i];
+    if (typeof cell === "string" && cell.length > 0 && TOTALS_LABEL.test(cell.trim())) return true;
+  }
+  return false;
 }
 
 function sameTotal(value: number, running: number): boolean {

@@ -8,5 +8,6 @@
  * 2: issue 8 (new XLSX reader, date styles, finite money range, heavy-hitter groups, CR handling).
  * 3: issue 9 (columns read in any listed language and from their values; stand-in category; reading
  *    confidence and reason in the output).
+ * 4: issue 9 shapes (deal exports, payments tables, multi-line orders, discounts, wide tables).
  */
-export const ANALYSIS_VERSION = 3;
+export const ANALYSIS_VERSION = 4;

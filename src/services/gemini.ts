@@ -11,7 +11,7 @@ import {
 import pLimit from "p-limit";
 import type { GeminiConfig } from "../config.js";
 import type { ColumnClassifier } from "../pipeline/columns/classify.js";
-import { parseColumnAnswer } from "../pipeline/columns/classify-prompt.js";
+import { parseColumnAnswer } from "../pipeline/columns/classify-answer.js";
 import { type SummaryModel, SummaryModelError, type SummaryRequest } from "../pipeline/summary/model.js";
 import { abortableSleep, defaultSleep, parseRetryAfter } from "./retry.js";
 

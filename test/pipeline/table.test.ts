@@ -61,3 +61,45 @@ describe("header detection", () => {
     expect("metrics" in result && result.headerRow).toBe(3);
   });
 });
+
+describe("totals row", () => {
+  /** Data rows, then a last row labelled `label` in `column` whose revenue is the sum of those above. */
+  function withLastRow(label: string, column: 0 | 1): TableResult {
+    const rows: Cell[][] = [["Region", "Category", "Revenue"]];
+    for (let i = 0; i < 40; i++) rows.push([`Region ${i % 3}`, `Category ${i % 4}`, "10"]);
+    rows.push(column === 0 ? [label, "", "400"] : ["", label, "400"]);
+    const result = build(rows);
+    if (!("metrics" in result)) throw result.error;
+    return result;
+  }
+
+  it.each([
+    "Total",
+    "TOTAL",
+    "totals:",
+    "Grand Total",
+    "grand  totals",
+    "Sum",
+    "SUM",
+    "Total Sales",
+    "total revenue",
+  ])("sets aside a row labelled %j that adds up to everything above it", (label) => {
+    for (const column of [0, 1] as const) {
+      const { metrics } = withLastRow(label, column);
+      expect(metrics.rowsSkipped.reasons, `column ${column}`).toEqual({ "totals row": 1 });
+      expect(metrics.totalRevenue).toBe(400);
+    }
+  });
+
+  // Names that start like a totals label but are not one: kept as data, even when they add up.
+  it.each(["South", "Sports", "Summer", "Superstore", "Toys", "Tools", "Garden", "Gross", "Sumatra"])(
+    "keeps a row labelled %j as data",
+    (label) => {
+      for (const column of [0, 1] as const) {
+        const { metrics } = withLastRow(label, column);
+        expect(metrics.rowsSkipped.reasons, `column ${column}`).toEqual({});
+        expect(metrics.totalRevenue).toBe(800);
+      }
+    },
+  );
+});

@@ -50,6 +50,31 @@ export function deriveFacts(a: Analysis): Facts {
     share(c.revenueShare);
   }
   if (a.topTransaction) money(a.topTransaction.revenue);
+  if (a.pipeline) {
+    const { won, lost, open } = a.pipeline;
+    for (const b of [won, lost, open]) {
+      money(b.count);
+      money(b.value);
+      if (b.count > 0) money(b.value / b.count);
+    }
+    // Closed deals, and every deal in the export, with their values.
+    money(won.count + lost.count);
+    money(won.value + lost.value);
+    money(won.count + lost.count + open.count);
+    money(won.value + lost.value + open.value);
+    share(a.pipeline.winRate);
+    share(a.pipeline.winRateByValue);
+    if (a.pipeline.winRate !== null) share(1 - a.pipeline.winRate);
+    if (a.pipeline.winRateByValue !== null) share(1 - a.pipeline.winRateByValue);
+  }
+  if (a.shape?.discount) {
+    money(a.shape.discount.total);
+    money(a.netRevenue + a.shape.discount.total);
+    money(a.totalRevenue + a.shape.discount.total);
+  }
+  if (a.shape?.orderLines) money(a.shape.orderLines.continuationRows);
+  // "12 monthly columns were read as rows": the notes count the columns of a wide table.
+  if (a.shape?.wide) money(a.shape.wide.periodColumns.length);
   if (a.statusCounts) {
     for (const count of Object.values(a.statusCounts)) {
       money(count);
@@ -115,6 +140,9 @@ export function deriveFacts(a: Analysis): Facts {
   const names = new Set<string>();
   for (const list of [a.revenueByRegion, a.revenueByCategory]) for (const g of list ?? []) names.add(g.name);
   for (const status of Object.keys(a.statusCounts ?? {})) names.add(status);
+  // A wide table's column headers ("Jan-24", "Q1 2024", "FY2024") are names the notes quote.
+  for (const header of [...(a.shape?.wide?.periodColumns ?? []), ...(a.shape?.wide?.ignoredColumns ?? [])])
+    names.add(header);
 
   const years = new Set<number>();
   if (a.dateRange) {

@@ -8,6 +8,8 @@ const CONCENTRATION_SHARE = 0.5;
 /** Cancellations above this share of rows deserve an action, not just a mention. */
 const HIGH_CANCELLATION_RATE = 0.05;
 const DECLINE = -0.1;
+/** A deal export winning fewer than this share of its closed deals has a conversion problem. */
+const LOW_WIN_RATE = 0.3;
 
 export interface OfflineDraft {
   headline: string;
@@ -29,7 +31,7 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
   const lead = region ?? category;
 
   const headline =
-    `Net revenue of ${money(a.netRevenue)}` +
+    `Net revenue of ${money(a.netRevenue)}${a.pipeline ? " from won deals" : ""}` +
     (a.dateRange ? ` for ${period}` : "") +
     (lead
       ? `, led by ${lead.name} with ${formatPercent(lead.share)} of revenue.`
@@ -47,10 +49,14 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
       `The largest single sale was ${money(t.revenue)}${where ? ` (${where})` : ""}${t.date ? ` on ${formatDateRange({ start: t.date, end: t.date })}` : ""}.`,
     );
   }
+  const deals = a.pipeline;
+  if (deals) findings.push(pipelineFinding(deals, money));
   const volume = [
     a.totalUnits !== null ? `${formatInteger(a.totalUnits)} units` : null,
-    `${formatInteger(a.orders)} orders`,
-    a.averageOrderValue !== null ? `an average order value of ${money(a.averageOrderValue)}` : null,
+    deals ? `${formatInteger(a.orders)} won deals` : `${formatInteger(a.orders)} orders`,
+    a.averageOrderValue !== null
+      ? `an average ${deals ? "deal size" : "order value"} of ${money(a.averageOrderValue)}`
+      : null,
   ].filter(Boolean);
   findings.push(`Sales came from ${volume.join(", ")}.`);
   if (findings.length < 3)
@@ -85,6 +91,12 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
       );
       actions.push(`Find out what drove the drop in ${formatMonth(last.to)} before it continues.`);
     }
+  }
+  if (deals && deals.winRate !== null && deals.winRate < LOW_WIN_RATE) {
+    risks.push(
+      `Only ${formatPercent(deals.winRate)} of closed deals were won (${formatInteger(deals.lost.count)} lost, worth ${money(deals.lost.value)}).`,
+    );
+    actions.push("Review the lost deals for a common reason before the open ones close.");
   }
   const quality = qualityRisk(a);
   if (quality && risks.length < 3) risks.push(quality);
@@ -136,6 +148,16 @@ function trendFinding(a: Analysis, money: (v: number) => string): string | null 
     ? ` (${formatMonth(last.month)} has only ${days(last.daysWithData)} of data)`
     : "";
   return `Revenue ${direction} ${formatPercent(Math.abs(last.change))} from ${money(previous.revenue)} in ${formatMonth(previous.month)} to ${money(last.revenue)} in ${formatMonth(last.month)}${partial}.`;
+}
+
+/** A deal export's outcome beyond its won deals: the open pipeline, what was lost, the win rate. */
+function pipelineFinding(p: NonNullable<Analysis["pipeline"]>, money: (v: number) => string): string {
+  const count = (n: number) => `${formatInteger(n)} ${n === 1 ? "deal" : "deals"}`;
+  const rate =
+    p.winRate !== null
+      ? ` Win rate: ${formatPercent(p.winRate)} of closed deals${p.winRateByValue !== null ? ` (${formatPercent(p.winRateByValue)} by value)` : ""}.`
+      : "";
+  return `The open pipeline holds ${count(p.open.count)} worth ${money(p.open.value)}; ${count(p.lost.count)} worth ${money(p.lost.value)} were lost.${rate}`;
 }
 
 function days(n: number): string {

@@ -73,6 +73,19 @@ export function promptMetrics(a: Analysis) {
     })),
     ordersByStatus: a.statusCounts ? topStatuses(a.statusCounts, a.pooled.status?.rows ?? 0) : null,
     cancellationsAndReturns: a.cancellations,
+    ...(a.pipeline
+      ? {
+          dealPipeline: {
+            note: "Revenue above is won deals only; lost and open deals are not sales.",
+            won: a.pipeline.won,
+            lost: a.pipeline.lost,
+            open: a.pipeline.open,
+            winRate: a.pipeline.winRate,
+            winRateByValue: a.pipeline.winRateByValue,
+          },
+        }
+      : {}),
+    ...(a.shape?.discount ? { discountTakenOff: a.shape.discount.total } : {}),
     largestSale: a.topTransaction
       ? {
           revenue: a.topTransaction.revenue,

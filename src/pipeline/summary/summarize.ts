@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Analysis } from "../analyze.js";
 import { deriveFacts, type Facts } from "./facts.js";
 import { type SummaryModel, SummaryModelError } from "./model.js";
@@ -7,12 +6,19 @@ import { buildSummaryRequest } from "./prompt.js";
 import type { DraftSummary, ExecutiveSummary, SummarySentence } from "./types.js";
 import { unsupportedFigures } from "./verify.js";
 
-const draftSchema = z.object({
-  headline: z.string().trim().min(1).max(400),
-  keyFindings: z.array(z.string().trim().min(1).max(600)).min(1).max(6),
-  risks: z.array(z.string().trim().min(1).max(600)).max(4),
-  actions: z.array(z.string().trim().min(1).max(600)).max(4),
-});
+/**
+ * The shape a model's answer must have. zod (about 95 modules, some 65 ms of start-up CPU) is loaded
+ * only once a model has answered, so an offline run (the CLI's usual case) never pays for it.
+ */
+async function draftSchema() {
+  const { z } = await import("zod");
+  return z.object({
+    headline: z.string().trim().min(1).max(400),
+    keyFindings: z.array(z.string().trim().min(1).max(600)).min(1).max(6),
+    risks: z.array(z.string().trim().min(1).max(600)).max(4),
+    actions: z.array(z.string().trim().min(1).max(600)).max(4),
+  });
+}
 
 export interface SummarizeOptions {
   /** Null: no API key configured; the offline writer is used and nothing leaves the machine. */
@@ -68,7 +74,7 @@ async function ask(
   } catch (cause) {
     throw new SummaryModelError("Gemini's answer was not valid JSON", { cause });
   }
-  const parsed = draftSchema.safeParse(json);
+  const parsed = (await draftSchema()).safeParse(json);
   if (!parsed.success) throw new SummaryModelError("Gemini's answer did not have the expected sections");
   return parsed.data;
 }

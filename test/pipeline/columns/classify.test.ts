@@ -3,10 +3,8 @@ import { InputError } from "../../../src/errors.js";
 import { analyzeFile } from "../../../src/pipeline/analyze.js";
 import { assignColumns } from "../../../src/pipeline/columns/assign.js";
 import { type ColumnsRead, checkedMerge, unsureReason } from "../../../src/pipeline/columns/classify.js";
-import {
-  buildColumnClassifyRequest,
-  parseColumnAnswer,
-} from "../../../src/pipeline/columns/classify-prompt.js";
+import { parseColumnAnswer } from "../../../src/pipeline/columns/classify-answer.js";
+import { buildColumnClassifyRequest } from "../../../src/pipeline/columns/classify-prompt.js";
 import { profileColumns } from "../../../src/pipeline/columns/profile.js";
 import {
   AMBIGUOUS_ANSWER,

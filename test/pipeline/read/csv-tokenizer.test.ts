@@ -163,3 +163,31 @@ describe("CsvTokenizer", () => {
     });
   });
 });
+
+describe("typed rows in one shared array", () => {
+  it("hands each row over complete, whatever the width of the row before", () => {
+    const kinds = Uint8Array.from([ColumnKind.IsoDate, ColumnKind.Number, ColumnKind.Text]);
+    const text = "2026-01-05,1.5,a\n2026-01-06,2\n2026-01-07,3,b,extra,more\n,\n2026-01-08,4,c\n";
+    const seen: Cell[][] = [];
+    const arrays = new Set<Cell[]>();
+    for (const size of [1, 5, text.length]) {
+      seen.length = 0;
+      const tokenizer = new CsvTokenizer(",", { kinds, reuseRow: true });
+      const take = (cells: Cell[]) => {
+        seen.push([...cells]);
+        arrays.add(cells);
+      };
+      for (let pos = 0; pos < text.length; pos += size) tokenizer.push(text.slice(pos, pos + size), take);
+      tokenizer.end(take);
+      expect(seen, `chunks of ${size}`).toEqual([
+        [20260105, 1.5, "a"],
+        [20260106, 2],
+        [20260107, 3, "b", "extra", "more"],
+        ["", ""],
+        [20260108, 4, "c"],
+      ]);
+    }
+    // One array per tokenizer: the point of sharing.
+    expect(arrays.size).toBe(3);
+  });
+});

@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { SAMPLE_DATA, tempFiles } from "../helpers/files.js";
+
+const files = tempFiles();
+
+/** Start-up is a fixed cost on every run: modules only some runs need are loaded only by those runs. */
+describe("CLI start-up", () => {
+  it("an offline CSV run loads neither zod nor the workbook readers (tens of milliseconds each)", () => {
+    // A module hook records every module the CLI process loads.
+    const loaded = files.write("loaded.txt", "");
+    const hooks = files.write(
+      "hooks.mjs",
+      `import { appendFileSync } from "node:fs";
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(loaded)}, url + "\\n");
+  return next(url, context);
+}`,
+    );
+    const register = files.write(
+      "register.mjs",
+      `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`,
+    );
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        register,
+        "src/cli.ts",
+        "analyze",
+        `${SAMPLE_DATA}sales_q1_2026.csv`,
+        "--json",
+      ],
+      { encoding: "utf8", cwd: process.cwd(), env: { PATH: process.env.PATH, MAX_ROWS: "500000" } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).rows).toBeGreaterThan(0);
+    expect(existsSync(loaded)).toBe(true);
+    const urls = readFileSync(loaded, "utf8").split("\n");
+    // The hook saw the CLI's own modules, so an empty list cannot pass for "no zod".
+    expect(urls.some((u) => u.includes("/src/cli/main.ts"))).toBe(true);
+    expect(urls.filter((u) => /\/node_modules\/(zod|yauzl|saxes)\/|\/read\/xlsx/.test(u))).toEqual([]);
+  });
+});
