@@ -248,6 +248,29 @@ async function main() {
     return "native module loads";
   });
 
+  // The charts need resvg's native binary (an optional dependency) and the bundled font, both from
+  // this production install: the image has no system fonts, so a missing font shows here.
+  await step("the CLI draws the charts (resvg, bundled font) from the production install", async () => {
+    const charts = join(appDir, "charts");
+    await run(
+      process.execPath,
+      [
+        join(appRoot, "dist/cli.js"),
+        "analyze",
+        join(appRoot, "sample_data/sales_q1_2026.csv"),
+        "--offline",
+        "--charts",
+        charts,
+      ],
+      { cwd: appDir },
+    );
+    const pngs = (await readdir(charts)).filter((f) => f.endsWith(".png"));
+    if (pngs.length !== 2) fail(`expected 2 PNG charts in ${charts}, found ${pngs.join(", ") || "none"}`);
+    const png = readFileSync(join(charts, pngs[0]));
+    if (png.subarray(1, 4).toString("ascii") !== "PNG") fail(`${pngs[0]} is not a PNG`);
+    return `${pngs.join(", ")} (${png.readUInt32BE(16)}x${png.readUInt32BE(20)})`;
+  });
+
   // 3. The app, in HTTP mode, against a fake Slack.
   const slack = await startFakeSlack();
   const port = await freePort();

@@ -11,6 +11,7 @@ import type { SummaryModel } from "./pipeline/summary/model.js";
 import { summarize } from "./pipeline/summary/summarize.js";
 import type { ExecutiveSummary } from "./pipeline/summary/types.js";
 import { ANALYSIS_VERSION } from "./pipeline/version.js";
+import { processRichBlocks, type RichBlockSupport, sendWithFallback } from "./rich-blocks.js";
 import { type EmailSender, idempotencyKeyFor } from "./services/email.js";
 import { isSpreadsheetFile, SlackFileError, type SlackFiles } from "./services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "./services/slack-messenger.js";
@@ -19,7 +20,7 @@ import type { Telemetry } from "./telemetry.js";
 import { buildSummaryEmail } from "./ui/email/summary-email.js";
 import { escapeSlackText } from "./ui/escape.js";
 import { emailButtonBlock, type FileRef } from "./ui/slack/interactive.js";
-import { buildSummaryMessage } from "./ui/slack/summary-message.js";
+import { buildSummaryMessage, type RichBlocks } from "./ui/slack/summary-message.js";
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 const ROW_UPDATE_INTERVAL_MS = 2_000;
@@ -39,6 +40,8 @@ export interface InsightsDeps {
   logger: Logger;
   /** Minimum time between "N rows so far" updates (chat.update is rate-limited); tests set 0. */
   rowUpdateIntervalMs?: number;
+  /** Which chart and table blocks Slack has refused so far; defaults to the process-wide record. */
+  richBlocks?: RichBlockSupport;
 }
 
 export function newJobId(): string {
@@ -243,14 +246,18 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
 
     timer = stage("post");
     await updates;
-    const message = summaryMessage(result.analysis, result.summary, info.name, { channel, threadTs, fileId });
-    let messageTs: string;
-    if (progressTs) {
-      messageTs = progressTs;
-      await deps.slack.update(channel, messageTs, message);
-    } else {
-      messageTs = await deps.slack.post(channel, threadTs, message);
-    }
+    const ref = { channel, threadTs, fileId };
+    const at = progressTs;
+    const messageTs = await sendWithFallback(
+      deps.richBlocks ?? processRichBlocks,
+      (rich) => summaryMessage(result.analysis, result.summary, info.name, ref, rich),
+      async (message) => {
+        if (!at) return deps.slack.post(channel, threadTs, message);
+        await deps.slack.update(channel, at, message);
+        return at;
+      },
+      log,
+    );
     store.updateJob(job.id, { summaryTs: messageTs });
     store.saveThreadSummary(threadSummaryOf(job, messageTs, contentHash, info.name, result.analysis));
     timer();
@@ -309,8 +316,9 @@ function summaryMessage(
   summary: ExecutiveSummary,
   fileName: string,
   ref: FileRef,
+  rich: RichBlocks,
 ): SlackMessage {
-  return buildSummaryMessage(analysis, summary, { fileName, actions: emailButtonBlock(ref) });
+  return buildSummaryMessage(analysis, summary, { fileName, actions: emailButtonBlock(ref), rich });
 }
 
 async function emailIfAsked(
@@ -343,6 +351,7 @@ async function emailIfAsked(
     subject: email.subject,
     html: email.html,
     text: email.text,
+    inlineImages: email.images,
     idempotencyKey,
   });
   stop();

@@ -178,6 +178,19 @@ describe("runInsightsJob", () => {
     expect(calls.at(-1)?.text).toMatch(/already e-mailed to boss@example\.com/);
   });
 
+  it("e-mails the charts as inline PNGs the HTML shows by cid:", async () => {
+    const { messenger } = fakeSlack();
+    const email = fakeEmail();
+    const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), email.sender);
+    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    const sent = email.sent[0];
+    expect(sent?.inlineImages?.map((i) => i.contentId)).toEqual(["revenue-over-time", "revenue-by-group"]);
+    for (const image of sent?.inlineImages ?? []) {
+      expect(sent?.html).toContain(`src="cid:${image.contentId}"`);
+      expect(image.content.subarray(1, 4).toString("ascii")).toBe("PNG");
+    }
+  });
+
   it("ignores an uploaded file that is not a spreadsheet, silently", async () => {
     const { calls, messenger } = fakeSlack();
     const png = files.write("photo.png", Buffer.from([0x89, 0x50, 0x4e, 0x47]));

@@ -1,9 +1,12 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AppError, isInputError } from "../errors.js";
 import { analyzeFile } from "../pipeline/analyze.js";
 import type { ColumnClassifier } from "../pipeline/columns/classify.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
+import { describeCharts } from "../ui/charts/describe.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
 import { isConfigError, loadCliConfig } from "./config.js";
 import { renderTextReport } from "./report.js";
@@ -16,7 +19,7 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
-const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline]
+const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline] [--charts DIR]
 
 Analyses a sales CSV/TSV or Excel .xlsx file and prints the metrics with an executive summary.
 The summary is written by Gemini from the aggregated metrics when GEMINI_API_KEY is set, and
@@ -26,6 +29,9 @@ when the headers leave it unsure; it sees the header names and column statistics
 Options:
   --json     print one JSON object (the format is documented in the README)
   --offline  no network: no Gemini summary or column help even when GEMINI_API_KEY is set
+  --charts DIR
+             also write the charts (revenue over time, revenue by region or category) to DIR
+             as PNG and SVG files; --json output always includes the chart descriptions
   -h, --help show this help
 
 Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 internal error.
@@ -74,9 +80,29 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       model,
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),
     });
+    const charts = describeCharts(analysis);
     io.stdout(
-      values.json ? `${jsonForTerminal({ ...analysis, summary })}\n` : renderTextReport(analysis, summary),
+      values.json
+        ? `${jsonForTerminal({ ...analysis, summary, charts })}\n`
+        : renderTextReport(analysis, summary),
     );
+    if (values.charts !== undefined) {
+      let written: string[];
+      try {
+        written = await writeCharts(values.charts, charts);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        io.stderr(
+          `Cannot write the charts to ${cleanText(values.charts)}${typeof code === "string" ? ` (${code})` : ""}.\n`,
+        );
+        return EXIT.internal;
+      }
+      io.stderr(
+        written.length > 0
+          ? `Charts written: ${written.map(cleanText).join(", ")}\n`
+          : "No charts: the file has no dates, regions or categories to draw.\n",
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     if (isInputError(error)) {
@@ -101,7 +127,25 @@ function parse(argv: string[]) {
     options: {
       json: { type: "boolean", default: false },
       offline: { type: "boolean", default: false },
+      charts: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
+}
+
+/** Each chart as `<id>.svg` and `<id>.png` in `dir` (created if needed); returns the paths written. */
+async function writeCharts(dir: string, charts: ReturnType<typeof describeCharts>): Promise<string[]> {
+  if (charts.length === 0) return [];
+  // Loaded only when asked for: ECharts and resvg cost start-up time the other commands do not need.
+  const { renderChart } = await import("../ui/charts/render.js");
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const chart of charts) {
+    const { svg, png } = renderChart(chart);
+    const base = join(dir, chart.id);
+    await writeFile(`${base}.svg`, svg);
+    await writeFile(`${base}.png`, png);
+    written.push(`${base}.png`, `${base}.svg`);
+  }
+  return written;
 }

@@ -55,11 +55,14 @@ const DATE_CACHE_SIZE = 50_000;
 const CANCEL_STATUS =
   /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
 const TOP_PRODUCTS = 20;
+/** ~3 months: longer spans are charted by month, so the daily series stays small (<= 93 entries). */
+export const DAILY_SERIES_MAX_DAYS = 92;
 const BLANK_GROUP = "(blank)";
 
 class Group {
   readonly revenue = new ExactSum();
   readonly net = new ExactSum();
+  readonly units = new ExactSum();
   rows = 0;
 }
 
@@ -79,6 +82,8 @@ export interface GroupRevenue {
   share: number;
   netRevenue: number;
   rows: number;
+  /** Units sold in the group's rows (cancelled included, like revenue); null without a units column. */
+  units?: number | null;
 }
 
 /** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */
@@ -101,6 +106,14 @@ export interface MonthRevenue {
   daysWithData: number;
   partial: boolean;
   change: number | null;
+}
+
+/** One calendar day's revenue, for charts of short files (see Metrics.revenueByDay). */
+export interface DayRevenue {
+  day: string;
+  revenue: number;
+  netRevenue: number;
+  rows: number;
 }
 
 export interface TopTransaction {
@@ -157,6 +170,12 @@ export interface Metrics {
   averageOrderValue: number | null;
   dateRange: { start: string; end: string } | null;
   revenueByMonth: MonthRevenue[];
+  /**
+   * Every day from the first date to the last (days without sales as zeros), only when they span at
+   * most DAILY_SERIES_MAX_DAYS: a file of a few weeks is charted by day or week, not by one month.
+   * Null otherwise (and in analyses cached before it existed).
+   */
+  revenueByDay?: DayRevenue[] | null;
   monthOverMonth: { from: string; to: string; change: number | null } | null;
   revenueByRegion: GroupRevenue[] | null;
   revenueByCategory: GroupRevenue[] | null;
@@ -378,9 +397,9 @@ export class MetricsFold {
 
     if (this.lines !== null) this.addOrderGroups(this.lines, cells, revenue, cancelled);
     else {
-      if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled);
-      if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled);
-      if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled);
+      if (this.iRegion >= 0) addToGroup(this.regions, cells[this.iRegion], revenue, cancelled, units);
+      if (this.iCategory >= 0) addToGroup(this.categories, cells[this.iCategory], revenue, cancelled, units);
+      if (this.iProduct >= 0) addToGroup(this.products, cells[this.iProduct], revenue, cancelled, units);
     }
     if (this.iDate >= 0) {
       const cell = cells[this.iDate];
@@ -555,9 +574,12 @@ export class MetricsFold {
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
-    const regions = this.iRegion >= 0 ? breakdown(this.regions, total) : null;
-    const categories = this.iCategory >= 0 ? breakdown(this.categories, total) : null;
-    const products = this.iProduct >= 0 ? breakdown(this.products, total) : null;
+    // Multi-line orders spread an order's units over lines the order-level breakdowns skip: no
+    // per-group units there rather than partial ones.
+    const units = this.iUnits >= 0 && this.lines === null;
+    const regions = this.iRegion >= 0 ? breakdown(this.regions, total, units) : null;
+    const categories = this.iCategory >= 0 ? breakdown(this.categories, total, units) : null;
+    const products = this.iProduct >= 0 ? breakdown(this.products, total, units) : null;
     const statuses = this.iStatus >= 0 ? this.statusCounts(total) : null;
     const orders =
       this.iOrder >= 0 && !this.ordersOverflow
@@ -580,6 +602,7 @@ export class MetricsFold {
       averageOrderValue: orders > 0 ? roundMoney(net / orders) : null,
       dateRange: days.size > 0 ? { start: keyToIso(minKey(days)), end: keyToIso(maxKey(days)) } : null,
       revenueByMonth: months,
+      revenueByDay: daySeries(days),
       monthOverMonth: last && previous ? { from: previous.month, to: last.month, change: last.change } : null,
       revenueByRegion: regions?.list ?? null,
       revenueByCategory: categories?.list ?? null,
@@ -714,7 +737,13 @@ export class MetricsFold {
   }
 }
 
-function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: boolean): void {
+function addToGroup(
+  groups: GroupTable,
+  cell: Cell,
+  revenue: number,
+  cancelled: boolean,
+  units = Number.NaN,
+): void {
   let name = typeof cell === "string" ? cell : cellText(cell);
   let group = groups.get(name);
   if (group === undefined) {
@@ -732,6 +761,7 @@ function addToGroup(groups: GroupTable, cell: Cell, revenue: number, cancelled: 
   group.rows++;
   group.revenue.add(revenue);
   if (!cancelled) group.net.add(revenue);
+  if (!Number.isNaN(units)) group.units.add(units);
 }
 
 function addToGroupKey(groups: Map<number, Group>, key: number, revenue: number, cancelled: boolean): Group {
@@ -757,17 +787,31 @@ function mergeGroup(into: Group, from: Group): void {
 }
 
 /** A breakdown's groups, largest first, with exact totals; names that had to be pooled apart. */
-function breakdown(groups: GroupTable, total: number): { list: GroupRevenue[]; pooled: PooledGroups | null } {
-  const entry = (name: string, revenue: number, net: number, rows: number): GroupRevenue => ({
+function breakdown(
+  groups: GroupTable,
+  total: number,
+  hasUnits: boolean,
+): { list: GroupRevenue[]; pooled: PooledGroups | null } {
+  const entry = (
+    name: string,
+    revenue: number,
+    net: number,
+    rows: number,
+    units: number | null,
+  ): GroupRevenue => ({
     name,
     revenue: roundMoney(revenue),
     share: total !== 0 ? roundRatio(revenue / total) : 0,
     netRevenue: roundMoney(net),
     rows,
+    units: hasUnits && units !== null ? roundRatio(units, 4) : null,
   });
-  const list = [...groups].map(([name, g]) => entry(name, g.revenue.value, g.net.value, g.rows));
+  const list = [...groups].map(([name, g]) =>
+    entry(name, g.revenue.value, g.net.value, g.rows, g.units.value),
+  );
   const late = groups.late?.finish();
-  for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows));
+  // Names past MAX_GROUPS keep revenue only: their units are not known.
+  for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows, null));
   list.sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
   return { list, pooled: pooledGroups(late?.pooled ?? null, total) };
 }
@@ -821,6 +865,28 @@ function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
       partial: dense && first !== last && covered < length / 3,
       change:
         prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
+    });
+  }
+  return series;
+}
+
+function daySeries(days: Map<DayKey, Group>): DayRevenue[] | null {
+  if (days.size === 0) return null;
+  const start = minKey(days);
+  const end = maxKey(days);
+  const span = daySpan(start, end);
+  if (span > DAILY_SERIES_MAX_DAYS) return null;
+  const first = Date.UTC(Math.floor(start / 10000), (Math.floor(start / 100) % 100) - 1, start % 100);
+  const series: DayRevenue[] = [];
+  for (let i = 0; i <= span; i++) {
+    const d = new Date(first + i * 86_400_000);
+    const key = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+    const group = days.get(key);
+    series.push({
+      day: keyToIso(key),
+      revenue: roundMoney(group ? group.revenue.value : 0),
+      netRevenue: roundMoney(group ? group.net.value : 0),
+      rows: group?.rows ?? 0,
     });
   }
   return series;

@@ -9,5 +9,6 @@
  * 3: issue 9 (columns read in any listed language and from their values; stand-in category; reading
  *    confidence and reason in the output).
  * 4: issue 9 shapes (deal exports, payments tables, multi-line orders, discounts, wide tables).
+ * 5: issue 11 (daily series of short files for the charts, units per region/category/product).
  */
-export const ANALYSIS_VERSION = 4;
+export const ANALYSIS_VERSION = 5;

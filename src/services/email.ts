@@ -36,6 +36,15 @@ export interface OutgoingEmail {
   text: string;
   /** Same key, same e-mail: Resend (24 h) and the outbox (for ever) send it at most once. */
   idempotencyKey: string;
+  /** Images the HTML shows by `cid:<contentId>`: sent as inline attachments. */
+  inlineImages?: InlineAttachment[];
+}
+
+export interface InlineAttachment {
+  contentId: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export type SendResult =
@@ -75,6 +84,8 @@ const MAX_RETRY_WAIT_MS = 20_000;
 /** Resend's limit per e-mail. */
 const MAX_RECIPIENTS = 50;
 const MAX_IDEMPOTENCY_KEY = 256;
+/** Resend's limit per e-mail, attachments included (base64 makes them a third larger on the wire). */
+const MAX_ATTACHMENT_BYTES = 30 * 1_048_576;
 const IDEMPOTENCY_PREFIX = "sales-insight-email/";
 const MAX_DETAIL = 300;
 
@@ -174,6 +185,17 @@ function resendTransport(apiKey: string, config: EmailConfig, deps: ResendDeps):
       subject: email.subject,
       html: email.html,
       text: email.text,
+      // The SDK sends a Buffer as base64 and contentId as Resend's content_id (inline, cid:).
+      ...(email.inlineImages?.length
+        ? {
+            attachments: email.inlineImages.map((a) => ({
+              filename: a.filename,
+              content: a.content,
+              contentType: a.contentType,
+              contentId: a.contentId,
+            })),
+          }
+        : {}),
     };
     let response: CreateEmailResponse;
     try {
@@ -357,7 +379,11 @@ function outboxFileName(key: string, hash: string): string {
   return `${slug ? `${slug}-` : ""}${hash.slice(0, 16)}.eml`;
 }
 
-/** An RFC 5322 message, CRLF line ends, multipart/alternative: plain text first, HTML preferred. */
+/**
+ * An RFC 5322 message, CRLF line ends, multipart/alternative: plain text first, HTML preferred. With
+ * inline images the HTML part is a multipart/related of the HTML and the images (RFC 2387), each
+ * image named by the Content-ID its `cid:` refers to.
+ */
 function buildEml(
   email: OutgoingEmail,
   meta: { from: string; messageId: string; date: Date; boundary: string },
@@ -382,15 +408,50 @@ function buildEml(
       "",
       quotedPrintable(body),
     ].join("\r\n");
+  const images = email.inlineImages ?? [];
+  const related = `=_sib_rel_${meta.boundary.slice(0, 36)}`;
+  const html =
+    images.length === 0
+      ? part("text/html", email.html)
+      : [
+          `--${boundary}`,
+          `Content-Type: multipart/related;\r\n boundary="${related}"; type="text/html"`,
+          "",
+          `--${related}`,
+          "Content-Type: text/html; charset=utf-8",
+          "Content-Transfer-Encoding: quoted-printable",
+          "",
+          quotedPrintable(email.html),
+          ...images.flatMap((image) => [
+            `--${related}`,
+            `Content-Type: ${oneLine(image.contentType)}; name="${headerParam(image.filename)}"`,
+            "Content-Transfer-Encoding: base64",
+            `Content-ID: <${oneLine(image.contentId)}>`,
+            `Content-Disposition: inline; filename="${headerParam(image.filename)}"`,
+            "",
+            base64Lines(image.content),
+          ]),
+          `--${related}--`,
+        ].join("\r\n");
   return [
     ...headers,
     "",
     "This is a multi-part message in MIME format.",
     part("text/plain", email.text),
-    part("text/html", email.html),
+    html,
     `--${boundary}--`,
     "",
   ].join("\r\n");
+}
+
+/** Base64 in lines of 76 characters (RFC 2045). */
+function base64Lines(content: Buffer): string {
+  return (content.toString("base64").match(/.{1,76}/g) ?? []).join("\r\n");
+}
+
+/** A quoted header parameter value: printable ASCII without quotes or backslashes. */
+function headerParam(value: string): string {
+  return oneLine(value).replace(/[^\x20-\x7e]|["\\]/g, "_");
 }
 
 /** EMAIL_FROM as a header value: a display name (quoted or RFC 2047-encoded as needed) and address. */
@@ -507,6 +568,10 @@ function checkEmail(email: OutgoingEmail): string | null {
   }
   const bad = email.to.find((address) => !ADDRESS.test(address));
   if (bad !== undefined) return `${JSON.stringify(clip(bad, 80))} is not a valid e-mail address`;
+  const attached = (email.inlineImages ?? []).reduce((n, a) => n + a.content.length, 0);
+  if (attached > MAX_ATTACHMENT_BYTES) {
+    return `The e-mail's images are too large (${Math.ceil(attached / 1_048_576)} MB; Resend allows 40 MB)`;
+  }
   const key = email.idempotencyKey;
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY || !/^[\x21-\x7e]+$/.test(key)) {
     return `The e-mail's idempotency key is invalid (1 to ${MAX_IDEMPOTENCY_KEY} printable ASCII characters)`;

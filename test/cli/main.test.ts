@@ -65,6 +65,7 @@ describe("sales-insight analyze", () => {
       share: 0.682,
       netRevenue: 442500,
       rows: 3,
+      units: 420,
     });
     expect(json.cancellations).toMatchObject({ count: 1, revenue: 24000 });
   });

@@ -53,8 +53,11 @@ export async function startFakeResend(): Promise<FakeResend> {
         rawBody,
         body: parseJson(rawBody),
       });
-      const scripted: ScriptedResponse =
-        req.method === "POST" && url === "/emails"
+      const invalid =
+        req.method === "POST" && url === "/emails" ? attachmentProblem(parseJson(rawBody)) : null;
+      const scripted: ScriptedResponse = invalid
+        ? resendError(422, "invalid_attachment", invalid)
+        : req.method === "POST" && url === "/emails"
           ? (queue.shift() ?? fallback ?? resendSent(randomUUID()))
           : resendError(404, "not_found", `fake-resend: no route for ${req.method} ${url}`);
       if (scripted.delayMs && scripted.delayMs > 0) {
@@ -117,4 +120,47 @@ export function resendError(
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.delayMs ? { delayMs: options.delayMs } : {}),
   };
+}
+
+/** Resend's limit per e-mail, attachments included (after base64 decoding). */
+const MAX_EMAIL_BYTES = 40 * 1024 * 1024;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Resend's rules for `attachments` (what its API answers 422 to): each needs `content` (base64) or a
+ * `path` URL, and a `filename`; `content_id` (inline, referred to as `cid:` in the HTML) is a
+ * non-empty string; every `cid:` in the HTML must name an attachment; 40 MB per e-mail. Null when
+ * the body keeps them.
+ */
+export function attachmentProblem(body: unknown): string | null {
+  const email = body as { html?: unknown; attachments?: unknown } | undefined;
+  const html = typeof email?.html === "string" ? email.html : "";
+  const list = email?.attachments;
+  const cids = [...html.matchAll(/["'(]cid:([^"')\s]+)/g)].map((m) => m[1]);
+  if (list === undefined)
+    return cids.length > 0 ? `the HTML refers to cid:${cids[0]} but has no attachments` : null;
+  if (!Array.isArray(list)) return "attachments must be an array";
+  let bytes = 0;
+  const ids = new Set<string>();
+  for (const [i, raw] of list.entries()) {
+    const a = raw as Record<string, unknown>;
+    if (typeof a.filename !== "string" || a.filename === "") return `attachments[${i}].filename is required`;
+    if (a.content === undefined && typeof a.path !== "string")
+      return `attachments[${i}] needs content or path`;
+    if (a.content !== undefined) {
+      if (typeof a.content !== "string" || a.content === "" || !BASE64.test(a.content))
+        return `attachments[${i}].content must be base64`;
+      bytes += Buffer.from(a.content, "base64").length;
+    }
+    if (a.content_id !== undefined) {
+      if (typeof a.content_id !== "string" || a.content_id === "")
+        return `attachments[${i}].content_id must be a string`;
+      ids.add(a.content_id);
+    }
+    if (a.content_type !== undefined && typeof a.content_type !== "string")
+      return `attachments[${i}].content_type must be a string`;
+  }
+  if (bytes > MAX_EMAIL_BYTES) return "attachments exceed 40 MB";
+  const missing = cids.find((cid) => cid !== undefined && !ids.has(cid));
+  return missing ? `the HTML refers to cid:${missing}, which no attachment has as content_id` : null;
 }

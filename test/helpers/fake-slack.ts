@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dataBlockErrors } from "./slack-block-rules.js";
 
 /**
  * A fake Slack Web API (and file host, and response_url endpoint) on 127.0.0.1: a real HTTP server
@@ -16,7 +17,10 @@ import type { AddressInfo } from "node:net";
  *   visible reply (Slack: "Ephemeral messages in threads are only shown if there is already an active
  *   thread");
  * - files.list honours channel, types, ts_from, ts_to, count and page, newest first;
- * - conversations.info needs channels:read, which the manifest does not ask for: missing_scope.
+ * - conversations.info needs channels:read, which the manifest does not ask for: missing_scope;
+ * - chat.postMessage and chat.update answer `invalid_blocks` (with Slack-style json-pointer messages)
+ *   for a chart or table block that breaks a documented limit, or whose type the workspace does not
+ *   support (`setUnsupportedBlocks`, as during a rollout).
  */
 export interface SlackCall {
   method: string;
@@ -83,6 +87,8 @@ export interface FakeSlack {
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
   setSocketUrl(url: string): void;
   callsTo(method: string): SlackCall[];
+  /** Block types this workspace refuses with invalid_blocks (e.g. "data_visualization"). */
+  setUnsupportedBlocks(types: string[]): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +123,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     [FIXTURE_CHANNEL, { name: "sales-reports", botIsMember: true, messages: [] }],
   ]);
   let socketUrl = "";
+  let unsupportedBlocks = new Set<string>();
   let tsCounter = 0;
   let baseUrl = "";
 
@@ -204,6 +211,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "chat.postMessage": {
         const channel = channelOf(body.channel);
         if (!channel) return fail("not_in_channel");
+        const blockErrors = dataBlockErrors(body.blocks, { unsupported: unsupportedBlocks });
+        if (blockErrors.length > 0)
+          return fail("invalid_blocks", { response_metadata: { messages: blockErrors } });
         tsCounter++;
         const ts = `1767609100.${String(tsCounter).padStart(6, "0")}`;
         channel.messages.push({
@@ -220,6 +230,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!channel) return fail("not_in_channel");
         const message = channel.messages.find((m) => m.ts === body.ts);
         if (!message) return fail("message_not_found");
+        const blockErrors = dataBlockErrors(body.blocks, { unsupported: unsupportedBlocks });
+        if (blockErrors.length > 0)
+          return fail("invalid_blocks", { response_metadata: { messages: blockErrors } });
         message.text = String(body.text ?? "");
         message.blocks = body.blocks;
         return send(200, { ok: true, channel: body.channel, ts: body.ts });
@@ -368,6 +381,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       socketUrl = url;
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
+    setUnsupportedBlocks: (types) => {
+      unsupportedBlocks = new Set(types);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

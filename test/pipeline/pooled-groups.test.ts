@@ -197,8 +197,14 @@ describe("what the summary says about a file with more than MAX_GROUPS names", (
     const regions = promptMetrics(a).revenueByRegion ?? [];
     expect(regions[0]).toMatchObject({ name: "Region 5500", revenue: 53_991 });
     expect(regions.at(-1)?.name).toBe(`Other (${6_000 - 8} regions)`);
-    const more = allStrings(buildSummaryMessage(a, summary)).find((t) => t.includes("more regions"));
+    // The mrkdwn lists (what Slack gets without the table block) and the table both count the rest.
+    const lists = buildSummaryMessage(a, summary, { rich: { charts: false, table: false } });
+    const more = allStrings(lists).find((t) => t.includes("more regions"));
     expect(more).toContain("+5,995 more regions");
+    const others = allStrings(buildSummaryMessage(a, summary)).filter((t) =>
+      /^Other \([\d,]+ more\)$/.test(t),
+    );
+    expect(others).toHaveLength(2);
 
     const facts = deriveFacts(a);
     const sentences = [draft.headline, ...draft.keyFindings, ...draft.risks, ...draft.actions, ...a.notes];

@@ -11,6 +11,7 @@ import {
 } from "./helpers.js";
 
 const fixtures = uiFixtures();
+const NO_RICH = { charts: false, table: false };
 
 /** The message as JSON: paste the snapshot into Block Kit Builder to see it. */
 const asJson = (message: unknown) => `${JSON.stringify(message, null, 2)}\n`;
@@ -54,7 +55,9 @@ describe("buildSummaryMessage", () => {
   it("shows gross revenue beside net, and every breakdown says it is gross", async () => {
     const analysis = await fixtures.sample();
     expect(analysis.totalRevenue).toBe(684_000);
-    const texts = textObjects(buildSummaryMessage(analysis, sampleSummary()).blocks).map((t) => t.text);
+    const texts = textObjects(buildSummaryMessage(analysis, sampleSummary(), { rich: NO_RICH }).blocks).map(
+      (t) => t.text,
+    );
     expect(texts).toContain("*Gross revenue*\n684K");
     const breakdowns = texts.filter((t) => t.startsWith("*Top "));
     expect(breakdowns).toHaveLength(2);
@@ -80,7 +83,8 @@ describe("buildSummaryMessage", () => {
   it("lists the top 5 of 200 regions and stays within Slack's limits", async () => {
     const analysis = await fixtures.manyRegions();
     expect(analysis.revenueByRegion).toHaveLength(200);
-    const message = buildSummaryMessage(analysis, sampleSummary());
+    // The mrkdwn lists: what Slack gets when it refuses the table block.
+    const message = buildSummaryMessage(analysis, sampleSummary(), { rich: NO_RICH });
     await expect(asJson(message)).toMatchFileSnapshot("./__snapshots__/many-regions.slack.json");
     expectWithinLimits(message.blocks);
     const regions =
@@ -123,7 +127,9 @@ describe("buildSummaryMessage", () => {
       headline: sentence("<!here> *Revenue* hit <https://evil.example|600>"),
       keyFindings: [sentence("`<script>` & ~friends~")],
     });
-    const message = buildSummaryMessage(analysis, summary);
+    const rich = buildSummaryMessage(analysis, summary);
+    expect([...allStrings(rich.blocks), rich.text].join("\n")).not.toMatch(/<[!@#a-z]/);
+    const message = buildSummaryMessage(analysis, summary, { rich: NO_RICH });
     const all = [...allStrings(message.blocks), message.text].join("\n");
     expect(all).not.toMatch(/<[!@#a-z]/);
     expect(all).toContain("*&lt;!here&gt; ∗Revenue∗ hit &lt;https://evil.example|600&gt;*");

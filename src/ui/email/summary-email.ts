@@ -1,16 +1,52 @@
 import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
+import { breakdownRows, exactMoney } from "../breakdown-rows.js";
+import { type ChartDescription, describeCharts } from "../charts/describe.js";
+import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
 import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
+import { currencyPrefix, formatPercent } from "../format.js";
 import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
 
 export interface SummaryEmail {
   subject: string;
   html: string;
   text: string;
+  /** The charts as PNGs, shown in the HTML by `cid:` (inline attachments, never remote URLs). */
+  images: InlineImage[];
 }
 
-export type SummaryEmailOptions = ContentOptions;
+export interface InlineImage {
+  /** What the HTML's `cid:` refers to. */
+  contentId: string;
+  filename: string;
+  contentType: "image/png";
+  content: Buffer;
+}
+
+export interface SummaryEmailOptions extends ContentOptions {
+  /** false: no chart images (default true). */
+  charts?: boolean;
+}
+
+/** What the e-mail shows beyond the shared content: chart images and the full breakdown tables. */
+export interface EmailExtras {
+  charts: { contentId: string; alt: string }[];
+  tables: FullTable[];
+}
+
+export interface FullTable {
+  title: string;
+  rows: { name: string; revenue: string; netRevenue: string; share: string }[];
+}
+
+/**
+ * Rows per breakdown table in the e-mail; past that the smallest groups are one "Other" row. Two
+ * tables of 50 rows with long names stay well under the 102 KB of HTML past which Gmail clips.
+ */
+export const MAX_TABLE_ROWS = 50;
+/** Shown width of a chart in the 600px column (its padding is 24px each side). */
+const CHART_SHOWN_WIDTH = 552;
 
 /** mjml found errors in the template: a bug in this file, never the user's data (that is escaped). */
 export class EmailTemplateError extends Error {
@@ -49,8 +85,67 @@ export async function buildSummaryEmail(
 ): Promise<SummaryEmail> {
   const content = summaryContent(analysis, summary, options);
   const subject = emailSubject(content);
-  const html = await renderMjml(summaryMjml(content, subject));
-  return { subject, html, text: summaryText(content, subject) };
+  const images: InlineImage[] = [];
+  const charts: EmailExtras["charts"] = [];
+  const described = options.charts === false ? [] : describeCharts(analysis);
+  if (described.length > 0) {
+    // Loaded when first needed: ECharts and resvg add start-up time the Slack app need not pay up front.
+    const { renderChart } = await import("../charts/render.js");
+    for (const chart of described) {
+      const png = renderPng(renderChart, chart);
+      if (!png) continue;
+      images.push({
+        contentId: chart.id,
+        filename: `${chart.id}.png`,
+        contentType: "image/png",
+        content: png,
+      });
+      charts.push({ contentId: chart.id, alt: chart.description });
+    }
+  }
+  const extras: EmailExtras = { charts, tables: fullTables(analysis) };
+  const html = await renderMjml(summaryMjml(content, subject, extras));
+  return { subject, html, text: summaryText(content, subject, extras), images };
+}
+
+/** A chart that fails to draw is left out: the e-mail goes without it rather than not at all. */
+function renderPng(
+  render: (chart: ChartDescription) => { png: Buffer },
+  chart: ChartDescription,
+): Buffer | null {
+  try {
+    return render(chart).png;
+  } catch {
+    return null;
+  }
+}
+
+/** Every region and every category (up to MAX_TABLE_ROWS each), gross and net, exact to the cent. */
+export function fullTables(analysis: Analysis): FullTable[] {
+  const prefix = currencyPrefix(analysis.currency);
+  const tables: FullTable[] = [];
+  const add = (
+    noun: string,
+    column: string | null,
+    groups: typeof analysis.revenueByRegion,
+    pooled: typeof analysis.pooled.region,
+  ) => {
+    if (!groups || groups.length === 0) return;
+    const header = column === null ? "" : cleanText(column);
+    const title = `Revenue by ${noun}${header && header.toLowerCase() !== noun ? ` (${header})` : ""}`;
+    tables.push({
+      title,
+      rows: breakdownRows(groups, pooled, analysis.totalRevenue, MAX_TABLE_ROWS).map((r) => ({
+        name: r.other ? r.name : cleanText(r.name) || "(blank)",
+        revenue: exactMoney(r.revenue, prefix),
+        netRevenue: exactMoney(r.netRevenue, prefix),
+        share: formatPercent(r.share),
+      })),
+    });
+  };
+  add("region", analysis.columns.region, analysis.revenueByRegion, analysis.pooled.region);
+  add("category", analysis.columns.category, analysis.revenueByCategory, analysis.pooled.category);
+  return tables;
 }
 
 /** "Sales insights: <file> (<period>)": one line, whatever the file name holds. */
@@ -77,7 +172,11 @@ export async function renderMjml(source: string): Promise<string> {
 }
 
 /** The MJML document. Only `h(...)` output and this file's own literals go into it. */
-export function summaryMjml(content: SummaryContent, subject: string): string {
+export function summaryMjml(
+  content: SummaryContent,
+  subject: string,
+  extras: EmailExtras = { charts: [], tables: [] },
+): string {
   const body: string[] = [];
   const kicker = content.period ? `Sales insights · ${content.period}` : "Sales insights";
   body.push(`<mj-text font-size="12px" color="${COLOR.muted}" padding-bottom="0">${h(kicker)}</mj-text>`);
@@ -91,6 +190,12 @@ export function summaryMjml(content: SummaryContent, subject: string): string {
     );
   }
   body.push(kpiTable(content));
+  for (const chart of extras.charts) {
+    // width/height: the space is kept while a client asks before showing images.
+    body.push(
+      `<mj-image src="cid:${h(chart.contentId)}" alt="${h(chart.alt)}" width="${CHART_SHOWN_WIDTH}px" height="${Math.round((CHART_SHOWN_WIDTH * CHART_HEIGHT) / CHART_WIDTH)}px" padding="12px 24px 4px 24px" />`,
+    );
+  }
 
   if (content.lists.length > 0) {
     body.push(`<mj-divider />`);
@@ -101,7 +206,13 @@ export function summaryMjml(content: SummaryContent, subject: string): string {
       );
     }
   }
-  if (content.breakdowns.length > 0) {
+  if (extras.tables.length > 0) {
+    body.push(`<mj-divider />`);
+    for (const t of extras.tables) {
+      body.push(`<mj-text padding-bottom="0">${heading(t.title)}</mj-text>`);
+      body.push(fullTable(t));
+    }
+  } else if (content.breakdowns.length > 0) {
     body.push(`<mj-divider />`);
     for (const b of content.breakdowns) {
       const title = b.column ? `${b.title} (${b.column})` : b.title;
@@ -186,17 +297,42 @@ function breakdownTable(
   return `<mj-table>${head}${body}${tail}</mj-table>`;
 }
 
+function fullTable(table: FullTable): string {
+  const th = (text: string, align: string, extra = "") =>
+    `<th style="${CELL}text-align:${align};color:${COLOR.muted};font-weight:400;${extra}">${text}</th>`;
+  const head = `<tr>${th("Name", "left")}${th("Gross", "right", "width:112px;")}${th("Net", "right", "width:112px;")}${th("Share", "right", "width:60px;")}</tr>`;
+  const body = table.rows
+    .map(
+      (r) =>
+        `<tr><td style="${CELL}">${h(tableName(r.name))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.netRevenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td></tr>`,
+    )
+    .join("");
+  return `<mj-table>${head}${body}</mj-table>`;
+}
+
 /** The plain-text part: the same content, one value per line, no markup. */
-export function summaryText(content: SummaryContent, subject: string): string {
+export function summaryText(
+  content: SummaryContent,
+  subject: string,
+  extras: EmailExtras = { charts: [], tables: [] },
+): string {
   const lines: string[] = [subject, content.meta, ""];
   if (content.headline) lines.push(content.headline, "");
   const width = Math.max(...content.kpis.map((k) => k.label.length));
   for (const k of content.kpis) lines.push(`${`${k.label}:`.padEnd(width + 2)}${k.value}`);
+  // The charts in words (their alt text): the same numbers for readers without images.
+  for (const chart of extras.charts) lines.push("", chart.alt);
   for (const list of content.lists) {
     lines.push("", list.title);
     for (const item of list.items) lines.push(`- ${item}`);
   }
-  for (const b of content.breakdowns) {
+  for (const t of extras.tables) {
+    lines.push("", `${t.title}: gross · net · share`);
+    t.rows.forEach((r, i) => {
+      lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.netRevenue} · ${r.share}`);
+    });
+  }
+  for (const b of extras.tables.length > 0 ? [] : content.breakdowns) {
     lines.push("", b.column ? `${b.title} (${b.column})` : b.title);
     b.rows.forEach((r, i) => {
       lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.share}`);

@@ -1,3 +1,7 @@
+import type { DataTableBlock, DataVisualizationBlock } from "./data-blocks.js";
+
+export type { DataTableBlock, DataVisualizationBlock } from "./data-blocks.js";
+
 /**
  * The few Block Kit shapes the bot sends, typed here so the renderers need no Slack SDK. They are a
  * structural subset of @slack/types' `KnownBlock`, so a message built here can be passed to
@@ -37,7 +41,14 @@ export interface DividerBlock {
   type: "divider";
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
+export type Block =
+  | HeaderBlock
+  | SectionBlock
+  | ContextBlock
+  | DividerBlock
+  | ActionsBlock
+  | DataVisualizationBlock
+  | DataTableBlock;
 
 /** Buttons: no text that counts against the limits; they only take a block slot. */
 export interface ActionsBlock {

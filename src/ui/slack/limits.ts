@@ -33,6 +33,9 @@ export function blockTextLength(block: Block): number {
       return block.elements.reduce((n, e) => n + e.text.length, 0);
     case "divider":
     case "actions":
+    // Chart and table blocks have limits of their own, enforced where they are built (data-blocks.ts).
+    case "data_visualization":
+    case "data_table":
       return 0;
   }
 }
@@ -160,6 +163,8 @@ function fitBlock(block: Block, limits: SlackLimits): Block {
       return block;
     case "divider":
     case "actions":
+    case "data_visualization":
+    case "data_table":
       return block;
   }
 }
@@ -179,6 +184,8 @@ function isNonEmpty(block: Block): boolean {
       return block.elements.length > 0;
     case "divider":
     case "actions":
+    case "data_visualization":
+    case "data_table":
       return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
+import { describeCharts } from "../charts/describe.js";
 import { clipEscaped, escapeSlackPlainText, escapeSlackText } from "../escape.js";
 import {
   type Breakdown,
@@ -8,6 +9,7 @@ import {
   summaryContent,
 } from "../summary-content.js";
 import { type ActionsBlock, type Block, context, divider, fieldsSection, header, section } from "./blocks.js";
+import { breakdownTableBlock, chartBlock, DATA_BLOCK_LIMITS } from "./data-blocks.js";
 import { enforceLimits, SLACK_LIMITS } from "./limits.js";
 
 export type { Block } from "./blocks.js";
@@ -21,7 +23,22 @@ export interface SummaryMessage {
 export interface SummaryMessageOptions extends ContentOptions {
   /** Buttons shown just above the footer, counted with every other block against Slack's limits. */
   actions?: ActionsBlock;
+  /**
+   * Which of Slack's newer blocks to use (default: both). Without `table`, the top groups are
+   * mrkdwn lists as before; without `charts`, there are no charts. The use case turns one off for
+   * the rest of the process when Slack refuses it (invalid_blocks).
+   */
+  rich?: RichBlocks;
 }
+
+export interface RichBlocks {
+  /** `data_visualization`: revenue over time and by region/category. */
+  charts: boolean;
+  /** `data_table`: every region and category, sortable, in place of the top-5 lists. */
+  table: boolean;
+}
+
+export const ALL_RICH_BLOCKS: RichBlocks = { charts: true, table: true };
 
 const HEADER_PREFIX = "Sales insights: ";
 /** Longest sentence or group name shown; anything longer is pathological and is cut with "…". */
@@ -62,10 +79,15 @@ export function buildSummaryMessage(
     blocks.push(divider());
     for (const list of content.lists) blocks.push(section(sentenceList(list)));
   }
-  if (content.breakdowns.length > 0) {
-    blocks.push(divider());
-    for (const b of content.breakdowns) blocks.push(section(breakdownText(b)));
-  }
+  const rich = options.rich ?? ALL_RICH_BLOCKS;
+  const charts = rich.charts
+    ? describeCharts(analysis).slice(0, DATA_BLOCK_LIMITS.chartsPerMessage).map(chartBlock)
+    : [];
+  const table = rich.table ? breakdownTableBlock(analysis) : null;
+  if (charts.length > 0 || table || content.breakdowns.length > 0) blocks.push(divider());
+  blocks.push(...charts);
+  if (table) blocks.push(table);
+  else for (const b of content.breakdowns) blocks.push(section(breakdownText(b)));
   if (content.notes.length > 0) blocks.push(context([notesText(content.notes)]));
   if (options.actions) blocks.push(options.actions);
   blocks.push(context([e(content.footer)]));

@@ -1,0 +1,83 @@
+import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
+import { ExactSum, roundMoney } from "../pipeline/sum.js";
+import { formatInteger } from "./format.js";
+
+/**
+ * A breakdown (regions or categories) as table rows, every group by name up to `maxRows`; past that
+ * the largest `maxRows - 1` by name and one "Other (N more)" row holding the rest (with any names
+ * the fold pooled past its first 5,000), so the rows always add up to the breakdown's total. Shared
+ * by Slack's data_table and the e-mail's tables. Names are raw text: each medium escapes them.
+ */
+export interface BreakdownRow {
+  name: string;
+  /** Gross revenue (every row, cancellations included). */
+  revenue: number;
+  netRevenue: number;
+  /** Of the file's gross revenue, 0-1. */
+  share: number;
+  rows: number;
+  /** Units sold, or null when unknown (no units column, or names the fold pooled past 5,000). */
+  units: number | null;
+  /** The pooled "Other" row. */
+  other: boolean;
+}
+
+export function breakdownRows(
+  groups: GroupRevenue[],
+  pooled: PooledGroups | null,
+  totalRevenue: number,
+  maxRows: number,
+): BreakdownRow[] {
+  const needsOther = groups.length > maxRows || pooled !== null;
+  const listed = needsOther ? groups.slice(0, Math.max(0, maxRows - 1)) : groups;
+  const out: BreakdownRow[] = listed.map((g) => ({
+    name: g.name,
+    revenue: g.revenue,
+    netRevenue: g.netRevenue,
+    share: g.share,
+    rows: g.rows,
+    units: g.units ?? null,
+    other: false,
+  }));
+  if (!needsOther) return out;
+  const rest = groups.slice(listed.length);
+  const revenue = new ExactSum();
+  const net = new ExactSum();
+  const units = new ExactSum();
+  let unitsKnown = true;
+  let rows = 0;
+  for (const g of rest) {
+    revenue.add(g.revenue);
+    net.add(g.netRevenue);
+    rows += g.rows;
+    if (typeof g.units === "number") units.add(g.units);
+    else unitsKnown = false;
+  }
+  if (pooled) {
+    revenue.add(pooled.revenue);
+    net.add(pooled.netRevenue);
+    rows += pooled.rows;
+    unitsKnown = false;
+  }
+  const names = rest.length + (pooled?.names ?? 0);
+  out.push({
+    name: `Other (${formatInteger(names)}${pooled?.namesUncounted ? "+" : ""} more)`,
+    revenue: roundMoney(revenue.value),
+    netRevenue: roundMoney(net.value),
+    share: totalRevenue !== 0 ? revenue.value / totalRevenue : 0,
+    rows,
+    units: unitsKnown ? Math.round(units.value * 10_000) / 10_000 : null,
+    other: true,
+  });
+  return out;
+}
+
+/** Exact money with thousands separators, cents only when there are any: "$1,234,567.50", "-€12". */
+export function exactMoney(value: number, prefix: string): string {
+  const abs = Math.abs(value).toLocaleString("en-US", {
+    minimumFractionDigits: Number.isInteger(value) ? 0 : 2,
+    maximumFractionDigits: 2,
+  });
+  const sign = value < 0 && abs !== "0" ? "-" : "";
+  return `${sign}${prefix}${abs}`;
+}
