@@ -220,14 +220,7 @@ export class TableBuilder {
       this.skip("totals row");
       return;
     }
-    this.dataRows++;
-    if (this.dataRows > this.limits.maxRows) {
-      throw new InputError(
-        "too-many-rows",
-        `The file has more than ${this.limits.maxRows.toLocaleString("en-US")} data rows, the most the bot reads. Split it into smaller files.`,
-        { detail: `More than MAX_ROWS (${this.limits.maxRows}) data rows` },
-      );
-    }
+    this.countDataRow();
     fold.add(cells, rowNumber);
     if (this.options.onRows && this.dataRows % 100_000 === 0) this.options.onRows(this.dataRows);
   }
