@@ -50,6 +50,16 @@ describe("change vs the previous month per region and category", () => {
     });
   });
 
+  it("counts a row on the same day as the row before a dateless row in its month", async () => {
+    const a = await analyze("dateless-between.csv", [
+      ["2026-01-10", "North", "Tools", 100],
+      ["2026-02-10", "North", "Tools", 100],
+      ["", "North", "Tools", 1000],
+      ["2026-02-10", "North", "Tools", 50],
+    ]);
+    expect(a.revenueByRegion?.[0]?.change).toBe(0.5);
+  });
+
   it("places day/month-ambiguous dates in the month the file's day order settles on", async () => {
     // 20/01 and 25/02 can only be day-first, so 10/01 is 10 January and 10/02 is 10 February.
     const a = await analyze("day-first.csv", [
