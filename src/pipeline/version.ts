@@ -10,5 +10,6 @@
  *    confidence and reason in the output).
  * 4: issue 9 shapes (deal exports, payments tables, multi-line orders, discounts, wide tables).
  * 5: issue 11 (daily series of short files for the charts, units per region/category/product).
+ * 6: issue 11 (change vs the previous month per region and category).
  */
-export const ANALYSIS_VERSION = 5;
+export const ANALYSIS_VERSION = 6;

@@ -1,6 +1,6 @@
 import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import { ExactSum, roundMoney } from "../pipeline/sum.js";
-import { formatInteger } from "./format.js";
+import { formatInteger, formatPercent } from "./format.js";
 
 /**
  * A breakdown (regions or categories) as table rows, every group by name up to `maxRows`; past that
@@ -18,6 +18,11 @@ export interface BreakdownRow {
   rows: number;
   /** Units sold, or null when unknown (no units column, or names the fold pooled past 5,000). */
   units: number | null;
+  /**
+   * Gross revenue of the latest month vs the month before, as a fraction; null when not known (no
+   * revenue the month before, a name past 5,000, the Other row). See `hasChange` for the column.
+   */
+  change: number | null;
   /** The pooled "Other" row. */
   other: boolean;
 }
@@ -37,6 +42,7 @@ export function breakdownRows(
     share: g.share,
     rows: g.rows,
     units: g.units ?? null,
+    change: g.change ?? null,
     other: false,
   }));
   if (!needsOther) return out;
@@ -67,9 +73,24 @@ export function breakdownRows(
     share: totalRevenue !== 0 ? revenue.value / totalRevenue : 0,
     rows,
     units: unitsKnown ? Math.round(units.value * 10_000) / 10_000 : null,
+    // The pooled groups' months are not kept apart, so the Other row has no change of its own.
+    change: null,
     other: true,
   });
   return out;
+}
+
+/**
+ * Whether a breakdown shows a change column: its groups carry `change` only when the month-over-month
+ * comparison applies (two months or more, the latest one complete).
+ */
+export function hasChange(groups: GroupRevenue[]): boolean {
+  return groups.length > 0 && groups.every((g) => g.change !== undefined);
+}
+
+/** A change as a signed percentage: 0.5 -> "+50%", -0.125 -> "-12.5%", 0 -> "0%". */
+export function formatChange(change: number): string {
+  return `${change > 0 ? "+" : ""}${formatPercent(change)}`;
 }
 
 /** Exact money with thousands separators, cents only when there are any: "$1,234,567.50", "-€12". */

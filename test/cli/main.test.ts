@@ -66,6 +66,8 @@ describe("sales-insight analyze", () => {
       netRevenue: 442500,
       rows: 3,
       units: 420,
+      // 286,500 in February, nothing in March.
+      change: -1,
     });
     expect(json.cancellations).toMatchObject({ count: 1, revenue: 24000 });
   });

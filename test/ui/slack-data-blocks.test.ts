@@ -134,10 +134,13 @@ describe("breakdownTableBlock", () => {
       "Net revenue",
       "Share",
       "Units",
+      "Change",
       "Rows",
     ]);
     // North: 150 + 210 + 60 units (the cancelled row's included, like its revenue).
     expect(rows[1]?.[5]).toEqual({ type: "raw_number", value: 420, text: "420" });
+    // North: 286,500 in February, nothing in March.
+    expect(rows[1]?.[6]).toEqual({ type: "raw_number", value: -100, text: "-100%" });
     expect(dataBlockErrors([table])).toEqual([]);
   });
 

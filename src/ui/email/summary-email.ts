@@ -1,7 +1,7 @@
 import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
-import { breakdownRows, exactMoney } from "../breakdown-rows.js";
+import { breakdownRows, exactMoney, formatChange, hasChange } from "../breakdown-rows.js";
 import { type ChartDescription, describeCharts } from "../charts/describe.js";
 import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
 import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
@@ -37,7 +37,9 @@ export interface EmailExtras {
 
 export interface FullTable {
   title: string;
-  rows: { name: string; revenue: string; netRevenue: string; share: string }[];
+  /** The latest month's revenue vs the previous month's, per row: only where that comparison applies. */
+  withChange: boolean;
+  rows: { name: string; revenue: string; netRevenue: string; share: string; change: string }[];
 }
 
 /**
@@ -133,13 +135,16 @@ export function fullTables(analysis: Analysis): FullTable[] {
     if (!groups || groups.length === 0) return;
     const header = column === null ? "" : cleanText(column);
     const title = `Revenue by ${noun}${header && header.toLowerCase() !== noun ? ` (${header})` : ""}`;
+    const withChange = hasChange(groups);
     tables.push({
       title,
+      withChange,
       rows: breakdownRows(groups, pooled, analysis.totalRevenue, MAX_TABLE_ROWS).map((r) => ({
         name: r.other ? r.name : cleanText(r.name) || "(blank)",
         revenue: exactMoney(r.revenue, prefix),
         netRevenue: exactMoney(r.netRevenue, prefix),
         share: formatPercent(r.share),
+        change: !withChange ? "" : r.change === null ? "n/a" : formatChange(r.change),
       })),
     });
   };
@@ -300,11 +305,12 @@ function breakdownTable(
 function fullTable(table: FullTable): string {
   const th = (text: string, align: string, extra = "") =>
     `<th style="${CELL}text-align:${align};color:${COLOR.muted};font-weight:400;${extra}">${text}</th>`;
-  const head = `<tr>${th("Name", "left")}${th("Gross", "right", "width:112px;")}${th("Net", "right", "width:112px;")}${th("Share", "right", "width:60px;")}</tr>`;
+  const change = table.withChange ? th("Change", "right", "width:64px;") : "";
+  const head = `<tr>${th("Name", "left")}${th("Gross", "right", "width:112px;")}${th("Net", "right", "width:112px;")}${th("Share", "right", "width:60px;")}${change}</tr>`;
   const body = table.rows
     .map(
       (r) =>
-        `<tr><td style="${CELL}">${h(tableName(r.name))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.netRevenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td></tr>`,
+        `<tr><td style="${CELL}">${h(tableName(r.name))}</td><td style="${CELL}text-align:right;">${h(r.revenue)}</td><td style="${CELL}text-align:right;">${h(r.netRevenue)}</td><td style="${CELL}text-align:right;">${h(r.share)}</td>${table.withChange ? `<td style="${CELL}text-align:right;">${h(r.change)}</td>` : ""}</tr>`,
     )
     .join("");
   return `<mj-table>${head}${body}</mj-table>`;
@@ -327,9 +333,10 @@ export function summaryText(
     for (const item of list.items) lines.push(`- ${item}`);
   }
   for (const t of extras.tables) {
-    lines.push("", `${t.title}: gross · net · share`);
+    lines.push("", `${t.title}: gross · net · share${t.withChange ? " · change" : ""}`);
     t.rows.forEach((r, i) => {
-      lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.netRevenue} · ${r.share}`);
+      const change = t.withChange ? ` · ${r.change}` : "";
+      lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.netRevenue} · ${r.share}${change}`);
     });
   }
   for (const b of extras.tables.length > 0 ? [] : content.breakdowns) {

@@ -1,6 +1,6 @@
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { GroupRevenue, PooledGroups } from "../../pipeline/metrics.js";
-import { breakdownRows, exactMoney } from "../breakdown-rows.js";
+import { breakdownRows, exactMoney, formatChange, hasChange } from "../breakdown-rows.js";
 import type { ChartDescription } from "../charts/describe.js";
 import { cleanText } from "../escape.js";
 import { currencyPrefix, formatInteger } from "../format.js";
@@ -164,7 +164,8 @@ interface TableSection {
 
 /**
  * Every region and every category in one sortable table (Slack allows one table per message):
- * breakdown, name, gross revenue, net revenue, share of gross, rows. Numbers are `raw_number` cells so
+ * breakdown, name, gross revenue, net revenue, share of gross, units and the change vs the previous
+ * month where they apply, rows. Numbers are `raw_number` cells so
  * columns sort numerically. When there are more groups than fit (100 rows, 10,000 characters), each
  * breakdown keeps its largest groups and one "Other (N more)" row holds the rest, so every section
  * still adds up. Null when the file has neither breakdown.
@@ -185,6 +186,10 @@ export function breakdownTableBlock(
   // Units where the file has a units column (analyses cached before per-group units existed have
   // none: the column is left out then).
   const withUnits = sections.every((s) => s.groups.every((g) => typeof g.units === "number"));
+  // Change vs the previous month only where Metrics.monthOverMonth applies (the groups carry it then).
+  const withChange = sections.every((s) => hasChange(s.groups));
+  const columns = { withUnits, withChange };
+  // 8 columns at most, well within Slack's 20.
   const header: TableCell[] = [
     "Breakdown",
     "Name",
@@ -192,6 +197,7 @@ export function breakdownTableBlock(
     "Net revenue",
     "Share",
     ...(withUnits ? ["Units"] : []),
+    ...(withChange ? ["Change"] : []),
     "Rows",
   ].map((t) => ({ type: "raw_text", text: t }));
 
@@ -199,7 +205,7 @@ export function breakdownTableBlock(
   for (;;) {
     const rows = [
       header,
-      ...sections.flatMap((s, i) => sectionRows(s, quota(sections, i, budget), money, analysis, withUnits)),
+      ...sections.flatMap((s, i) => sectionRows(s, quota(sections, i, budget), money, analysis, columns)),
     ];
     const characters = tableCharacters(rows);
     if (characters > maxCharacters && budget <= sections.length * 2) return null;
@@ -237,7 +243,7 @@ function sectionRows(
   rows: number,
   money: (n: number) => TableCell,
   analysis: Analysis,
-  withUnits: boolean,
+  columns: { withUnits: boolean; withChange: boolean },
 ): TableCell[][] {
   return breakdownRows(section.groups, section.pooled, analysis.totalRevenue, rows).map(
     (row): TableCell[] => {
@@ -248,7 +254,8 @@ function sectionRows(
         money(row.revenue),
         money(row.netRevenue),
         { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
-        ...(withUnits ? [unitsCell(row.units)] : []),
+        ...(columns.withUnits ? [unitsCell(row.units)] : []),
+        ...(columns.withChange ? [changeCell(row.change)] : []),
         { type: "raw_number", value: row.rows, text: formatInteger(row.rows) },
       ];
     },
@@ -260,6 +267,16 @@ function unitsCell(units: number | null): TableCell {
   return units === null
     ? { type: "raw_number", value: 0, text: "n/a" }
     : { type: "raw_number", value: units, text: formatInteger(units) };
+}
+
+/**
+ * The change vs the previous month as a percentage, like the Share column (value 50 for +50%, so the
+ * column sorts numerically); unknown (no sales the month before, the Other row) is "n/a" sorted as 0.
+ */
+function changeCell(change: number | null): TableCell {
+  if (change === null) return { type: "raw_number", value: 0, text: "n/a" };
+  const value = Math.round(change * 1000) / 10 || 0;
+  return { type: "raw_number", value, text: formatChange(change) };
 }
 
 /** Exact money, to the cent, with thousands separators (the number sorts, the text shows). */

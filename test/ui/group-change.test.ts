@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { analyzeFile } from "../../src/pipeline/analyze.js";
+import { buildSummaryEmail } from "../../src/ui/email/summary-email.js";
+import { breakdownTableBlock, type TableCell } from "../../src/ui/slack/data-blocks.js";
+import { tempFiles } from "../helpers/files.js";
+import { dataBlockErrors } from "../helpers/slack-block-rules.js";
+import { csv, shortSummary } from "./helpers.js";
+
+const files = tempFiles();
+const HEADER = ["Date", "Region", "Category", "Revenue"];
+
+/** Rows of [date, region, category, revenue], in the order given. */
+function analyze(name: string, rows: (string | number)[][]) {
+  return analyzeFile(files.write(name, csv([HEADER, ...rows])));
+}
+
+/** North 100 -> 150 (+50%), South 200 -> 100 (-50%); East only in the latest month (no change). */
+const TWO_MONTHS = [
+  ["2026-01-10", "North", "Tools", 60],
+  ["2026-01-11", "North", "Tools", 40],
+  ["2026-01-12", "South", "Toys", 200],
+  ["2026-02-10", "North", "Tools", 150],
+  ["2026-02-11", "South", "Toys", 100],
+  ["2026-02-12", "East", "Books", 30],
+];
+
+/** The table's cells by column header, for each row. */
+function tableRows(rows: TableCell[][]): Record<string, TableCell>[] {
+  const [header, ...body] = rows;
+  return body.map((row) => Object.fromEntries(row.map((cell, i) => [header?.[i]?.text ?? "", cell])));
+}
+
+describe("change vs the previous month per region and category", () => {
+  it("gives each group its latest month against the one before, as monthOverMonth does", async () => {
+    const a = await analyze("two-months.csv", TWO_MONTHS);
+    expect(a.monthOverMonth).toMatchObject({ from: "2026-01", to: "2026-02" });
+    const change = (groups: typeof a.revenueByRegion) =>
+      Object.fromEntries((groups ?? []).map((g) => [g.name, g.change]));
+    expect(change(a.revenueByRegion)).toEqual({ North: 0.5, South: -0.5, East: null });
+    expect(change(a.revenueByCategory)).toEqual({ Tools: 0.5, Toys: -0.5, Books: null });
+  });
+
+  it("does not depend on the rows being sorted by date", async () => {
+    const shuffled = [5, 0, 3, 2, 4, 1].map((i) => TWO_MONTHS[i] as (string | number)[]);
+    const a = await analyze("shuffled.csv", shuffled);
+    expect(Object.fromEntries((a.revenueByRegion ?? []).map((g) => [g.name, g.change]))).toEqual({
+      North: 0.5,
+      South: -0.5,
+      East: null,
+    });
+  });
+
+  it("counts a row on the same day as the row before a dateless row in its month", async () => {
+    const a = await analyze("dateless-between.csv", [
+      ["2026-01-10", "North", "Tools", 100],
+      ["2026-02-10", "North", "Tools", 100],
+      ["", "North", "Tools", 1000],
+      ["2026-02-10", "North", "Tools", 50],
+    ]);
+    expect(a.revenueByRegion?.[0]?.change).toBe(0.5);
+  });
+
+  it("places day/month-ambiguous dates in the month the file's day order settles on", async () => {
+    // 20/01 and 25/02 can only be day-first, so 10/01 is 10 January and 10/02 is 10 February.
+    const a = await analyze("day-first.csv", [
+      ["10/01/2026", "North", "Tools", 100],
+      ["20/01/2026", "South", "Toys", 200],
+      ["10/02/2026", "North", "Tools", 150],
+      ["25/02/2026", "South", "Toys", 100],
+    ]);
+    expect(a.quality.dayOrder).toBe("day-first");
+    expect(a.revenueByRegion?.map((g) => [g.name, g.change])).toEqual([
+      ["South", -0.5],
+      ["North", 0.5],
+    ]);
+  });
+
+  it("shows the changes as a sortable Change column in Slack's table", async () => {
+    const block = breakdownTableBlock(await analyze("two-months-slack.csv", TWO_MONTHS));
+    expect(block).not.toBeNull();
+    if (!block) return;
+    expect(dataBlockErrors([block])).toEqual([]);
+    const rows = tableRows(block.rows);
+    const byName = Object.fromEntries(rows.map((r) => [`${r.Breakdown?.text} ${r.Name?.text}`, r.Change]));
+    expect(byName["Region North"]).toEqual({ type: "raw_number", value: 50, text: "+50%" });
+    expect(byName["Region South"]).toEqual({ type: "raw_number", value: -50, text: "-50%" });
+    expect(byName["Category Tools"]).toEqual({ type: "raw_number", value: 50, text: "+50%" });
+    expect(byName["Region East"]?.text).toBe("n/a");
+  });
+
+  it("shows the changes in the e-mail's breakdown tables, HTML and text", async () => {
+    const analysis = await analyze("two-months-email.csv", TWO_MONTHS);
+    const email = await buildSummaryEmail(analysis, shortSummary(), { charts: false });
+    expect(email.html).toContain(">Change</th>");
+    expect(email.html).toMatch(/North<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>\+50%<\/td>/);
+    expect(email.html).toMatch(/South<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>-50%<\/td>/);
+    expect(email.text).toContain("gross · net · share · change");
+    expect(email.text).toMatch(/North · .* · \+50%/);
+    expect(email.text).toMatch(/South · .* · -50%/);
+  });
+
+  it("has no change column when the file has one month", async () => {
+    const a = await analyze("one-month.csv", [
+      ["2026-01-10", "North", "Tools", 100],
+      ["2026-01-20", "South", "Toys", 200],
+    ]);
+    expect(a.monthOverMonth).toBeNull();
+    expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
+    const block = breakdownTableBlock(a);
+    expect(block?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+    const email = await buildSummaryEmail(a, shortSummary(), { charts: false });
+    expect(email.html).not.toContain(">Change</th>");
+    expect(email.text).not.toContain("· change");
+  });
+
+  it("has no change column when the file has no dates", async () => {
+    const a = await analyzeFile(
+      files.write(
+        "no-dates.csv",
+        csv([
+          ["Region", "Revenue"],
+          ["North", 100],
+          ["South", 200],
+        ]),
+      ),
+    );
+    expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
+    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+  });
+
+  it("follows monthOverMonth's partial month: no column when the latest month is a stub", async () => {
+    // A daily log of January and February, then two days of March: March is partial.
+    const rows: (string | number)[][] = [];
+    const day = (m: number, d: number) => `2026-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    for (const [month, days] of [
+      [1, 31],
+      [2, 28],
+      [3, 2],
+    ] as const) {
+      for (let d = 1; d <= days; d++)
+        rows.push([day(month, d), d % 2 ? "North" : "South", "Tools", 10 * month]);
+    }
+    const a = await analyze("partial.csv", rows);
+    expect(a.revenueByMonth.at(-1)).toMatchObject({ month: "2026-03", partial: true });
+    expect(a.monthOverMonth).toMatchObject({ from: "2026-02", to: "2026-03" });
+    expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
+    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+
+    // The same log without the stub compares February with January.
+    const full = await analyze("full.csv", rows.slice(0, 59));
+    expect(full.revenueByMonth.at(-1)).toMatchObject({ month: "2026-02", partial: false });
+    expect(full.revenueByRegion?.find((g) => g.name === "North")?.change).toBe(
+      // North: 16 odd days of January at 10, 14 odd days of February at 20.
+      Math.round(((14 * 20 - 16 * 10) / (16 * 10)) * 10_000) / 10_000,
+    );
+  });
+});
