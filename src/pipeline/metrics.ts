@@ -2,11 +2,8 @@ import { type Cell, cellText, isBlankCell } from "./cell.js";
 import {
   type DateReading,
   type DayKey,
-  type DayOrder,
   dateReading,
-  daysInMonth,
   keyToIso,
-  pad,
   parseDateCell,
   parseDateText,
   parseIsoDate,
@@ -14,8 +11,17 @@ import {
   resolveKey,
   withoutTime,
 } from "./dates.js";
+import { Group, mergeGroup } from "./group.js";
 import { OverflowGroups, type Pooled } from "./groups.js";
 import { HashSet53 } from "./hash-set53.js";
+import type {
+  GroupRevenue,
+  Metrics,
+  MonthRevenue,
+  PooledGroups,
+  Quality,
+  TopTransaction,
+} from "./metrics-types.js";
 import {
   type Currency,
   currencyFromCode,
@@ -25,12 +31,24 @@ import {
   numberReading,
   parseNumber,
 } from "./numbers.js";
-import type { ColumnReason, Role, Schema } from "./schema.js";
-import { type DealPipeline, DealStages, dealValue } from "./shapes/crm.js";
+import type { Role, Schema } from "./schema.js";
+import { DealStages, dealValue } from "./shapes/crm.js";
 import { Discounts } from "./shapes/discount.js";
 import { lineValue, OrderLines } from "./shapes/multiline.js";
 import type { ShapeReading } from "./shapes/plan.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
+import { daySeries, maxKey, minKey, monthSeries } from "./time-series.js";
+
+export type {
+  DayRevenue,
+  GroupRevenue,
+  Metrics,
+  MonthRevenue,
+  PooledGroups,
+  Quality,
+  TopTransaction,
+} from "./metrics-types.js";
+export { DAILY_SERIES_MAX_DAYS } from "./time-series.js";
 
 function columnReading(schema: Schema) {
   const readings = Object.entries(schema.readings).filter(([, r]) => r !== undefined);
@@ -55,22 +73,7 @@ const DATE_CACHE_SIZE = 50_000;
 const CANCEL_STATUS =
   /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
 const TOP_PRODUCTS = 20;
-/** ~3 months: longer spans are charted by month, so the daily series stays small (<= 93 entries). */
-export const DAILY_SERIES_MAX_DAYS = 92;
 const BLANK_GROUP = "(blank)";
-
-class Group {
-  readonly revenue = new ExactSum();
-  readonly net = new ExactSum();
-  readonly units = new ExactSum();
-  rows = 0;
-  /**
-   * A region's or category's gross revenue by the fold's month index (MetricsFold.monthBuckets), for
-   * its change vs the previous month. An array, not a Map: with rows out of date order a Map lookup
-   * per row and group cost 7% of the 1M-row CPU; the index is found once per date change.
-   */
-  months: ExactSum[] | null = null;
-}
 
 /** The groups of one breakdown by name, with the names that arrived after the first MAX_GROUPS. */
 class GroupTable extends Map<string, Group> {
@@ -80,145 +83,6 @@ class GroupTable extends Map<string, Group> {
     this.late ??= new OverflowGroups("revenue");
     this.late.add(name, revenue, cancelled);
   }
-}
-
-export interface GroupRevenue {
-  name: string;
-  revenue: number;
-  share: number;
-  netRevenue: number;
-  rows: number;
-  /** Units sold in the group's rows (cancelled included, like revenue); null without a units column. */
-  units?: number | null;
-  /**
-   * Regions and categories: the group's gross revenue in the latest month vs the month before, the
-   * same two months as Metrics.monthOverMonth, as a fraction (0.5 = +50%). Null when the group had no
-   * revenue in the previous month, or for a name past the first 5,000 (not tracked by month). Absent
-   * when the comparison does not apply: no date column, a single month, or a partial latest month.
-   */
-  change?: number | null;
-}
-
-/** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */
-export interface PooledGroups {
-  /** Distinct names pooled; "at least" when `namesUncounted`. */
-  names: number;
-  namesUncounted: boolean;
-  rows: number;
-  revenue: number;
-  share: number;
-  netRevenue: number;
-}
-
-export interface MonthRevenue {
-  month: string;
-  revenue: number;
-  netRevenue: number;
-  rows: number;
-  /** Distinct days with at least one row: tells a one-day "month" at the edge of the data apart. */
-  daysWithData: number;
-  partial: boolean;
-  change: number | null;
-}
-
-/** One calendar day's revenue, for charts of short files (see Metrics.revenueByDay). */
-export interface DayRevenue {
-  day: string;
-  revenue: number;
-  netRevenue: number;
-  rows: number;
-}
-
-export interface TopTransaction {
-  rowNumber: number;
-  revenue: number;
-  date: string | null;
-  region: string | null;
-  category: string | null;
-  product: string | null;
-  orderId: string | null;
-}
-
-export interface Quality {
-  blankRows: number;
-  repeatedHeaderRows: number;
-  totalsRows: number;
-  duplicateRows: number;
-  duplicateRowsChecked: number;
-  missingRevenue: number;
-  invalidRevenue: number;
-  /** Rows whose revenue (or units or price) is a number too large to be an amount: set aside, counted as 0. */
-  outOfRangeRevenue: number;
-  /** Unit cells too large to be a quantity: left out of the units total. */
-  outOfRangeUnits: number;
-  invalidDates: number;
-  ambiguousDates: number;
-  dayOrder: DayOrder | null;
-  dayOrderReason: string | null;
-  conflictingDayOrder: boolean;
-  negativeUnits: number;
-  /** Rows where the revenue column disagrees with units x unit price by more than 1%. */
-  revenueMismatchRows: number;
-  negativeRevenue: number;
-  extraFieldRows: number;
-  currencies: string[];
-}
-
-export interface Metrics {
-  rows: number;
-  rowsSkipped: { count: number; reasons: Record<string, number> };
-  columns: Record<Role, string | null>;
-  /** How sure the reading of each role's column is (0-1), for the roles that have one. */
-  columnConfidence: Partial<Record<Role, number>>;
-  /** How each role's column was found: its header, its values, or Gemini's suggestion. */
-  columnReason: Partial<Record<Role, ColumnReason>>;
-  /** Roles played by a column found as another role (category -> product: a product column stood in). */
-  columnStandIns: Partial<Record<Role, Role>>;
-  revenueSource: Schema["revenueSource"];
-  currency: Currency | null;
-  totalRevenue: number;
-  netRevenue: number;
-  totalUnits: number | null;
-  orders: number;
-  averageOrderValue: number | null;
-  dateRange: { start: string; end: string } | null;
-  revenueByMonth: MonthRevenue[];
-  /**
-   * Every day from the first date to the last (days without sales as zeros), only when they span at
-   * most DAILY_SERIES_MAX_DAYS: a file of a few weeks is charted by day or week, not by one month.
-   * Null otherwise (and in analyses cached before it existed).
-   */
-  revenueByDay?: DayRevenue[] | null;
-  monthOverMonth: { from: string; to: string; change: number | null } | null;
-  revenueByRegion: GroupRevenue[] | null;
-  revenueByCategory: GroupRevenue[] | null;
-  /** The best-selling products (top 20 by revenue); null when the file names no products. */
-  revenueByProduct: GroupRevenue[] | null;
-  topRegion: GroupRevenue | null;
-  topCategory: GroupRevenue | null;
-  statusCounts: Record<string, number> | null;
-  /**
-   * Per breakdown, the names pooled because there were more than MAX_GROUPS of them (null: none were).
-   * Never part of the lists above, so a pool can never be called the top region or category.
-   */
-  pooled: Record<"region" | "category" | "product" | "status", PooledGroups | null>;
-  cancellations: {
-    count: number;
-    revenue: number;
-    units: number | null;
-    rate: number;
-    revenueShare: number;
-  } | null;
-  topTransaction: TopTransaction | null;
-  /**
-   * A CRM/opportunity export: won deals are the sales above; lost and open deals are counted here
-   * (null for any other file).
-   */
-  pipeline: DealPipeline | null;
-  /** How a shape beyond one row per sale was read (multi-line orders, discounts); null for a plain table. */
-  shape: ShapeReading | null;
-  quality: Quality;
-  notes: string[];
 }
 
 /**
@@ -888,12 +752,6 @@ function addToDay(group: Group, revenue: number, cancelled: boolean): void {
   if (!cancelled) group.net.add(revenue);
 }
 
-function mergeGroup(into: Group, from: Group): void {
-  into.rows += from.rows;
-  into.revenue.add(from.revenue.value);
-  into.net.add(from.net.value);
-}
-
 /** A breakdown's groups, largest first, with exact totals; names that had to be pooled apart. */
 function breakdown(
   groups: GroupTable,
@@ -937,91 +795,6 @@ function pooledGroups(pooled: Pooled | null, total: number): PooledGroups | null
     share: total !== 0 ? roundRatio(pooled.revenue / total) : 0,
     netRevenue: roundMoney(pooled.net),
   };
-}
-
-function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
-  if (days.size === 0) return [];
-  const months = new Map<number, { group: Group; days: number }>();
-  for (const [key, group] of days) {
-    const month = Math.floor(key / 100);
-    const entry = months.get(month) ?? { group: new Group(), days: 0 };
-    mergeGroup(entry.group, group);
-    entry.days++;
-    months.set(month, entry);
-  }
-  const startKey = minKey(days);
-  const endKey = maxKey(days);
-  const first = Math.floor(startKey / 100);
-  const last = Math.floor(endKey / 100);
-  // Only a daily-dense log can call an edge month "partial": six orders over a quarter are sparse by
-  // nature, but 30 days of data followed by one day of May means May is a stub.
-  const dense = days.size / (daySpan(startKey, endKey) + 1) >= 0.5;
-  const series: MonthRevenue[] = [];
-  // Months with no sales stay in the series as zeros: a gap is news, not something to skip over.
-  for (let m = first, guard = 0; m <= last && guard < 1200; m = nextMonth(m), guard++) {
-    const entry = months.get(m);
-    const year = Math.floor(m / 100);
-    const month = m % 100;
-    const length = daysInMonth(year, month);
-    const covered =
-      Math.min(m === last ? endKey % 100 : length, length) - (m === first ? (startKey % 100) - 1 : 0);
-    const revenue = entry ? entry.group.revenue.value : 0;
-    const prev = series.at(-1);
-    series.push({
-      month: `${year}-${pad(month)}`,
-      revenue: roundMoney(revenue),
-      netRevenue: roundMoney(entry ? entry.group.net.value : 0),
-      rows: entry?.group.rows ?? 0,
-      daysWithData: entry?.days ?? 0,
-      partial: dense && first !== last && covered < length / 3,
-      change:
-        prev && prev.revenue !== 0 ? roundRatio((revenue - prev.revenue) / Math.abs(prev.revenue)) : null,
-    });
-  }
-  return series;
-}
-
-function daySeries(days: Map<DayKey, Group>): DayRevenue[] | null {
-  if (days.size === 0) return null;
-  const start = minKey(days);
-  const end = maxKey(days);
-  const span = daySpan(start, end);
-  if (span > DAILY_SERIES_MAX_DAYS) return null;
-  const first = Date.UTC(Math.floor(start / 10000), (Math.floor(start / 100) % 100) - 1, start % 100);
-  const series: DayRevenue[] = [];
-  for (let i = 0; i <= span; i++) {
-    const d = new Date(first + i * 86_400_000);
-    const key = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
-    const group = days.get(key);
-    series.push({
-      day: keyToIso(key),
-      revenue: roundMoney(group ? group.revenue.value : 0),
-      netRevenue: roundMoney(group ? group.net.value : 0),
-      rows: group?.rows ?? 0,
-    });
-  }
-  return series;
-}
-
-function daySpan(startKey: DayKey, endKey: DayKey): number {
-  const toTime = (k: DayKey) => Date.UTC(Math.floor(k / 10000), (Math.floor(k / 100) % 100) - 1, k % 100);
-  return Math.round((toTime(endKey) - toTime(startKey)) / 86_400_000);
-}
-
-function nextMonth(m: number): number {
-  return m % 100 === 12 ? (Math.floor(m / 100) + 1) * 100 + 1 : m + 1;
-}
-
-function minKey(days: Map<DayKey, Group>): DayKey {
-  let min = Number.POSITIVE_INFINITY;
-  for (const k of days.keys()) if (k < min) min = k;
-  return min;
-}
-
-function maxKey(days: Map<DayKey, Group>): DayKey {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const k of days.keys()) if (k > max) max = k;
-  return max;
 }
 
 const hashFloat = new Float64Array(1);

@@ -1,0 +1,146 @@
+import type { DayOrder } from "./dates.js";
+import type { Currency } from "./numbers.js";
+import type { ColumnReason, Role, Schema } from "./schema.js";
+import type { DealPipeline } from "./shapes/crm.js";
+import type { ShapeReading } from "./shapes/plan.js";
+
+/** What a fold of one table produces: the shapes shared by the pipeline, the UI and the CLI. */
+
+export interface GroupRevenue {
+  name: string;
+  revenue: number;
+  share: number;
+  netRevenue: number;
+  rows: number;
+  /** Units sold in the group's rows (cancelled included, like revenue); null without a units column. */
+  units?: number | null;
+  /**
+   * Regions and categories: the group's gross revenue in the latest month vs the month before, the
+   * same two months as Metrics.monthOverMonth, as a fraction (0.5 = +50%). Null when the group had no
+   * revenue in the previous month, or for a name past the first 5,000 (not tracked by month). Absent
+   * when the comparison does not apply: no date column, a single month, or a partial latest month.
+   */
+  change?: number | null;
+}
+
+/** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */
+export interface PooledGroups {
+  /** Distinct names pooled; "at least" when `namesUncounted`. */
+  names: number;
+  namesUncounted: boolean;
+  rows: number;
+  revenue: number;
+  share: number;
+  netRevenue: number;
+}
+
+export interface MonthRevenue {
+  month: string;
+  revenue: number;
+  netRevenue: number;
+  rows: number;
+  /** Distinct days with at least one row: tells a one-day "month" at the edge of the data apart. */
+  daysWithData: number;
+  partial: boolean;
+  change: number | null;
+}
+
+/** One calendar day's revenue, for charts of short files (see Metrics.revenueByDay). */
+export interface DayRevenue {
+  day: string;
+  revenue: number;
+  netRevenue: number;
+  rows: number;
+}
+
+export interface TopTransaction {
+  rowNumber: number;
+  revenue: number;
+  date: string | null;
+  region: string | null;
+  category: string | null;
+  product: string | null;
+  orderId: string | null;
+}
+
+export interface Quality {
+  blankRows: number;
+  repeatedHeaderRows: number;
+  totalsRows: number;
+  duplicateRows: number;
+  duplicateRowsChecked: number;
+  missingRevenue: number;
+  invalidRevenue: number;
+  /** Rows whose revenue (or units or price) is a number too large to be an amount: set aside, counted as 0. */
+  outOfRangeRevenue: number;
+  /** Unit cells too large to be a quantity: left out of the units total. */
+  outOfRangeUnits: number;
+  invalidDates: number;
+  ambiguousDates: number;
+  dayOrder: DayOrder | null;
+  dayOrderReason: string | null;
+  conflictingDayOrder: boolean;
+  negativeUnits: number;
+  /** Rows where the revenue column disagrees with units x unit price by more than 1%. */
+  revenueMismatchRows: number;
+  negativeRevenue: number;
+  extraFieldRows: number;
+  currencies: string[];
+}
+
+export interface Metrics {
+  rows: number;
+  rowsSkipped: { count: number; reasons: Record<string, number> };
+  columns: Record<Role, string | null>;
+  /** How sure the reading of each role's column is (0-1), for the roles that have one. */
+  columnConfidence: Partial<Record<Role, number>>;
+  /** How each role's column was found: its header, its values, or Gemini's suggestion. */
+  columnReason: Partial<Record<Role, ColumnReason>>;
+  /** Roles played by a column found as another role (category -> product: a product column stood in). */
+  columnStandIns: Partial<Record<Role, Role>>;
+  revenueSource: Schema["revenueSource"];
+  currency: Currency | null;
+  totalRevenue: number;
+  netRevenue: number;
+  totalUnits: number | null;
+  orders: number;
+  averageOrderValue: number | null;
+  dateRange: { start: string; end: string } | null;
+  revenueByMonth: MonthRevenue[];
+  /**
+   * Every day from the first date to the last (days without sales as zeros), only when they span at
+   * most DAILY_SERIES_MAX_DAYS: a file of a few weeks is charted by day or week, not by one month.
+   * Null otherwise (and in analyses cached before it existed).
+   */
+  revenueByDay?: DayRevenue[] | null;
+  monthOverMonth: { from: string; to: string; change: number | null } | null;
+  revenueByRegion: GroupRevenue[] | null;
+  revenueByCategory: GroupRevenue[] | null;
+  /** The best-selling products (top 20 by revenue); null when the file names no products. */
+  revenueByProduct: GroupRevenue[] | null;
+  topRegion: GroupRevenue | null;
+  topCategory: GroupRevenue | null;
+  statusCounts: Record<string, number> | null;
+  /**
+   * Per breakdown, the names pooled because there were more than MAX_GROUPS of them (null: none were).
+   * Never part of the lists above, so a pool can never be called the top region or category.
+   */
+  pooled: Record<"region" | "category" | "product" | "status", PooledGroups | null>;
+  cancellations: {
+    count: number;
+    revenue: number;
+    units: number | null;
+    rate: number;
+    revenueShare: number;
+  } | null;
+  topTransaction: TopTransaction | null;
+  /**
+   * A CRM/opportunity export: won deals are the sales above; lost and open deals are counted here
+   * (null for any other file).
+   */
+  pipeline: DealPipeline | null;
+  /** How a shape beyond one row per sale was read (multi-line orders, discounts); null for a plain table. */
+  shape: ShapeReading | null;
+  quality: Quality;
+  notes: string[];
+}
