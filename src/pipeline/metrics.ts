@@ -39,15 +39,8 @@ import type { ShapeReading } from "./shapes/plan.js";
 import { ExactSum, roundMoney, roundRatio } from "./sum.js";
 import { daySeries, maxKey, minKey, monthSeries } from "./time-series.js";
 
-export type {
-  DayRevenue,
-  GroupRevenue,
-  Metrics,
-  MonthRevenue,
-  PooledGroups,
-  Quality,
-  TopTransaction,
-} from "./metrics-types.js";
+// The result types live apart (metrics-types.ts) so the UI can import them without the fold.
+export type * from "./metrics-types.js";
 export { DAILY_SERIES_MAX_DAYS } from "./time-series.js";
 
 function columnReading(schema: Schema) {
