@@ -3,6 +3,7 @@ import type {
   ColumnClassifier,
   ColumnClassifyRequest,
 } from "../../src/pipeline/columns/classify.js";
+import { ROLE_ORDER } from "../../src/pipeline/columns/roles.js";
 import { salesRows } from "./sales-table.js";
 
 /** Customer names no vocabulary, instruction or statistic could contain by chance. */
@@ -53,20 +54,7 @@ export const AMBIGUOUS_ANSWER: ColumnAnswer = {
 
 /** The full answer object as the model sends it: every role present, null where no column plays it. */
 export function answerText(answer: ColumnAnswer): string {
-  const roles = [
-    "revenue",
-    "units",
-    "unitPrice",
-    "date",
-    "status",
-    "region",
-    "category",
-    "product",
-    "customer",
-    "orderId",
-    "currency",
-  ] as const;
-  return JSON.stringify(Object.fromEntries(roles.map((r) => [r, answer[r] ?? null])));
+  return JSON.stringify(Object.fromEntries(ROLE_ORDER.map((r) => [r, answer[r] ?? null])));
 }
 
 /** An in-process ColumnClassifier that records what it was asked and answers as scripted. */
