@@ -144,3 +144,28 @@ export interface Metrics {
   quality: Quality;
   notes: string[];
 }
+
+/**
+ * One region's or category's sums by calendar month, aligned with GroupMonthGrid.months: what a
+ * comparison between files (or between the latest two months of one file) decomposes by group.
+ */
+export interface GroupMonthRow {
+  name: string;
+  /** Gross revenue per month (cancelled rows included, like GroupRevenue.revenue). */
+  revenue: number[];
+  /** Net revenue per month (cancelled rows excluded). */
+  net: number[];
+  /** Units per month, cancelled rows excluded; null without a units column. */
+  units: number[] | null;
+}
+
+/**
+ * Region x month and category x month sums for the names tracked by month (the first MAX_GROUPS of
+ * each breakdown; the rest are one pooled row named by `pooled`). Months are "YYYY-MM", ascending,
+ * the same months as Metrics.revenueByMonth. Null breakdowns: the file has no such column or no dates.
+ */
+export interface GroupMonthGrid {
+  months: string[];
+  region: GroupMonthRow[] | null;
+  category: GroupMonthRow[] | null;
+}
