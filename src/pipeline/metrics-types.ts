@@ -157,11 +157,13 @@ export interface GroupMonthRow {
   net: number[];
   /** Units per month, cancelled rows excluded; null without a units column. */
   units: number[] | null;
+  /** True for the one row that sums the names past MAX_GROUPS (never to be named as a mover). */
+  pooled?: boolean;
 }
 
 /**
  * Region x month and category x month sums for the names tracked by month (the first MAX_GROUPS of
- * each breakdown; the rest are one pooled row named by `pooled`). Months are "YYYY-MM", ascending,
+ * each breakdown; the names past them are summed into one row marked `pooled`). Months are "YYYY-MM", ascending,
  * the same months as Metrics.revenueByMonth. Null breakdowns: the file has no such column or no dates.
  */
 export interface GroupMonthGrid {
