@@ -49,8 +49,11 @@ export function newJobId(): string {
 }
 
 /** Writes the job down before anything is posted about it, so a crash can never lose or repeat it. */
-export function acceptJob(job: NewJob, deps: Pick<InsightsDeps, "store" | "logger">): JobRecord {
-  const record = deps.store.createJob(job);
+export async function acceptJob(
+  job: NewJob,
+  deps: Pick<InsightsDeps, "store" | "logger">,
+): Promise<JobRecord> {
+  const record = await deps.store.createJob(job);
   deps.logger.info(
     { jobId: job.id, trigger: job.trigger, channel: job.channel, fileId: job.fileId, user: job.requester },
     "job accepted",
@@ -71,7 +74,7 @@ export async function announceJob(
 ): Promise<void> {
   try {
     const progressTs = await deps.slack.post(job.channel, job.threadTs, { text: queuedText(fileName, null) });
-    deps.store.updateJob(job.id, { progressTs });
+    await deps.store.updateJob(job.id, { progressTs });
   } catch (error) {
     deps.logger.warn({ jobId: job.id, err: error }, "could not post the queued message");
   }
@@ -84,7 +87,7 @@ export async function showQueuePosition(
   fileName: string | null,
   ahead: number,
 ): Promise<void> {
-  const progressTs = deps.store.getJob(job.id)?.progressTs;
+  const progressTs = (await deps.store.getJob(job.id))?.progressTs;
   if (!progressTs) return;
   try {
     await deps.slack.update(job.channel, progressTs, { text: queuedText(fileName, ahead) });
@@ -114,10 +117,10 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   const log = deps.logger.child({ jobId: job.id, trigger: job.trigger, channel, fileId });
   const { store, telemetry } = deps;
   // Re-read: the queued message may have been posted after this record was taken.
-  let progressTs = store.getJob(job.id)?.progressTs ?? job.progressTs;
-  const stage = (name: string) => {
+  let progressTs = (await store.getJob(job.id))?.progressTs ?? job.progressTs;
+  const stage = async (name: string) => {
     log.info({ stage: name }, "job stage");
-    store.updateJob(job.id, { stage: name, status: "running" });
+    await store.updateJob(job.id, { stage: name, status: "running" });
     return telemetry.stageSeconds.startTimer({ stage: name });
   };
   // Progress updates run one after another: a row count sent during parsing must never land after
@@ -129,7 +132,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
         if (progressTs) await deps.slack.update(channel, progressTs, { text });
         else {
           progressTs = await deps.slack.post(channel, threadTs, { text });
-          store.updateJob(job.id, { progressTs });
+          await store.updateJob(job.id, { progressTs });
         }
       } catch (error) {
         log.warn({ err: error }, "progress message failed");
@@ -137,8 +140,8 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     });
     return updates;
   };
-  const finish = (outcome: Outcome, error: string | null = null) => {
-    store.updateJob(job.id, {
+  const finish = async (outcome: Outcome, error: string | null = null) => {
+    await store.updateJob(job.id, {
       status: outcome === "failed" || outcome === "refused" ? "failed" : "done",
       error,
       stage: outcome,
@@ -146,19 +149,19 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     telemetry.jobs.inc({ trigger: job.trigger, outcome });
   };
 
-  const posted = store.threadSummary(channel, threadTs, fileId);
+  const posted = await store.threadSummary(channel, threadTs, fileId);
   if (posted) {
-    const stored = store.analysisByHash(posted.contentHash, ANALYSIS_VERSION);
+    const stored = await store.analysisByHash(posted.contentHash, ANALYSIS_VERSION);
     const summary = reusableSummary(stored?.summary ?? null, deps.model);
     if (stored && summary) {
       log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
       // The queued message has nothing more to say: the summary is already above it.
       if (progressTs) {
         await safely(log, () => deps.slack.delete(channel, progressTs as string));
-        store.updateJob(job.id, { progressTs: null });
+        await store.updateJob(job.id, { progressTs: null });
       }
       await emailIfAsked(job, deps, { analysis: stored.analysis, summary, fileName: posted.fileName }, log);
-      finish("reused");
+      await finish("reused");
       return;
     }
   }
@@ -166,7 +169,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   const path = join(deps.workDir, `${job.id}-${fileId}`);
   let fileName: string | null = null;
   try {
-    let timer = stage("download");
+    let timer = await stage("download");
     // files.info first: Slack Connect files carry no name or URL until it is called.
     const info = await deps.files.info(fileId);
     fileName = info.name;
@@ -177,9 +180,9 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
         log.info({ filetype: info.filetype }, "not a spreadsheet: ignored");
         if (progressTs) {
           await safely(log, () => deps.slack.delete(channel, progressTs as string));
-          store.updateJob(job.id, { progressTs: null });
+          await store.updateJob(job.id, { progressTs: null });
         }
-        finish("ignored");
+        await finish("ignored");
         return;
       }
       throw new InputError(
@@ -194,10 +197,10 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     // A stalled download must not hold a job slot forever.
     await deps.files.download(info, path, deps.limits.maxFileBytes, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS));
     const contentHash = await sha256(path);
-    store.updateJob(job.id, { contentHash });
+    await store.updateJob(job.id, { contentHash });
     timer();
 
-    const cached = store.analysisByHash(contentHash, ANALYSIS_VERSION);
+    const cached = await store.analysisByHash(contentHash, ANALYSIS_VERSION);
     let analysis = cached?.analysis ?? null;
     let summary = reusableSummary(cached?.summary ?? null, deps.model);
     // Like an offline summary written during an outage, a column reading Gemini was asked about but
@@ -206,7 +209,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     if (analysis) {
       log.info({ contentHash, summaryReused: summary !== null }, "same content analysed before: reusing it");
     } else {
-      timer = stage("read");
+      timer = await stage("read");
       await progress(`:bar_chart: Reading ${name}…`);
       let lastRowUpdate = Date.now();
       analysis = await analyzeFile(path, {
@@ -227,12 +230,12 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       timer();
     }
     if (!summary) {
-      timer = stage("summarize");
+      timer = await stage("summarize");
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
       summary = await summarize(analysis, { model: deps.model });
       timer();
       if (!columnHelpFailed) {
-        store.saveAnalysis({
+        await store.saveAnalysis({
           contentHash,
           analysisVersion: ANALYSIS_VERSION,
           fileName: info.name,
@@ -244,7 +247,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     }
     const result = { analysis, summary };
 
-    timer = stage("post");
+    timer = await stage("post");
     await updates;
     const ref = { channel, threadTs, fileId };
     const at = progressTs;
@@ -258,18 +261,18 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       },
       log,
     );
-    store.updateJob(job.id, { summaryTs: messageTs });
-    store.saveThreadSummary(threadSummaryOf(job, messageTs, contentHash, info.name, result.analysis));
+    await store.updateJob(job.id, { summaryTs: messageTs });
+    await store.saveThreadSummary(threadSummaryOf(job, messageTs, contentHash, info.name, result.analysis));
     timer();
     log.info({ rows: result.analysis.rows, writer: result.summary.writer }, "summary posted");
     await emailIfAsked(job, deps, { ...result, fileName: info.name }, log);
-    finish("done");
+    await finish("done");
   } catch (error) {
     const known = error instanceof AppError;
     if (known) telemetry.filesRefused.inc({ reason: refusalReason(error) });
     await updates;
     await reportFailure(job, deps, error, { progressTs, fileName }, log);
-    finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
+    await finish(known ? "refused" : "failed", known ? error.userMessage : "internal error");
   } finally {
     await rm(path, { force: true });
   }
@@ -335,7 +338,7 @@ async function emailIfAsked(
     fileKey: `${channel}:${threadTs}:${fileId}`,
     recipients: job.recipients,
   });
-  const already = deps.store.sentEmail(idempotencyKey);
+  const already = await deps.store.sentEmail(idempotencyKey);
   if (already) {
     log.info({ idempotencyKey }, "e-mail already sent for this file and these recipients");
     await safely(log, () =>
@@ -344,7 +347,7 @@ async function emailIfAsked(
     return;
   }
   const stop = deps.telemetry.stageSeconds.startTimer({ stage: "email" });
-  deps.store.updateJob(job.id, { stage: "email" });
+  await deps.store.updateJob(job.id, { stage: "email" });
   const email = await buildSummaryEmail(entry.analysis, entry.summary, { fileName: entry.fileName });
   const result = await deps.email.send({
     to: job.recipients,
@@ -355,7 +358,7 @@ async function emailIfAsked(
     idempotencyKey,
   });
   stop();
-  deps.store.recordEmail({
+  await deps.store.recordEmail({
     idempotencyKey,
     jobId: job.id,
     recipients: job.recipients,

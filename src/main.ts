@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     perUserPerHour: config.jobs.perUserPerHour,
     logger,
     claim: (keys, ttlMs) => store.claim(keys, ttlMs),
+    takeRateSlot: (key, limit, windowMs) => store.takeRateSlot(key, limit, windowMs),
   });
   const { apiKey } = config.gemini;
   const gemini = apiKey
@@ -81,12 +82,12 @@ async function main(): Promise<void> {
     "Sales Insight Bot is running",
   );
   const messenger = createSlackMessenger(app.client);
-  resumeUnfinishedJobs(store, runner, logger, (record) =>
+  await resumeUnfinishedJobs(store, runner, logger, (record) =>
     runInsightsJob(record, { ...jobs, slack: messenger }),
   );
-  const purge = setInterval(() => purgeOldData(store, config.retentionDays, logger), PURGE_EVERY_MS);
+  const purge = setInterval(() => void purgeOldData(store, config.retentionDays, logger), PURGE_EVERY_MS);
   purge.unref();
-  purgeOldData(store, config.retentionDays, logger);
+  await purgeOldData(store, config.retentionDays, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     if (!drained) logger.warn({ unfinished }, "shutdown deadline reached with jobs still running");
     await app.stop().catch((error: unknown) => logger.warn({ err: error }, "error while stopping"));
     clearInterval(purge);
-    store.close();
+    await store.close();
     logger.info("stopped");
     process.exit(0);
   };
@@ -109,16 +110,16 @@ async function main(): Promise<void> {
  * Jobs accepted but not finished when the process last stopped (a crash, a deploy) run again. The
  * use case is safe to repeat: it reuses the progress message and the e-mail idempotency key.
  */
-function resumeUnfinishedJobs(
+async function resumeUnfinishedJobs(
   store: Store,
   runner: JobRunner,
   logger: Logger,
   run: (record: Parameters<typeof runInsightsJob>[0]) => Promise<void>,
-): void {
+): Promise<void> {
   const now = Date.now();
-  for (const record of store.unfinishedJobs()) {
+  for (const record of await store.unfinishedJobs()) {
     if (now - record.createdAt > RESUME_WINDOW_MS) {
-      store.updateJob(record.id, {
+      await store.updateJob(record.id, {
         status: "failed",
         error: "The app restarted too long after this request to resume it.",
       });
@@ -130,9 +131,9 @@ function resumeUnfinishedJobs(
   }
 }
 
-function purgeOldData(store: Store, retentionDays: number, logger: Logger): void {
+async function purgeOldData(store: Store, retentionDays: number, logger: Logger): Promise<void> {
   try {
-    const counts = store.purge(retentionDays * 24 * 60 * 60 * 1000);
+    const counts = await store.purge(retentionDays * 24 * 60 * 60 * 1000);
     logger.info({ ...counts, retentionDays }, "old data purged");
   } catch (error) {
     logger.error({ err: error }, "purge failed");

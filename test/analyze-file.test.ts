@@ -150,7 +150,7 @@ describe("runInsightsJob", () => {
     const big = files.write("big.csv", `${lines.join("\n")}\n`);
     const { calls, messenger } = fakeSlack({ slowUpdate: (text) => (/rows so far/.test(text) ? 300 : 0) });
     const d = deps(messenger, fakeFiles(big, "big.csv"), fakeEmail().sender, { rowUpdateIntervalMs: 0 });
-    await runInsightsJob(acceptJob(job(), d), d);
+    await runInsightsJob(await acceptJob(job(), d), d);
     const updates = calls.filter((c) => c.kind === "update");
     expect(updates.some((c) => /rows so far/.test(c.text))).toBe(true);
     expect(updates.at(-1)?.blocks).toBe(true);
@@ -159,20 +159,30 @@ describe("runInsightsJob", () => {
   it("posts progress, then turns that message into the summary, and remembers it", async () => {
     const { calls, messenger } = fakeSlack();
     const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), fakeEmail().sender);
-    const record = acceptJob(job(), d);
+    const record = await acceptJob(job(), d);
     await runInsightsJob(record, d);
     expect(calls.filter((c) => c.kind === "post")).toHaveLength(1);
     expect(calls.at(-1)).toMatchObject({ kind: "update", ts: "t1", blocks: true });
-    expect(store.getJob(record.id)).toMatchObject({ status: "done", progressTs: "t1", summaryTs: "t1" });
-    expect(store.threadSummary("C1", "100.1", "F1")).toMatchObject({ messageTs: "t1", netRevenue: 660000 });
+    expect(await store.getJob(record.id)).toMatchObject({
+      status: "done",
+      progressTs: "t1",
+      summaryTs: "t1",
+    });
+    expect(await store.threadSummary("C1", "100.1", "F1")).toMatchObject({
+      messageTs: "t1",
+      netRevenue: 660000,
+    });
   });
 
   it("reuses the thread's summary for a second request and e-mails the same people only once", async () => {
     const { calls, messenger } = fakeSlack();
     const email = fakeEmail();
     const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), email.sender);
-    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
-    await runInsightsJob(acceptJob(job({ trigger: "command", recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(await acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(
+      await acceptJob(job({ trigger: "command", recipients: ["boss@example.com"] }), d),
+      d,
+    );
     expect(email.sent).toHaveLength(1);
     expect(calls.filter((c) => c.blocks)).toHaveLength(1);
     expect(calls.at(-1)?.text).toMatch(/already e-mailed to boss@example\.com/);
@@ -182,7 +192,7 @@ describe("runInsightsJob", () => {
     const { messenger } = fakeSlack();
     const email = fakeEmail();
     const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), email.sender);
-    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(await acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
     const sent = email.sent[0];
     expect(sent?.inlineImages?.map((i) => i.contentId)).toEqual(["revenue-over-time", "revenue-by-group"]);
     for (const image of sent?.inlineImages ?? []) {
@@ -195,18 +205,18 @@ describe("runInsightsJob", () => {
     const { calls, messenger } = fakeSlack();
     const png = files.write("photo.png", Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     const d = deps(messenger, fakeFiles(png, "photo.png"), fakeEmail().sender);
-    await runInsightsJob(acceptJob(job(), d), d);
+    await runInsightsJob(await acceptJob(job(), d), d);
     expect(calls).toEqual([]);
   });
 
   it("tells only the uploader when an upload is not sales data, removing its progress message", async () => {
     const { calls, messenger } = fakeSlack();
     const d = deps(messenger, fakeFiles(`${FIXTURES}no-revenue.csv`, "people.csv"), fakeEmail().sender);
-    const record = acceptJob(job(), d);
+    const record = await acceptJob(job(), d);
     await runInsightsJob(record, d);
     expect(calls.map((c) => c.kind)).toEqual(["post", "update", "delete", "ephemeral"]);
     expect(calls.at(-1)?.text).toMatch(/No revenue column found/);
-    expect(store.getJob(record.id)).toMatchObject({
+    expect(await store.getJob(record.id)).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/No revenue column/),
     });
@@ -219,7 +229,7 @@ describe("runInsightsJob", () => {
       fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"),
       fakeEmail("fail").sender,
     );
-    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(await acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
     expect(calls.filter((c) => c.blocks)).toHaveLength(1);
     expect(calls.at(-1)?.text).toMatch(
       /Could not e-mail the summary to boss@example\.com: Resend is unavailable/,
@@ -250,7 +260,7 @@ describe("runInsightsJob and e-mail without a provider", () => {
   it("says the summary was kept in the outbox, not sent, without naming a setting", async () => {
     const { calls, messenger } = fakeSlack();
     const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail("outbox").sender);
-    await runInsightsJob(acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
+    await runInsightsJob(await acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
     const note = calls.at(-1)?.text ?? "";
     expect(note).toMatch(/boss@example\.com was saved in the app's outbox, not sent/);
     expect(note).not.toMatch(/e-mailed to/);
@@ -265,7 +275,7 @@ describe("runInsightsJob and the analysis cache", () => {
     const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, { model: gemini.model });
 
     gemini.state.down = true;
-    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
     expect(summaries(calls)).toHaveLength(1);
     expect(summaries(calls)[0]).toMatch(/Written without Gemini: Gemini is unavailable \(HTTP 503\)/);
     const askedDuringOutage = gemini.state.asked;
@@ -274,7 +284,7 @@ describe("runInsightsJob and the analysis cache", () => {
     // Gemini is back; the same file is uploaded again (a new file in a new thread).
     gemini.state.down = false;
     const before = calls.length;
-    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
     const second = calls.slice(before);
     expect(gemini.state.asked).toBeGreaterThan(askedDuringOutage);
     const posted = summaries(second);
@@ -288,7 +298,7 @@ describe("runInsightsJob and the analysis cache", () => {
     // And that Gemini summary is kept: a third upload asks nobody.
     const asked = gemini.state.asked;
     const third = calls.length;
-    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F3", threadTs: "300.1" }), d), d);
     expect(gemini.state.asked).toBe(asked);
     expect(summaries(calls.slice(third))[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
   });
@@ -300,7 +310,7 @@ describe("runInsightsJob and the analysis cache", () => {
     const d = deps(messenger, fakeFiles(table, "ambiguous.csv"), fakeEmail().sender, {
       columnClassifier: down.classifier,
     });
-    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
     expect(down.requests).toHaveLength(1);
     expect(summaries(calls)).toHaveLength(1);
 
@@ -308,23 +318,23 @@ describe("runInsightsJob and the analysis cache", () => {
     const up = scriptedClassifier(AMBIGUOUS_ANSWER);
     const back = { ...d, columnClassifier: up.classifier };
     const before = calls.length;
-    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), back), back);
+    await runInsightsJob(await acceptJob(job({ fileId: "F2", threadTs: "200.1" }), back), back);
     expect(up.requests).toHaveLength(1);
     expect(calls.slice(before).some((c) => /Reading ambiguous\.csv/.test(c.text))).toBe(true);
 
     // A reading Gemini helped with is kept: a third upload asks nobody.
     const third = scriptedClassifier(AMBIGUOUS_ANSWER);
     const again = { ...d, columnClassifier: third.classifier };
-    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), again), again);
+    await runInsightsJob(await acceptJob(job({ fileId: "F3", threadTs: "300.1" }), again), again);
     expect(third.requests).toHaveLength(0);
   });
 
   it("reuses a summary written offline by choice while no model is configured", async () => {
     const { calls, messenger } = fakeSlack();
     const d = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, { model: null });
-    await runInsightsJob(acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F1", threadTs: "100.1" }), d), d);
     const before = calls.length;
-    await runInsightsJob(acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F2", threadTs: "200.1" }), d), d);
     const second = calls.slice(before);
     expect(summaries(second)[0]).toMatch(/Written without Gemini/);
     expect(second.some((c) => /Reading|Writing the summary/.test(c.text))).toBe(false);
@@ -333,7 +343,7 @@ describe("runInsightsJob and the analysis cache", () => {
     const gemini = fakeModel();
     const withModel = { ...d, model: gemini.model };
     const third = calls.length;
-    await runInsightsJob(acceptJob(job({ fileId: "F3", threadTs: "300.1" }), withModel), withModel);
+    await runInsightsJob(await acceptJob(job({ fileId: "F3", threadTs: "300.1" }), withModel), withModel);
     expect(gemini.state.asked).toBeGreaterThan(0);
     expect(summaries(calls.slice(third))[0]).toMatch(/Only aggregated metrics were sent to Gemini/);
   });
@@ -362,7 +372,7 @@ describe("runInsightsJob and the analysis cache", () => {
     const current = deps(messenger, fakeFiles(SAMPLE, "q1.csv"), fakeEmail().sender, {
       store: seeded(ANALYSIS_VERSION),
     });
-    await runInsightsJob(acceptJob(job(), current), current);
+    await runInsightsJob(await acceptJob(job(), current), current);
     expect(summaries(calls)[0]).toMatch(/123K/);
 
     // Stored by an older engine: read again, the real figures posted, and kept under the current version.
@@ -370,12 +380,16 @@ describe("runInsightsJob and the analysis cache", () => {
       store: seeded(ANALYSIS_VERSION - 1),
     });
     const before = calls.length;
-    await runInsightsJob(acceptJob(job(), older), older);
+    await runInsightsJob(await acceptJob(job(), older), older);
     const second = calls.slice(before);
     expect(second.some((c) => /Reading q1\.csv/.test(c.text))).toBe(true);
     expect(summaries(second)[0]).toMatch(/660K/);
     expect(summaries(second)[0]).not.toMatch(/123K/);
-    expect(older.store.analysisByHash(contentHash, ANALYSIS_VERSION)?.analysis.netRevenue).toBe(660_000);
-    expect(older.store.analysisByHash(contentHash, ANALYSIS_VERSION - 1)?.analysis.netRevenue).toBe(123_456);
+    expect((await older.store.analysisByHash(contentHash, ANALYSIS_VERSION))?.analysis.netRevenue).toBe(
+      660_000,
+    );
+    expect((await older.store.analysisByHash(contentHash, ANALYSIS_VERSION - 1))?.analysis.netRevenue).toBe(
+      123_456,
+    );
   });
 });

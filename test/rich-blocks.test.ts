@@ -74,7 +74,7 @@ function setup(support: RichBlockSupport) {
   let n = 0;
   const run = async () => {
     n++;
-    const job = acceptJob(
+    const job = await acceptJob(
       {
         id: `j${n}${Math.random().toString(36).slice(2, 6)}`,
         trigger: "command",
@@ -87,7 +87,7 @@ function setup(support: RichBlockSupport) {
       deps,
     );
     await runInsightsJob(job, deps);
-    return deps.store.getJob(job.id);
+    return await deps.store.getJob(job.id);
   };
   return { run, lines };
 }

@@ -27,7 +27,12 @@ export class JobRunner {
       logger: Logger;
       now?: () => number;
       /** Durable dedupe (the store) so a retry after a restart is still recognised; in memory otherwise. */
-      claim?: (keys: string[], ttlMs: number) => boolean;
+      claim?: (keys: string[], ttlMs: number) => Promise<boolean>;
+      /**
+       * The hourly cap kept in the store (shared by every instance on it, kept across restarts); in
+       * memory otherwise.
+       */
+      takeRateSlot?: (user: string, limit: number, windowMs: number) => Promise<boolean>;
     },
   ) {
     this.queue = new FairQueue(
@@ -41,7 +46,7 @@ export class JobRunner {
   }
 
   /** True the first time any of `keys` is seen (within `ttlMs`, an hour by default); false for a repeat. */
-  claim(keys: string[], ttlMs: number = DEDUPE_TTL_MS): boolean {
+  async claim(keys: string[], ttlMs: number = DEDUPE_TTL_MS): Promise<boolean> {
     if (this.options.claim) return this.options.claim(keys, ttlMs);
     const now = this.now();
     for (const [key, expires] of this.seen) if (expires <= now) this.seen.delete(key);
@@ -51,7 +56,9 @@ export class JobRunner {
   }
 
   /** Sliding one-hour window per user; false means "slow down". */
-  allow(user: string): boolean {
+  async allow(user: string): Promise<boolean> {
+    const { takeRateSlot, perUserPerHour } = this.options;
+    if (takeRateSlot) return takeRateSlot(`user:${user}`, perUserPerHour, RATE_WINDOW_MS);
     const now = this.now();
     const times = (this.recent.get(user) ?? []).filter((t) => t > now - RATE_WINDOW_MS);
     if (times.length >= this.options.perUserPerHour) {

@@ -101,7 +101,7 @@ export async function refuseUploadPrivately(
   who: { user: string; channel: string },
   message: string,
 ): Promise<void> {
-  if (!deps.runner.claim([`refusal:${who.channel}:${who.user}`], REFUSAL_QUIET_MS)) return;
+  if (!(await deps.runner.claim([`refusal:${who.channel}:${who.user}`], REFUSAL_QUIET_MS))) return;
   try {
     await deps.jobs.slack.privateNotice(who.channel, who.user, { text: message });
   } catch (error) {
@@ -118,7 +118,7 @@ export async function startJob(
   job: NewJob,
   fileName: string | null = null,
 ): Promise<void> {
-  const record = acceptJob(job, deps.jobs);
+  const record = await acceptJob(job, deps.jobs);
   // Queue-position updates run one after another and before the job itself, so a late "3 ahead"
   // never overwrites the job's own progress.
   let messages = announceJob(record, deps.jobs, fileName);

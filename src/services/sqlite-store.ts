@@ -10,6 +10,7 @@ import type {
   JobTrigger,
   NewJob,
   PurgeCounts,
+  SnapshotRecord,
   Store,
   StoredAnalysis,
   ThreadSummary,
@@ -28,6 +29,7 @@ import type {
  */
 
 const BUSY_TIMEOUT_MS = 5_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Stage of a job that nothing has worked on yet. */
 const INITIAL_STAGE = "accepted";
 
@@ -125,6 +127,30 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ALTER TABLE analyses_v3 RENAME TO analyses;
     `,
   },
+  {
+    version: 4,
+    description: "aggregate snapshots for comparing uploads; rate-limit slots shared by instances",
+    up: `
+      CREATE TABLE snapshots (
+        channel          TEXT NOT NULL,
+        file_id          TEXT NOT NULL,
+        thread_ts        TEXT NOT NULL,
+        content_hash     TEXT NOT NULL,
+        file_name        TEXT NOT NULL,
+        header_signature TEXT NOT NULL,
+        posted_at        INTEGER NOT NULL,
+        snapshot         TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        PRIMARY KEY (channel, file_id)
+      );
+      CREATE INDEX snapshots_recent ON snapshots (channel, posted_at DESC);
+      CREATE TABLE rate_slots (
+        key      TEXT NOT NULL,
+        taken_at INTEGER NOT NULL
+      );
+      CREATE INDEX rate_slots_key ON rate_slots (key, taken_at);
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
@@ -174,6 +200,18 @@ interface ThreadSummaryRow {
   requester: string;
   net_revenue: number;
   currency_symbol: string | null;
+  created_at: number;
+}
+
+interface SnapshotRow {
+  channel: string;
+  file_id: string;
+  thread_ts: string;
+  content_hash: string;
+  file_name: string;
+  header_signature: string;
+  posted_at: number;
+  snapshot: string;
   created_at: number;
 }
 
@@ -315,10 +353,28 @@ function prepareStatements(db: Database.Database) {
     sentEmail: db.prepare<[string], EmailRow>(
       "SELECT * FROM emails WHERE idempotency_key = ? AND status = 'sent'",
     ),
+    saveSnapshot: db.prepare<Record<string, string | number>>(
+      `INSERT INTO snapshots (channel, file_id, thread_ts, content_hash, file_name, header_signature, posted_at,
+         snapshot, created_at)
+       VALUES (@channel, @fileId, @threadTs, @contentHash, @fileName, @headerSignature, @postedAt, @snapshot,
+         @createdAt)
+       ON CONFLICT (channel, file_id) DO UPDATE SET thread_ts = excluded.thread_ts,
+         content_hash = excluded.content_hash, file_name = excluded.file_name,
+         header_signature = excluded.header_signature, posted_at = excluded.posted_at,
+         snapshot = excluded.snapshot, created_at = excluded.created_at`,
+    ),
+    recentSnapshots: db.prepare<[string, number], SnapshotRow>(
+      "SELECT * FROM snapshots WHERE channel = ? ORDER BY posted_at DESC, rowid DESC LIMIT ?",
+    ),
+    dropOldSlots: db.prepare<[string, number]>("DELETE FROM rate_slots WHERE key = ? AND taken_at <= ?"),
+    countSlots: db.prepare<[string], number>("SELECT count(*) FROM rate_slots WHERE key = ?").pluck(),
+    insertSlot: db.prepare<[string, number]>("INSERT INTO rate_slots (key, taken_at) VALUES (?, ?)"),
     purgeJobs: db.prepare<[number]>("DELETE FROM jobs WHERE updated_at < ?"),
     purgeAnalyses: db.prepare<[number]>("DELETE FROM analyses WHERE created_at < ?"),
     purgeThreads: db.prepare<[number]>("DELETE FROM thread_summaries WHERE created_at < ?"),
     purgeEmails: db.prepare<[number]>("DELETE FROM emails WHERE created_at < ?"),
+    purgeSnapshots: db.prepare<[number]>("DELETE FROM snapshots WHERE created_at < ?"),
+    purgeSlots: db.prepare<[number]>("DELETE FROM rate_slots WHERE taken_at < ?"),
     purgeDedupe: db.prepare<[number]>("DELETE FROM dedupe WHERE expires_at <= ?"),
   };
 }
@@ -329,6 +385,7 @@ class SqliteStore implements Store {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly claimKeys: (keys: string[], expiresAt: number, now: number) => boolean;
   private readonly purgeAll: (cutoff: number, now: number) => PurgeCounts;
+  private readonly takeSlot: (key: string, limit: number, windowStart: number, now: number) => boolean;
 
   constructor(db: Database.Database, now: () => number) {
     this.db = db;
@@ -352,24 +409,34 @@ class SqliteStore implements Store {
         analyses: sql.purgeAnalyses.run(cutoff).changes,
         threads: sql.purgeThreads.run(cutoff).changes,
         emails: sql.purgeEmails.run(cutoff).changes,
-        dedupe: sql.purgeDedupe.run(now).changes,
+        snapshots: sql.purgeSnapshots.run(cutoff).changes,
+        // Expired dedupe keys and rate slots (which matter for an hour at most; a day is a wide margin).
+        dedupe: sql.purgeDedupe.run(now).changes + sql.purgeSlots.run(now - DAY_MS).changes,
       }),
     );
     this.purgeAll = (cutoff, now) => purge.immediate(cutoff, now);
+
+    const take = db.transaction((key: string, limit: number, windowStart: number, now: number): boolean => {
+      sql.dropOldSlots.run(key, windowStart);
+      if ((sql.countSlots.get(key) ?? 0) >= limit) return false;
+      sql.insertSlot.run(key, now);
+      return true;
+    });
+    this.takeSlot = (key, limit, windowStart, now) => take.immediate(key, limit, windowStart, now);
   }
 
   /**
    * All or nothing: a repeat (any key still live) claims none of the others either. A key is live
    * until `ttlMs` after the claim that inserted it; a repeat does not extend it. No keys: true.
    */
-  claim(keys: string[], ttlMs: number): boolean {
+  async claim(keys: string[], ttlMs: number): Promise<boolean> {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0)
       throw new RangeError(`claim: ttlMs must be positive, got ${ttlMs}`);
     const now = this.now();
     return this.claimKeys([...new Set(keys)], now + ttlMs, now);
   }
 
-  createJob(job: NewJob): JobRecord {
+  async createJob(job: NewJob): Promise<JobRecord> {
     const now = this.now();
     this.sql.insertJob.run({
       id: job.id,
@@ -383,13 +450,13 @@ class SqliteStore implements Store {
       now,
     });
     // Read back rather than rebuilt, so the record is exactly what a restart will see.
-    const record = this.getJob(job.id);
+    const record = this.jobById(job.id);
     if (!record) throw new Error(`job ${job.id} was not stored`);
     return record;
   }
 
   /** Sets the fields present in `patch` (null included) and `updatedAt`; an empty patch or unknown id does nothing. */
-  updateJob(id: string, patch: JobPatch): void {
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
     const params: Record<string, string | number | null> = { id, now: this.now() };
     let changes = 0;
     for (const [field] of PATCH_COLUMNS) {
@@ -401,16 +468,20 @@ class SqliteStore implements Store {
     if (changes > 0) this.sql.updateJob.run(params);
   }
 
-  getJob(id: string): JobRecord | null {
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.jobById(id);
+  }
+
+  private jobById(id: string): JobRecord | null {
     const row = this.sql.getJob.get(id);
     return row ? toJob(row) : null;
   }
 
-  unfinishedJobs(): JobRecord[] {
+  async unfinishedJobs(): Promise<JobRecord[]> {
     return this.sql.unfinishedJobs.all().map(toJob);
   }
 
-  saveAnalysis(analysis: StoredAnalysis): void {
+  async saveAnalysis(analysis: StoredAnalysis): Promise<void> {
     this.sql.saveAnalysis.run(
       analysis.contentHash,
       analysis.analysisVersion,
@@ -421,7 +492,7 @@ class SqliteStore implements Store {
     );
   }
 
-  analysisByHash(contentHash: string, analysisVersion: number): StoredAnalysis | null {
+  async analysisByHash(contentHash: string, analysisVersion: number): Promise<StoredAnalysis | null> {
     const row = this.sql.analysisByHash.get(contentHash, analysisVersion);
     if (!row) return null;
     return {
@@ -434,23 +505,39 @@ class SqliteStore implements Store {
     };
   }
 
-  saveThreadSummary(summary: ThreadSummary): void {
+  async saveThreadSummary(summary: ThreadSummary): Promise<void> {
     this.sql.saveThreadSummary.run({ ...summary });
   }
 
-  threadSummary(channel: string, threadTs: string, fileId: string): ThreadSummary | null {
+  async threadSummary(channel: string, threadTs: string, fileId: string): Promise<ThreadSummary | null> {
     const row = this.sql.threadSummary.get(channel, threadTs, fileId);
     return row ? toThreadSummary(row) : null;
   }
 
-  recentSummaries(channel: string, limit: number): ThreadSummary[] {
+  async recentSummaries(channel: string, limit: number): Promise<ThreadSummary[]> {
     // LIMIT -1 means "no limit" to SQLite; a non-positive limit here means none.
     const n = Math.floor(limit);
     if (!(n > 0)) return [];
     return this.sql.recentSummaries.all(channel, n).map(toThreadSummary);
   }
 
-  recordEmail(email: EmailRecord): void {
+  async takeRateSlot(key: string, limit: number, windowMs: number): Promise<boolean> {
+    if (!(windowMs > 0)) throw new RangeError(`takeRateSlot: windowMs must be positive, got ${windowMs}`);
+    const now = this.now();
+    return this.takeSlot(key, Math.floor(limit), now - windowMs, now);
+  }
+
+  async saveSnapshot(snapshot: SnapshotRecord): Promise<void> {
+    this.sql.saveSnapshot.run({ ...snapshot });
+  }
+
+  async recentSnapshots(channel: string, limit: number): Promise<SnapshotRecord[]> {
+    const n = Math.floor(limit);
+    if (!(n > 0)) return [];
+    return this.sql.recentSnapshots.all(channel, n).map(toSnapshot);
+  }
+
+  async recordEmail(email: EmailRecord): Promise<void> {
     this.sql.recordEmail.run({
       idempotencyKey: email.idempotencyKey,
       jobId: email.jobId,
@@ -462,7 +549,7 @@ class SqliteStore implements Store {
     });
   }
 
-  sentEmail(idempotencyKey: string): EmailRecord | null {
+  async sentEmail(idempotencyKey: string): Promise<EmailRecord | null> {
     const row = this.sql.sentEmail.get(idempotencyKey);
     if (!row) return null;
     return {
@@ -477,13 +564,13 @@ class SqliteStore implements Store {
   }
 
   /** Jobs by last update, the rest by creation; dedupe keys once expired. */
-  purge(olderThanMs: number): PurgeCounts {
+  async purge(olderThanMs: number): Promise<PurgeCounts> {
     if (!(olderThanMs >= 0)) throw new RangeError(`purge: olderThanMs must be 0 or more, got ${olderThanMs}`);
     const now = this.now();
     return this.purgeAll(now - olderThanMs, now);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (!this.db.open) return;
     try {
       // Refreshes the query planner's statistics if they are stale; cheap, and recommended at close.
@@ -525,6 +612,20 @@ function toThreadSummary(row: ThreadSummaryRow): ThreadSummary {
     requester: row.requester,
     netRevenue: row.net_revenue,
     currencySymbol: row.currency_symbol,
+    createdAt: row.created_at,
+  };
+}
+
+function toSnapshot(row: SnapshotRow): SnapshotRecord {
+  return {
+    channel: row.channel,
+    fileId: row.file_id,
+    threadTs: row.thread_ts,
+    contentHash: row.content_hash,
+    fileName: row.file_name,
+    headerSignature: row.header_signature,
+    postedAt: row.posted_at,
+    snapshot: row.snapshot,
     createdAt: row.created_at,
   };
 }

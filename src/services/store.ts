@@ -79,29 +79,62 @@ export interface PurgeCounts {
   analyses: number;
   threads: number;
   emails: number;
+  snapshots: number;
   dedupe: number;
 }
 
+/**
+ * What the comparison of two uploads needs from an earlier one: its aggregate snapshot (never rows),
+ * stored per file and channel, and the keys the series is recognised by. The snapshot is encoded and
+ * decoded by src/pipeline/compare; the store keeps it as an opaque string.
+ */
+export interface SnapshotRecord {
+  channel: string;
+  fileId: string;
+  threadTs: string;
+  contentHash: string;
+  fileName: string;
+  /** The normalised role -> header signature the series is recognised by. */
+  headerSignature: string;
+  /** When the file was posted in Slack (ms since the epoch): what "the previous upload" is ordered by. */
+  postedAt: number;
+  snapshot: string;
+  createdAt: number;
+}
+
+/**
+ * Every method is asynchronous so that a shared database (PostgreSQL when several instances run)
+ * implements the same contract as the embedded SQLite file.
+ */
 export interface Store {
   /** True the first time any of `keys` is seen (atomically); false for a repeat within `ttlMs`. */
-  claim(keys: string[], ttlMs: number): boolean;
-  createJob(job: NewJob): JobRecord;
-  updateJob(id: string, patch: JobPatch): void;
-  getJob(id: string): JobRecord | null;
+  claim(keys: string[], ttlMs: number): Promise<boolean>;
+  /**
+   * Takes one of `limit` slots in a sliding window of `windowMs` for `key` (a person): true when one
+   * was free (and is now taken), false when all are taken. Shared by every instance on one store.
+   */
+  takeRateSlot(key: string, limit: number, windowMs: number): Promise<boolean>;
+  createJob(job: NewJob): Promise<JobRecord>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
+  getJob(id: string): Promise<JobRecord | null>;
   /** Accepted or running jobs, oldest first: what a restart resumes. */
-  unfinishedJobs(): JobRecord[];
+  unfinishedJobs(): Promise<JobRecord[]>;
   /** Replaces what was stored for the same content and engine version. */
-  saveAnalysis(analysis: StoredAnalysis): void;
+  saveAnalysis(analysis: StoredAnalysis): Promise<void>;
   /** What the engine at `analysisVersion` stored for this content, if anything. */
-  analysisByHash(contentHash: string, analysisVersion: number): StoredAnalysis | null;
-  saveThreadSummary(summary: ThreadSummary): void;
-  threadSummary(channel: string, threadTs: string, fileId: string): ThreadSummary | null;
+  analysisByHash(contentHash: string, analysisVersion: number): Promise<StoredAnalysis | null>;
+  saveThreadSummary(summary: ThreadSummary): Promise<void>;
+  threadSummary(channel: string, threadTs: string, fileId: string): Promise<ThreadSummary | null>;
   /** Newest first. */
-  recentSummaries(channel: string, limit: number): ThreadSummary[];
-  recordEmail(email: EmailRecord): void;
+  recentSummaries(channel: string, limit: number): Promise<ThreadSummary[]>;
+  /** Replaces the snapshot stored for the same channel and file. */
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  /** The channel's snapshots, most recently posted first. */
+  recentSnapshots(channel: string, limit: number): Promise<SnapshotRecord[]>;
+  recordEmail(email: EmailRecord): Promise<void>;
   /** A successful send with this key, if any (the audit trail doubles as a second idempotency guard). */
-  sentEmail(idempotencyKey: string): EmailRecord | null;
-  /** Deletes what is older than `olderThanMs` before now (and expired dedupe keys). */
-  purge(olderThanMs: number): PurgeCounts;
-  close(): void;
+  sentEmail(idempotencyKey: string): Promise<EmailRecord | null>;
+  /** Deletes what is older than `olderThanMs` before now (and expired dedupe keys and rate slots). */
+  purge(olderThanMs: number): Promise<PurgeCounts>;
+  close(): Promise<void>;
 }

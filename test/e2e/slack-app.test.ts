@@ -109,6 +109,7 @@ beforeAll(async () => {
     perUserPerHour: 100,
     logger,
     claim: (keys, ttlMs) => store.claim(keys, ttlMs),
+    takeRateSlot: (key, limit, windowMs) => store.takeRateSlot(key, limit, windowMs),
   });
   const apiKey = config.gemini.apiKey ?? "";
   app = buildApp({
@@ -175,14 +176,10 @@ beforeEach(() => {
 // must reach a final status in the store first (its last Slack call comes before that).
 afterEach(async () => {
   const jobIds = logs("job accepted").map((l) => String(l.jobId));
-  await waitFor(
-    () =>
-      jobIds.every((id) => {
-        const status = store.getJob(id)?.status;
-        return status === "done" || status === "failed";
-      }),
-    "this test's jobs to finish",
-  );
+  await waitFor(async () => {
+    const jobs = await Promise.all(jobIds.map((id) => store.getJob(id)));
+    return jobs.every((job) => job?.status === "done" || job?.status === "failed");
+  }, "this test's jobs to finish");
 });
 
 function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
@@ -239,10 +236,14 @@ function addCsv(fileId: string, path: string, name = path.split("/").pop() ?? "f
   slack.addFile({ id: fileId, name, content: readFileSync(path) });
 }
 
-async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -557,9 +558,9 @@ describe("/insights", () => {
     const summary = await waitFor(() => summaryPosted("F7CMD"), "the summary");
     expect(summary.body.channel).toBe(INSIGHTS_CHANNEL);
     expect(logs("job accepted")).toHaveLength(1);
-    const job = store.getJob(String(logs("job accepted")[0]?.jobId));
+    const job = await store.getJob(String(logs("job accepted")[0]?.jobId));
     expect(job?.recipients).toEqual([]);
-    await waitFor(() => job && store.getJob(job.id)?.status === "done", "the job to finish");
+    await waitFor(async () => job && (await store.getJob(job.id))?.status === "done", "the job to finish");
     expect(resend.requests).toHaveLength(0);
   });
 

@@ -2,45 +2,66 @@ import { describe, expect, it } from "vitest";
 import { loadAppConfig } from "../../src/config.js";
 import { JobRunner } from "../../src/jobs/runner.js";
 import { createLogger } from "../../src/logger.js";
+import { openSqliteStore } from "../../src/services/sqlite-store.js";
 
 const logger = createLogger({ level: "silent" });
 
-describe("JobRunner", () => {
-  it("claims a delivery once, across any of its keys", () => {
+describe("JobRunner", async () => {
+  it("claims a delivery once, across any of its keys", async () => {
     const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 5, logger });
-    expect(runner.claim(["event:1", "file:C:1:F"])).toBe(true);
-    expect(runner.claim(["event:1"])).toBe(false);
-    expect(runner.claim(["event:2", "file:C:1:F"])).toBe(false);
+    expect(await runner.claim(["event:1", "file:C:1:F"])).toBe(true);
+    expect(await runner.claim(["event:1"])).toBe(false);
+    expect(await runner.claim(["event:2", "file:C:1:F"])).toBe(false);
   });
 
-  it("forgets claims after an hour", () => {
+  it("forgets claims after an hour", async () => {
     let now = 0;
     const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 5, logger, now: () => now });
-    runner.claim(["k"]);
+    await runner.claim(["k"]);
     now = 61 * 60 * 1000;
-    expect(runner.claim(["k"])).toBe(true);
+    expect(await runner.claim(["k"])).toBe(true);
   });
 
-  it("takes a burst of eight files from one person within the default hourly cap", () => {
+  it("takes a burst of eight files from one person within the default hourly cap", async () => {
     const config = loadAppConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "secret-123456" });
     const runner = new JobRunner({ ...config.jobs, logger });
-    expect(Array.from({ length: 8 }, () => runner.allow("U1"))).toEqual(Array(8).fill(true));
+    const answers: boolean[] = [];
+    for (let i = 0; i < 8; i++) answers.push(await runner.allow("U1"));
+    expect(answers).toEqual(Array(8).fill(true));
     expect(config.jobs.perUserPerHour).toBe(60);
   });
 
-  it("asks a person to slow down only past the hourly cap, over a sliding hour", () => {
+  it("asks a person to slow down only past the hourly cap, over a sliding hour", async () => {
     let now = 0;
     const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 2, logger, now: () => now });
-    expect([runner.allow("U1"), runner.allow("U1"), runner.allow("U1"), runner.allow("U2")]).toEqual([
-      true,
-      true,
-      false,
-      true,
-    ]);
+    const answers = [];
+    for (const user of ["U1", "U1", "U1", "U2"]) answers.push(await runner.allow(user));
+    expect(answers).toEqual([true, true, false, true]);
     now = 59 * 60 * 1000;
-    expect(runner.allow("U1")).toBe(false);
+    expect(await runner.allow("U1")).toBe(false);
     now = 61 * 60 * 1000;
-    expect(runner.allow("U1")).toBe(true);
+    expect(await runner.allow("U1")).toBe(true);
+  });
+
+  it("shares the hourly cap between runners on one store (two instances, one person)", async () => {
+    let now = 1_000_000;
+    const store = openSqliteStore(":memory:", { now: () => now });
+    const options = {
+      maxConcurrent: 1,
+      perUserPerHour: 3,
+      logger,
+      takeRateSlot: (key: string, limit: number, windowMs: number) =>
+        store.takeRateSlot(key, limit, windowMs),
+    };
+    const a = new JobRunner(options);
+    const b = new JobRunner(options);
+    const answers = [];
+    for (const runner of [a, b, a, b]) answers.push(await runner.allow("U1"));
+    expect(answers).toEqual([true, true, true, false]);
+    expect(await b.allow("U2")).toBe(true);
+    now += 60 * 60 * 1000 + 1;
+    expect(await a.allow("U1")).toBe(true);
+    await store.close();
   });
 
   it("caps jobs in flight and drains on shutdown", async () => {

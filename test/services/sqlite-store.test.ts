@@ -8,7 +8,7 @@ import { summarize } from "../../src/pipeline/summary/summarize.js";
 import type { ExecutiveSummary } from "../../src/pipeline/summary/types.js";
 import { ANALYSIS_VERSION } from "../../src/pipeline/version.js";
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from "../../src/services/sqlite-store.js";
-import type { EmailRecord, NewJob, Store, ThreadSummary } from "../../src/services/store.js";
+import type { EmailRecord, NewJob, SnapshotRecord, Store, ThreadSummary } from "../../src/services/store.js";
 import { SAMPLE_DATA, tempFiles } from "../helpers/files.js";
 
 const files = tempFiles();
@@ -75,6 +75,21 @@ function threadSummary(overrides: Partial<ThreadSummary> = {}): ThreadSummary {
   };
 }
 
+function snapshot(overrides: Partial<SnapshotRecord> = {}): SnapshotRecord {
+  return {
+    channel: "C1",
+    fileId: "F1",
+    threadTs: "1767225600.000100",
+    contentHash: "h1",
+    fileName: "sales_w46.csv",
+    headerSignature: "date=order date|revenue=amount",
+    postedAt: T0,
+    snapshot: '{"v":1}',
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
 function email(overrides: Partial<EmailRecord> = {}): EmailRecord {
   return {
     idempotencyKey: "key-1",
@@ -96,10 +111,10 @@ beforeAll(async () => {
 });
 
 describe("openSqliteStore", () => {
-  it("creates the folder and the file, in WAL mode, at the current schema version", () => {
+  it("creates the folder and the file, in WAL mode, at the current schema version", async () => {
     const path = join(files.dir, "nested", "deeper", "insights.db");
     const store = open(path);
-    store.createJob(newJob("j1"));
+    await store.createJob(newJob("j1"));
     expect(existsSync(path)).toBe(true);
     expect(existsSync(`${path}-wal`)).toBe(true);
 
@@ -110,25 +125,33 @@ describe("openSqliteStore", () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(["analyses", "dedupe", "emails", "jobs", "thread_summaries"]);
+    expect(tables).toEqual([
+      "analyses",
+      "dedupe",
+      "emails",
+      "jobs",
+      "rate_slots",
+      "snapshots",
+      "thread_summaries",
+    ]);
   });
 
-  it("opens an existing database again without re-running migrations", () => {
+  it("opens an existing database again without re-running migrations", async () => {
     const path = dbPath();
     const first = open(path);
-    first.createJob(newJob("j1"));
-    first.close();
+    await first.createJob(newJob("j1"));
+    await first.close();
     const again = open(path);
-    expect(again.getJob("j1")?.id).toBe("j1");
+    expect((await again.getJob("j1"))?.id).toBe("j1");
   });
 
-  it("works in memory", () => {
+  it("works in memory", async () => {
     const store = open(":memory:");
-    expect(store.claim(["k"], HOUR)).toBe(true);
-    expect(store.claim(["k"], HOUR)).toBe(false);
+    expect(await store.claim(["k"], HOUR)).toBe(true);
+    expect(await store.claim(["k"], HOUR)).toBe(false);
   });
 
-  it("refuses a database written by a newer schema, and leaves it untouched", () => {
+  it("refuses a database written by a newer schema, and leaves it untouched", async () => {
     const path = dbPath("newer");
     const db = new Database(path);
     db.exec("CREATE TABLE from_the_future (x INTEGER)");
@@ -144,26 +167,26 @@ describe("openSqliteStore", () => {
     expect(check.prepare("SELECT name FROM sqlite_master").pluck().all()).toEqual(["from_the_future"]);
   });
 
-  it("refuses a file that is not a SQLite database", () => {
+  it("refuses a file that is not a SQLite database", async () => {
     const path = files.write("not-a-db.db", "this is a CSV, not a database\n".repeat(200));
     expect(() => openSqliteStore(path)).toThrow(/not a database/);
   });
 
-  it("fails clearly when the folder cannot be created", () => {
+  it("fails clearly when the folder cannot be created", async () => {
     const blocker = files.write("blocker", "a file where a folder should be");
     expect(() => openSqliteStore(join(blocker, "data", "insights.db"))).toThrow(/ENOTDIR|EEXIST/);
   });
 
-  it("close is idempotent and the store is unusable afterwards", () => {
+  it("close is idempotent and the store is unusable afterwards", async () => {
     const store = openSqliteStore(dbPath());
-    store.close();
-    expect(() => store.close()).not.toThrow();
-    expect(() => store.getJob("j1")).toThrow(/not open/);
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+    await expect(store.getJob("j1")).rejects.toThrow(/not open/);
   });
 });
 
 describe("migrations", () => {
-  it("are numbered 1, 2, … and end at SCHEMA_VERSION", () => {
+  it("are numbered 1, 2, … and end at SCHEMA_VERSION", async () => {
     expect(MIGRATIONS.length).toBeGreaterThanOrEqual(2);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     expect(MIGRATIONS.at(-1)?.version).toBe(SCHEMA_VERSION);
@@ -179,7 +202,7 @@ describe("migrations", () => {
     return db;
   }
 
-  it("upgrades a v1 database: old rows stay readable and the new tables work", () => {
+  it("upgrades a v1 database: old rows stay readable and the new tables work", async () => {
     const path = dbPath("v1");
     const db = v1Database(path);
     db.prepare(
@@ -208,7 +231,7 @@ describe("migrations", () => {
     expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(check.pragma("journal_mode", { simple: true })).toBe("wal");
 
-    expect(store.getJob("old-running")).toEqual({
+    expect(await store.getJob("old-running")).toEqual({
       id: "old-running",
       trigger: "command",
       channel: "C9",
@@ -225,9 +248,9 @@ describe("migrations", () => {
       createdAt: T0,
       updatedAt: T0 + 5,
     });
-    expect(store.unfinishedJobs().map((j) => j.id)).toEqual(["old-running"]);
+    expect((await store.unfinishedJobs()).map((j) => j.id)).toEqual(["old-running"]);
     // Analyses from before engine versioning are kept as version 1, which today's engine never reuses.
-    expect(store.analysisByHash("h9", 1)).toStrictEqual({
+    expect(await store.analysisByHash("h9", 1)).toStrictEqual({
       contentHash: "h9",
       analysisVersion: 1,
       fileName: "old.csv",
@@ -236,8 +259,8 @@ describe("migrations", () => {
       createdAt: T0,
     });
     expect(ANALYSIS_VERSION).toBeGreaterThan(1);
-    expect(store.analysisByHash("h9", ANALYSIS_VERSION)).toBeNull();
-    expect(store.sentEmail("old-key")).toEqual({
+    expect(await store.analysisByHash("h9", ANALYSIS_VERSION)).toBeNull();
+    expect(await store.sentEmail("old-key")).toEqual({
       idempotencyKey: "old-key",
       jobId: "old-running",
       recipients: ["x@example.com"],
@@ -246,19 +269,19 @@ describe("migrations", () => {
       reason: null,
       createdAt: T0,
     });
-    expect(store.claim(["event:Ev1"], HOUR)).toBe(false);
+    expect(await store.claim(["event:Ev1"], HOUR)).toBe(false);
 
     // What v2 added.
-    store.saveThreadSummary(threadSummary({ contentHash: "h9" }));
-    expect(store.threadSummary("C1", "1767225600.000100", "F1")?.contentHash).toBe("h9");
-    store.recordEmail(
+    await store.saveThreadSummary(threadSummary({ contentHash: "h9" }));
+    expect((await store.threadSummary("C1", "1767225600.000100", "F1"))?.contentHash).toBe("h9");
+    await store.recordEmail(
       email({ idempotencyKey: "new-key", status: "failed", providerId: null, reason: "bounced" }),
     );
     expect(check.prepare("SELECT reason FROM emails WHERE idempotency_key = 'new-key'").pluck().get()).toBe(
       "bounced",
     );
     // What v3 added: the same content under another engine version is another row; no summary is allowed.
-    store.saveAnalysis({
+    await store.saveAnalysis({
       contentHash: "h9",
       analysisVersion: ANALYSIS_VERSION,
       fileName: "new.csv",
@@ -266,15 +289,15 @@ describe("migrations", () => {
       summary: null,
       createdAt: T0 + 10,
     });
-    expect(store.analysisByHash("h9", ANALYSIS_VERSION)?.summary).toBeNull();
-    expect(store.analysisByHash("h9", 1)?.fileName).toBe("old.csv");
+    expect((await store.analysisByHash("h9", ANALYSIS_VERSION))?.summary).toBeNull();
+    expect((await store.analysisByHash("h9", 1))?.fileName).toBe("old.csv");
     const indexes = check
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
       .pluck();
     expect(indexes.all()).toEqual(expect.arrayContaining(["jobs_status", "thread_summaries_recent"]));
   });
 
-  it("rolls a failed upgrade back whole: still v1, nothing half-applied", () => {
+  it("rolls a failed upgrade back whole: still v1, nothing half-applied", async () => {
     const path = dbPath("broken");
     const db = v1Database(path);
     // Something in the way of v2's CREATE TABLE, after its ALTER TABLE has already run.
@@ -291,73 +314,73 @@ describe("migrations", () => {
 });
 
 describe("claim", () => {
-  it("lets the first delivery win and refuses repeats", () => {
+  it("lets the first delivery win and refuses repeats", async () => {
     const store = open(dbPath());
-    expect(store.claim(["event:Ev1"], HOUR)).toBe(true);
-    expect(store.claim(["event:Ev1"], HOUR)).toBe(false);
-    expect(store.claim(["event:Ev1"], HOUR)).toBe(false);
-    expect(store.claim(["event:Ev2"], HOUR)).toBe(true);
+    expect(await store.claim(["event:Ev1"], HOUR)).toBe(true);
+    expect(await store.claim(["event:Ev1"], HOUR)).toBe(false);
+    expect(await store.claim(["event:Ev1"], HOUR)).toBe(false);
+    expect(await store.claim(["event:Ev2"], HOUR)).toBe(true);
   });
 
-  it("lets a key be claimed again once its TTL has passed (injected clock), and a repeat does not extend it", () => {
+  it("lets a key be claimed again once its TTL has passed (injected clock), and a repeat does not extend it", async () => {
     const c = clock();
     const store = open(dbPath(), c.now);
-    expect(store.claim(["k"], 1_000)).toBe(true);
+    expect(await store.claim(["k"], 1_000)).toBe(true);
     c.t = T0 + 500;
-    expect(store.claim(["k"], 1_000)).toBe(false);
+    expect(await store.claim(["k"], 1_000)).toBe(false);
     c.t = T0 + 999;
-    expect(store.claim(["k"], 1_000)).toBe(false);
+    expect(await store.claim(["k"], 1_000)).toBe(false);
     c.t = T0 + 1_000;
-    expect(store.claim(["k"], 1_000)).toBe(true);
+    expect(await store.claim(["k"], 1_000)).toBe(true);
     c.t = T0 + 1_999;
-    expect(store.claim(["k"], 1_000)).toBe(false);
+    expect(await store.claim(["k"], 1_000)).toBe(false);
   });
 
-  it("refuses when any of the keys is live, and then claims none of the others", () => {
+  it("refuses when any of the keys is live, and then claims none of the others", async () => {
     const store = open(":memory:");
-    expect(store.claim(["event:Ev1", "file:C1:F1"], HOUR)).toBe(true);
+    expect(await store.claim(["event:Ev1", "file:C1:F1"], HOUR)).toBe(true);
     // Slack's retry of the same upload comes with a new event id but the same file.
-    expect(store.claim(["event:Ev2", "file:C1:F1"], HOUR)).toBe(false);
-    expect(store.claim(["event:Ev2"], HOUR)).toBe(true);
-    expect(store.claim(["file:C1:F2", "event:Ev1"], HOUR)).toBe(false);
-    expect(store.claim(["file:C1:F2"], HOUR)).toBe(true);
+    expect(await store.claim(["event:Ev2", "file:C1:F1"], HOUR)).toBe(false);
+    expect(await store.claim(["event:Ev2"], HOUR)).toBe(true);
+    expect(await store.claim(["file:C1:F2", "event:Ev1"], HOUR)).toBe(false);
+    expect(await store.claim(["file:C1:F2"], HOUR)).toBe(true);
   });
 
-  it("treats an expired key among live ones correctly", () => {
+  it("treats an expired key among live ones correctly", async () => {
     const c = clock();
     const store = open(":memory:", c.now);
-    expect(store.claim(["short"], 1_000)).toBe(true);
-    expect(store.claim(["long"], 10_000)).toBe(true);
+    expect(await store.claim(["short"], 1_000)).toBe(true);
+    expect(await store.claim(["long"], 10_000)).toBe(true);
     c.t = T0 + 2_000;
-    expect(store.claim(["short", "long"], 1_000)).toBe(false);
-    expect(store.claim(["short", "other"], 1_000)).toBe(true);
+    expect(await store.claim(["short", "long"], 1_000)).toBe(false);
+    expect(await store.claim(["short", "other"], 1_000)).toBe(true);
   });
 
-  it("accepts repeated keys in one call, and no keys at all (like the in-memory runner)", () => {
+  it("accepts repeated keys in one call, and no keys at all (like the in-memory runner)", async () => {
     const store = open(":memory:");
-    expect(store.claim(["k", "k"], HOUR)).toBe(true);
-    expect(store.claim(["k"], HOUR)).toBe(false);
-    expect(store.claim([], HOUR)).toBe(true);
+    expect(await store.claim(["k", "k"], HOUR)).toBe(true);
+    expect(await store.claim(["k"], HOUR)).toBe(false);
+    expect(await store.claim([], HOUR)).toBe(true);
   });
 
-  it("rejects a TTL that is not positive", () => {
+  it("rejects a TTL that is not positive", async () => {
     const store = open(":memory:");
-    expect(() => store.claim(["k"], 0)).toThrow(RangeError);
-    expect(() => store.claim(["k"], Number.NaN)).toThrow(RangeError);
+    await expect(store.claim(["k"], 0)).rejects.toThrow(RangeError);
+    await expect(store.claim(["k"], Number.NaN)).rejects.toThrow(RangeError);
   });
 
-  it("survives a restart: a key claimed before closing is still claimed after reopening", () => {
+  it("survives a restart: a key claimed before closing is still claimed after reopening", async () => {
     const path = dbPath("restart");
     const c = clock();
     const before = openSqliteStore(path, { now: c.now });
-    expect(before.claim(["event:Ev1"], HOUR)).toBe(true);
-    before.close();
+    expect(await before.claim(["event:Ev1"], HOUR)).toBe(true);
+    await before.close();
 
     c.t = T0 + HOUR - 1;
     const after = open(path, c.now);
-    expect(after.claim(["event:Ev1"], HOUR)).toBe(false);
+    expect(await after.claim(["event:Ev1"], HOUR)).toBe(false);
     c.t = T0 + HOUR;
-    expect(after.claim(["event:Ev1"], HOUR)).toBe(true);
+    expect(await after.claim(["event:Ev1"], HOUR)).toBe(true);
   });
 
   it("is atomic across connections: concurrent claimers never both win a key", async () => {
@@ -391,8 +414,8 @@ const { workerData, parentPort } = require("node:worker_threads");
   Atomics.add(gate, 1, 1);
   Atomics.wait(gate, 0, 0);
   const won = [];
-  for (const key of workerData.keys) if (store.claim([key], 60000)) won.push(key);
-  store.close();
+  for (const key of workerData.keys) if (await store.claim([key], 60000)) won.push(key);
+  await store.close();
   parentPort.postMessage({ won });
 })().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
 `;
@@ -438,11 +461,11 @@ async function raceWorkers(path: string, keys: string[], count: number): Promise
 }
 
 describe("jobs", () => {
-  it("creates a job as accepted, stamped with the clock, and reads it back", () => {
+  it("creates a job as accepted, stamped with the clock, and reads it back", async () => {
     const c = clock();
     const store = open(dbPath(), c.now);
     const recipients = ["ana@example.com", "zoë+sales@example.org"];
-    const created = store.createJob(
+    const created = await store.createJob(
       newJob("j1", {
         trigger: "shortcut",
         channel: "C7",
@@ -470,28 +493,28 @@ describe("jobs", () => {
       updatedAt: T0,
     };
     expect(created).toStrictEqual(expected);
-    expect(store.getJob("j1")).toStrictEqual(expected);
+    expect(await store.getJob("j1")).toStrictEqual(expected);
     recipients.push("late@example.com");
     expect(created.recipients).toHaveLength(2);
   });
 
-  it("returns null for an unknown job and refuses a duplicate id", () => {
+  it("returns null for an unknown job and refuses a duplicate id", async () => {
     const store = open(":memory:");
-    expect(store.getJob("nope")).toBeNull();
-    store.createJob(newJob("j1"));
-    expect(() => store.createJob(newJob("j1"))).toThrow(/UNIQUE/);
+    expect(await store.getJob("nope")).toBeNull();
+    await store.createJob(newJob("j1"));
+    await expect(store.createJob(newJob("j1"))).rejects.toThrow(/UNIQUE/);
   });
 
-  it("patches only the fields given, can clear one with null, and bumps updatedAt", () => {
+  it("patches only the fields given, can clear one with null, and bumps updatedAt", async () => {
     const c = clock();
     const store = open(dbPath(), c.now);
-    store.createJob(newJob("j1"));
+    await store.createJob(newJob("j1"));
 
     c.t = T0 + 100;
-    store.updateJob("j1", { stage: "download", status: "running" });
+    await store.updateJob("j1", { stage: "download", status: "running" });
     c.t = T0 + 200;
-    store.updateJob("j1", { contentHash: "h1", progressTs: "9.1", stage: undefined });
-    expect(store.getJob("j1")).toMatchObject({
+    await store.updateJob("j1", { contentHash: "h1", progressTs: "9.1", stage: undefined });
+    expect(await store.getJob("j1")).toMatchObject({
       stage: "download",
       status: "running",
       contentHash: "h1",
@@ -503,19 +526,19 @@ describe("jobs", () => {
     });
 
     c.t = T0 + 300;
-    store.updateJob("j1", {
+    await store.updateJob("j1", {
       status: "failed",
       error: "The file is empty.",
       stage: "refused",
       summaryTs: "9.2",
     });
-    expect(store.getJob("j1")).toMatchObject({
+    expect(await store.getJob("j1")).toMatchObject({
       status: "failed",
       error: "The file is empty.",
       summaryTs: "9.2",
     });
-    store.updateJob("j1", { error: null, status: "done" });
-    expect(store.getJob("j1")).toMatchObject({
+    await store.updateJob("j1", { error: null, status: "done" });
+    expect(await store.getJob("j1")).toMatchObject({
       status: "done",
       error: null,
       progressTs: "9.1",
@@ -523,20 +546,20 @@ describe("jobs", () => {
     });
 
     c.t = T0 + 400;
-    store.updateJob("j1", {});
-    expect(store.getJob("j1")?.updatedAt).toBe(T0 + 300);
+    await store.updateJob("j1", {});
+    expect((await store.getJob("j1"))?.updatedAt).toBe(T0 + 300);
   });
 
-  it("ignores a patch for an unknown job and rejects an unknown status", () => {
+  it("ignores a patch for an unknown job and rejects an unknown status", async () => {
     const store = open(":memory:");
-    store.updateJob("ghost", { status: "done" });
-    expect(store.getJob("ghost")).toBeNull();
-    store.createJob(newJob("j1"));
-    expect(() => store.updateJob("j1", { status: "paused" as never })).toThrow(/CHECK constraint/);
-    expect(store.getJob("j1")?.status).toBe("accepted");
+    await store.updateJob("ghost", { status: "done" });
+    expect(await store.getJob("ghost")).toBeNull();
+    await store.createJob(newJob("j1"));
+    await expect(store.updateJob("j1", { status: "paused" as never })).rejects.toThrow(/CHECK constraint/);
+    expect((await store.getJob("j1"))?.status).toBe("accepted");
   });
 
-  it("lists accepted and running jobs, oldest first", () => {
+  it("lists accepted and running jobs, oldest first", async () => {
     const c = clock();
     const store = open(dbPath(), c.now);
     for (const [id, at] of [
@@ -548,27 +571,27 @@ describe("jobs", () => {
       ["f", 40],
     ] as const) {
       c.t = T0 + at;
-      store.createJob(newJob(id));
+      await store.createJob(newJob(id));
     }
-    store.updateJob("a", { status: "running" });
-    store.updateJob("c", { status: "done" });
-    store.updateJob("e", { status: "failed", error: "x" });
-    store.updateJob("f", { status: "running", stage: "read" });
+    await store.updateJob("a", { status: "running" });
+    await store.updateJob("c", { status: "done" });
+    await store.updateJob("e", { status: "failed", error: "x" });
+    await store.updateJob("f", { status: "running", stage: "read" });
     // b and d share a timestamp: creation order breaks the tie.
-    expect(store.unfinishedJobs().map((j) => [j.id, j.status])).toEqual([
+    expect((await store.unfinishedJobs()).map((j) => [j.id, j.status])).toEqual([
       ["b", "accepted"],
       ["d", "accepted"],
       ["f", "running"],
       ["a", "running"],
     ]);
-    expect(open(":memory:").unfinishedJobs()).toEqual([]);
+    expect(await open(":memory:").unfinishedJobs()).toEqual([]);
   });
 });
 
 describe("analyses", () => {
   const V = ANALYSIS_VERSION;
 
-  it("round-trips an Analysis and its summary exactly", () => {
+  it("round-trips an Analysis and its summary exactly", async () => {
     expect(JSON.parse(JSON.stringify(analysis))).toStrictEqual(analysis); // the premise
     const store = open(dbPath());
     const stored = {
@@ -579,14 +602,14 @@ describe("analyses", () => {
       summary,
       createdAt: T0,
     };
-    store.saveAnalysis(stored);
-    const back = store.analysisByHash("c".repeat(64), V);
+    await store.saveAnalysis(stored);
+    const back = await store.analysisByHash("c".repeat(64), V);
     expect(back).toStrictEqual(stored);
     expect(back?.analysis).not.toBe(analysis);
-    expect(store.analysisByHash("d".repeat(64), V)).toBeNull();
+    expect(await store.analysisByHash("d".repeat(64), V)).toBeNull();
   });
 
-  it("keeps an analysis without a summary (one that must be written again)", () => {
+  it("keeps an analysis without a summary (one that must be written again)", async () => {
     const store = open(dbPath());
     const stored = {
       contentHash: "h",
@@ -596,16 +619,16 @@ describe("analyses", () => {
       summary: null,
       createdAt: T0,
     };
-    store.saveAnalysis(stored);
-    expect(store.analysisByHash("h", V)).toStrictEqual(stored);
+    await store.saveAnalysis(stored);
+    expect(await store.analysisByHash("h", V)).toStrictEqual(stored);
     // Later the summary is written and stored over it.
-    store.saveAnalysis({ ...stored, summary, createdAt: T0 + 1 });
-    expect(store.analysisByHash("h", V)).toMatchObject({ summary, createdAt: T0 + 1 });
+    await store.saveAnalysis({ ...stored, summary, createdAt: T0 + 1 });
+    expect(await store.analysisByHash("h", V)).toMatchObject({ summary, createdAt: T0 + 1 });
   });
 
-  it("finds an analysis only under the engine version that computed it", () => {
+  it("finds an analysis only under the engine version that computed it", async () => {
     const store = open(":memory:");
-    store.saveAnalysis({
+    await store.saveAnalysis({
       contentHash: "h",
       analysisVersion: V,
       fileName: "a.csv",
@@ -613,9 +636,9 @@ describe("analyses", () => {
       summary,
       createdAt: T0,
     });
-    expect(store.analysisByHash("h", V + 1)).toBeNull();
+    expect(await store.analysisByHash("h", V + 1)).toBeNull();
     const newer = { ...analysis, rows: analysis.rows + 1 };
-    store.saveAnalysis({
+    await store.saveAnalysis({
       contentHash: "h",
       analysisVersion: V + 1,
       fileName: "a.csv",
@@ -623,13 +646,13 @@ describe("analyses", () => {
       summary: null,
       createdAt: T0 + 1,
     });
-    expect(store.analysisByHash("h", V + 1)?.analysis.rows).toBe(analysis.rows + 1);
-    expect(store.analysisByHash("h", V)?.analysis.rows).toBe(analysis.rows);
+    expect((await store.analysisByHash("h", V + 1))?.analysis.rows).toBe(analysis.rows + 1);
+    expect((await store.analysisByHash("h", V))?.analysis.rows).toBe(analysis.rows);
   });
 
-  it("replaces what was stored for the same content", () => {
+  it("replaces what was stored for the same content", async () => {
     const store = open(":memory:");
-    store.saveAnalysis({
+    await store.saveAnalysis({
       contentHash: "h",
       analysisVersion: V,
       fileName: "a.csv",
@@ -638,7 +661,7 @@ describe("analyses", () => {
       createdAt: T0,
     });
     const rewritten = { ...summary, writer: "gemini" as const, model: "gemini-test" };
-    store.saveAnalysis({
+    await store.saveAnalysis({
       contentHash: "h",
       analysisVersion: V,
       fileName: "b.csv",
@@ -646,7 +669,7 @@ describe("analyses", () => {
       summary: rewritten,
       createdAt: T0 + 1,
     });
-    expect(store.analysisByHash("h", V)).toMatchObject({
+    expect(await store.analysisByHash("h", V)).toMatchObject({
       fileName: "b.csv",
       summary: rewritten,
       createdAt: T0 + 1,
@@ -655,75 +678,77 @@ describe("analyses", () => {
 });
 
 describe("thread summaries", () => {
-  it("round-trip, with or without a currency symbol, and are replaced per (channel, thread, file)", () => {
+  it("round-trip, with or without a currency symbol, and are replaced per (channel, thread, file)", async () => {
     const store = open(dbPath());
     const first = threadSummary();
-    store.saveThreadSummary(first);
-    expect(store.threadSummary("C1", "1767225600.000100", "F1")).toStrictEqual(first);
+    await store.saveThreadSummary(first);
+    expect(await store.threadSummary("C1", "1767225600.000100", "F1")).toStrictEqual(first);
 
     const noCurrency = threadSummary({ fileId: "F2", currencySymbol: null, netRevenue: -0.1 + 0.3 });
-    store.saveThreadSummary(noCurrency);
-    expect(store.threadSummary("C1", "1767225600.000100", "F2")).toStrictEqual(noCurrency);
+    await store.saveThreadSummary(noCurrency);
+    expect(await store.threadSummary("C1", "1767225600.000100", "F2")).toStrictEqual(noCurrency);
 
     const replaced = threadSummary({ messageTs: "9.9", contentHash: "b".repeat(64), createdAt: T0 + 5 });
-    store.saveThreadSummary(replaced);
-    expect(store.threadSummary("C1", "1767225600.000100", "F1")).toStrictEqual(replaced);
+    await store.saveThreadSummary(replaced);
+    expect(await store.threadSummary("C1", "1767225600.000100", "F1")).toStrictEqual(replaced);
 
-    expect(store.threadSummary("C1", "1767225600.000100", "F3")).toBeNull();
-    expect(store.threadSummary("C2", "1767225600.000100", "F1")).toBeNull();
+    expect(await store.threadSummary("C1", "1767225600.000100", "F3")).toBeNull();
+    expect(await store.threadSummary("C2", "1767225600.000100", "F1")).toBeNull();
   });
 
-  it("lists a channel's summaries newest first, up to the limit", () => {
+  it("lists a channel's summaries newest first, up to the limit", async () => {
     const store = open(dbPath());
     for (const [i, at] of [30, 10, 50, 20, 40].entries()) {
-      store.saveThreadSummary(threadSummary({ fileId: `F${i}`, createdAt: T0 + at }));
+      await store.saveThreadSummary(threadSummary({ fileId: `F${i}`, createdAt: T0 + at }));
     }
-    store.saveThreadSummary(threadSummary({ channel: "C2", fileId: "Fx", createdAt: T0 + 99 }));
+    await store.saveThreadSummary(threadSummary({ channel: "C2", fileId: "Fx", createdAt: T0 + 99 }));
     // Same timestamp: the one saved last comes first.
-    store.saveThreadSummary(threadSummary({ fileId: "F5", createdAt: T0 + 50 }));
+    await store.saveThreadSummary(threadSummary({ fileId: "F5", createdAt: T0 + 50 }));
 
-    const ids = (limit: number) => store.recentSummaries("C1", limit).map((s) => s.fileId);
-    expect(ids(3)).toEqual(["F5", "F2", "F4"]);
-    expect(ids(100)).toEqual(["F5", "F2", "F4", "F0", "F3", "F1"]);
-    expect(ids(0)).toEqual([]);
-    expect(ids(-1)).toEqual([]);
-    expect(store.recentSummaries("C2", 10)).toStrictEqual([
+    const ids = async (limit: number) => (await store.recentSummaries("C1", limit)).map((s) => s.fileId);
+    expect(await ids(3)).toEqual(["F5", "F2", "F4"]);
+    expect(await ids(100)).toEqual(["F5", "F2", "F4", "F0", "F3", "F1"]);
+    expect(await ids(0)).toEqual([]);
+    expect(await ids(-1)).toEqual([]);
+    expect(await store.recentSummaries("C2", 10)).toStrictEqual([
       threadSummary({ channel: "C2", fileId: "Fx", createdAt: T0 + 99 }),
     ]);
-    expect(store.recentSummaries("C3", 10)).toEqual([]);
+    expect(await store.recentSummaries("C3", 10)).toEqual([]);
   });
 });
 
 describe("e-mails", () => {
-  it("only a successful send counts as sent", () => {
+  it("only a successful send counts as sent", async () => {
     const store = open(dbPath());
     const failed = email({ status: "failed", providerId: null, reason: "Resend said: invalid `to`" });
-    store.recordEmail(failed);
-    expect(store.sentEmail("key-1")).toBeNull();
+    await store.recordEmail(failed);
+    expect(await store.sentEmail("key-1")).toBeNull();
 
     const sent = email({ createdAt: T0 + 10 });
-    store.recordEmail(sent);
-    expect(store.sentEmail("key-1")).toStrictEqual(sent);
-    expect(store.sentEmail("key-2")).toBeNull();
+    await store.recordEmail(sent);
+    expect(await store.sentEmail("key-1")).toStrictEqual(sent);
+    expect(await store.sentEmail("key-2")).toBeNull();
   });
 
-  it("never turns a recorded success back into a failure", () => {
+  it("never turns a recorded success back into a failure", async () => {
     const store = open(":memory:");
     const sent = email();
-    store.recordEmail(sent);
-    store.recordEmail(email({ status: "failed", providerId: null, reason: "timeout", createdAt: T0 + 10 }));
-    expect(store.sentEmail("key-1")).toStrictEqual(sent);
+    await store.recordEmail(sent);
+    await store.recordEmail(
+      email({ status: "failed", providerId: null, reason: "timeout", createdAt: T0 + 10 }),
+    );
+    expect(await store.sentEmail("key-1")).toStrictEqual(sent);
   });
 });
 
 describe("purge", () => {
-  it("deletes what is older than the cutoff from every table, and expired dedupe keys, with counts", () => {
+  it("deletes what is older than the cutoff from every table, and expired dedupe keys, with counts", async () => {
     const c = clock();
     const store = open(dbPath(), c.now);
     // Old: created at T0.
-    store.createJob(newJob("old-1"));
-    store.createJob(newJob("old-2"));
-    store.saveAnalysis({
+    await store.createJob(newJob("old-1"));
+    await store.createJob(newJob("old-2"));
+    await store.saveAnalysis({
       contentHash: "old",
       analysisVersion: ANALYSIS_VERSION,
       fileName: "a.csv",
@@ -731,17 +756,19 @@ describe("purge", () => {
       summary,
       createdAt: T0,
     });
-    store.saveThreadSummary(threadSummary({ fileId: "old", createdAt: T0 }));
-    store.recordEmail(email({ idempotencyKey: "old", createdAt: T0 }));
-    store.recordEmail(email({ idempotencyKey: "old-failed", status: "failed", createdAt: T0 }));
-    store.claim(["expired-1", "expired-2"], HOUR);
-    store.claim(["live"], 40 * DAY);
+    await store.saveThreadSummary(threadSummary({ fileId: "old", createdAt: T0 }));
+    await store.recordEmail(email({ idempotencyKey: "old", createdAt: T0 }));
+    await store.recordEmail(email({ idempotencyKey: "old-failed", status: "failed", createdAt: T0 }));
+    await store.claim(["expired-1", "expired-2"], HOUR);
+    await store.claim(["live"], 40 * DAY);
+    await store.saveSnapshot(snapshot({ fileId: "old", createdAt: T0 }));
+    await store.takeRateSlot("user:U1", 5, HOUR);
 
     // New: 20 days later, and an old job touched recently.
     c.t = T0 + 20 * DAY;
-    store.createJob(newJob("new"));
-    store.updateJob("old-2", { status: "failed" });
-    store.saveAnalysis({
+    await store.createJob(newJob("new"));
+    await store.updateJob("old-2", { status: "failed" });
+    await store.saveAnalysis({
       contentHash: "new",
       analysisVersion: ANALYSIS_VERSION,
       fileName: "b.csv",
@@ -749,25 +776,86 @@ describe("purge", () => {
       summary: null,
       createdAt: c.t,
     });
-    store.saveThreadSummary(threadSummary({ fileId: "new", createdAt: c.t }));
-    store.recordEmail(email({ idempotencyKey: "new", createdAt: c.t }));
+    await store.saveThreadSummary(threadSummary({ fileId: "new", createdAt: c.t }));
+    await store.recordEmail(email({ idempotencyKey: "new", createdAt: c.t }));
+    await store.saveSnapshot(snapshot({ fileId: "new", createdAt: c.t }));
 
     c.t = T0 + 30 * DAY;
-    expect(store.purge(15 * DAY)).toEqual({ jobs: 1, analyses: 1, threads: 1, emails: 2, dedupe: 2 });
-    expect(store.getJob("old-1")).toBeNull();
-    expect(store.getJob("old-2")?.status).toBe("failed");
-    expect(store.getJob("new")).not.toBeNull();
-    expect(store.analysisByHash("old", ANALYSIS_VERSION)).toBeNull();
-    expect(store.analysisByHash("new", ANALYSIS_VERSION)).not.toBeNull();
-    expect(store.threadSummary("C1", "1767225600.000100", "old")).toBeNull();
-    expect(store.threadSummary("C1", "1767225600.000100", "new")).not.toBeNull();
-    expect(store.sentEmail("old")).toBeNull();
-    expect(store.sentEmail("new")).not.toBeNull();
-    expect(store.claim(["live"], HOUR)).toBe(false);
-    expect(store.claim(["expired-1"], HOUR)).toBe(true);
+    expect(await store.purge(15 * DAY)).toEqual({
+      jobs: 1,
+      analyses: 1,
+      threads: 1,
+      emails: 2,
+      snapshots: 1,
+      // Two expired dedupe keys and the rate slot taken 30 days ago.
+      dedupe: 3,
+    });
+    expect((await store.recentSnapshots("C1", 10)).map((r) => r.fileId)).toEqual(["new"]);
+    expect(await store.getJob("old-1")).toBeNull();
+    expect((await store.getJob("old-2"))?.status).toBe("failed");
+    expect(await store.getJob("new")).not.toBeNull();
+    expect(await store.analysisByHash("old", ANALYSIS_VERSION)).toBeNull();
+    expect(await store.analysisByHash("new", ANALYSIS_VERSION)).not.toBeNull();
+    expect(await store.threadSummary("C1", "1767225600.000100", "old")).toBeNull();
+    expect(await store.threadSummary("C1", "1767225600.000100", "new")).not.toBeNull();
+    expect(await store.sentEmail("old")).toBeNull();
+    expect(await store.sentEmail("new")).not.toBeNull();
+    expect(await store.claim(["live"], HOUR)).toBe(false);
+    expect(await store.claim(["expired-1"], HOUR)).toBe(true);
 
-    expect(store.purge(15 * DAY)).toEqual({ jobs: 0, analyses: 0, threads: 0, emails: 0, dedupe: 0 });
-    expect(store.purge(0)).toEqual({ jobs: 2, analyses: 1, threads: 1, emails: 1, dedupe: 0 });
-    expect(() => store.purge(-1)).toThrow(RangeError);
+    expect(await store.purge(15 * DAY)).toEqual({
+      jobs: 0,
+      analyses: 0,
+      threads: 0,
+      emails: 0,
+      snapshots: 0,
+      dedupe: 0,
+    });
+    expect(await store.purge(0)).toEqual({
+      jobs: 2,
+      analyses: 1,
+      threads: 1,
+      emails: 1,
+      snapshots: 1,
+      dedupe: 0,
+    });
+    await expect(store.purge(-1)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("snapshots", () => {
+  it("keeps one per channel and file, newest post first, and replaces a re-saved one", async () => {
+    const store = open(dbPath());
+    await store.saveSnapshot(snapshot({ fileId: "F1", postedAt: T0 + 10 }));
+    await store.saveSnapshot(snapshot({ fileId: "F2", postedAt: T0 + 30 }));
+    await store.saveSnapshot(snapshot({ fileId: "F3", postedAt: T0 + 20 }));
+    await store.saveSnapshot(snapshot({ channel: "C2", fileId: "F9", postedAt: T0 + 99 }));
+    await store.saveSnapshot(snapshot({ fileId: "F1", postedAt: T0 + 40, snapshot: '{"v":2}' }));
+
+    const recent = await store.recentSnapshots("C1", 10);
+    expect(recent.map((r) => r.fileId)).toEqual(["F1", "F2", "F3"]);
+    expect(recent[0]).toStrictEqual(snapshot({ fileId: "F1", postedAt: T0 + 40, snapshot: '{"v":2}' }));
+    expect((await store.recentSnapshots("C1", 2)).map((r) => r.fileId)).toEqual(["F1", "F2"]);
+    expect(await store.recentSnapshots("C1", 0)).toEqual([]);
+    expect(await store.recentSnapshots("C3", 5)).toEqual([]);
+  });
+});
+
+describe("rate slots", () => {
+  it("gives `limit` slots per key in a sliding window, and frees them as the window moves", async () => {
+    const c = clock();
+    const store = open(dbPath(), c.now);
+    const take = () => store.takeRateSlot("user:U1", 2, HOUR);
+    expect([await take(), await take(), await take()]).toEqual([true, true, false]);
+    expect(await store.takeRateSlot("user:U2", 2, HOUR)).toBe(true);
+    c.t = T0 + HOUR - 1;
+    expect(await take()).toBe(false);
+    c.t = T0 + HOUR;
+    expect(await take()).toBe(true);
+  });
+
+  it("rejects a window that is not positive", async () => {
+    const store = open(dbPath());
+    await expect(store.takeRateSlot("k", 1, 0)).rejects.toThrow(RangeError);
   });
 });

@@ -21,8 +21,8 @@ export const USAGE = [
 const HISTORY_SIZE = 10;
 
 /** The last analyses in this channel, newest first, each with a link to its thread. */
-function historyText(deps: ListenerDeps, channel: string): string {
-  const recent = deps.jobs.store.recentSummaries(channel, HISTORY_SIZE);
+async function historyText(deps: ListenerDeps, channel: string): Promise<string> {
+  const recent = await deps.jobs.store.recentSummaries(channel, HISTORY_SIZE);
   if (recent.length === 0)
     return "No analyses in this channel yet. Drop a CSV or Excel file here, or run /insights.";
   const lines = recent.map((s) => {
@@ -66,10 +66,10 @@ export function insightsCommand(deps: ListenerDeps) {
       action: "command",
     });
     if (!access.ok) return reply(access.message);
-    if (text.toLowerCase() === "history") return reply(historyText(deps, command.channel_id));
+    if (text.toLowerCase() === "history") return reply(await historyText(deps, command.channel_id));
     const recipients = parseRecipients(text, deps.config.slack.allowedEmailDomains);
     if (!recipients.ok) return reply(`${recipients.problem} Nothing was sent.`);
-    if (!deps.runner.allow(command.user_id)) return reply(SLOW_DOWN);
+    if (!(await deps.runner.allow(command.user_id))) return reply(SLOW_DOWN);
     if (!(await deps.jobs.slack.isMember(command.channel_id))) {
       return reply((await notInChannel(deps, { id: command.channel_id, name: command.channel_name })).mrkdwn);
     }

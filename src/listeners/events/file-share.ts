@@ -41,15 +41,17 @@ export function fileShareListener(deps: ListenerDeps) {
     const team = message.user_team ?? message.team ?? null;
     const access = await checkAccess(deps, { user, team, channel, action: "upload" });
     if (!access.ok) return refuseUploadPrivately(deps, { user, channel }, access.message);
-    const fresh = files.filter((f) =>
-      deps.runner.claim([`event:${eventId}:${f.id}`, `file:${channel}:${event.ts}:${f.id}`]),
-    );
+    const fresh: SharedFile[] = [];
+    for (const f of files) {
+      if (await deps.runner.claim([`event:${eventId}:${f.id}`, `file:${channel}:${event.ts}:${f.id}`]))
+        fresh.push(f);
+    }
     if (fresh.length === 0) {
       deps.logger.info({ eventId, retryNum: context.retryNum }, "duplicate delivery ignored");
       return;
     }
     for (const file of fresh) {
-      if (!deps.runner.allow(user)) {
+      if (!(await deps.runner.allow(user))) {
         await deps.jobs.slack.privateNotice(channel, user, { text: SLOW_DOWN }).catch(() => {});
         return;
       }

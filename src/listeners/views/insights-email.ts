@@ -33,7 +33,7 @@ export function insightsEmailSubmission(deps: ListenerDeps) {
     if (emailOnly && recipients.recipients.length === 0) {
       return fieldError("Enter at least one e-mail address: the summary is already in the thread.");
     }
-    if (!deps.runner.allow(body.user.id)) return fieldError(SLOW_DOWN);
+    if (!(await deps.runner.allow(body.user.id))) return fieldError(SLOW_DOWN);
     // Someone may have removed the bot since the modal opened.
     if (!(await deps.jobs.slack.isMember(ref.channel))) {
       return fieldError((await notInChannel(deps, { id: ref.channel })).plain);
