@@ -117,6 +117,8 @@ export async function migratePostgres(
   const known = migrations.length;
   // Its own connection, without the statement timeout: waiting for another instance's upgrade is fine.
   const client = new pg.Client({ ...config, statement_timeout: 0 });
+  // A connection lost between queries is reported as an event; the next query fails with the reason.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     // Locked per schema: each throwaway test schema (and each app sharing a server) migrates on its own.
