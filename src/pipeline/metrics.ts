@@ -177,7 +177,7 @@ export class MetricsFold {
     this.iCurrency = i.currency;
     const shape = schema.shape;
     this.deals = shape?.deals
-      ? new DealStages(shape.deals.stageColumn, schema.headers[shape.deals.stageColumn] ?? "")
+      ? new DealStages(shape.deals, schema.headers[shape.deals.stageColumn] ?? "")
       : null;
     this.lines = shape?.orderLines ? new OrderLines(shape.orderLines) : null;
     this.discounts = shape?.discount ? new Discounts(shape.discount) : null;
