@@ -33,6 +33,7 @@ import {
   numberReading,
   parseNumber,
 } from "./numbers.js";
+import { MismatchRatios } from "./price-check.js";
 import type { Role, Schema } from "./schema.js";
 import { DealStages, dealValue } from "./shapes/crm.js";
 import { Discounts } from "./shapes/discount.js";
@@ -135,6 +136,7 @@ export class MetricsFold {
   /** Set by `finish`: the months of revenueByMonth, and each month index's yyyymm (NaN: invalid date). */
   private finished: { months: MonthRevenue[]; monthIds: number[] } | null = null;
 
+  private readonly mismatchRatios = new MismatchRatios();
   readonly quality: Quality = {
     blankRows: 0,
     repeatedHeaderRows: 0,
@@ -402,6 +404,7 @@ export class MetricsFold {
     const expected = units * parseNumber(priceCell, this.numbers);
     if (!Number.isNaN(expected) && Math.abs(revenue - expected) > Math.max(0.01, Math.abs(revenue) * 0.01)) {
       this.quality.revenueMismatchRows++;
+      this.mismatchRatios.add(revenue, expected);
     }
   }
 
@@ -552,7 +555,10 @@ export class MetricsFold {
       topTransaction: this.topTransaction(),
       pipeline: this.deals?.finish({ count: this.rows - this.setAsideRows, value: total }) ?? null,
       shape: this.shapeReading(),
-      quality: this.quality,
+      quality: {
+        ...this.quality,
+        revenueMismatchRatio: this.mismatchRatios.commonRatio(this.quality.revenueMismatchRows),
+      },
       notes: [],
     };
     return metrics;
