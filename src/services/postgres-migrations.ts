@@ -112,6 +112,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
       CREATE INDEX rate_slots_key ON rate_slots (key, taken_at);
     `,
   },
+  {
+    version: 2,
+    description: "jobs remember the earlier upload an explicit comparison (/insights compare) is with",
+    up: `
+      ALTER TABLE jobs ADD COLUMN compare_with TEXT;
+    `,
+  },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = checkMigrations(POSTGRES_MIGRATIONS);

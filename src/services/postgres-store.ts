@@ -180,6 +180,7 @@ interface JobRow {
   error: string | null;
   progress_ts: string | null;
   summary_ts: string | null;
+  compare_with: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -239,7 +240,7 @@ const PATCH_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof JobPatch, string])[];
 
 const JOB_COLUMNS = `id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage, status,
-  error, progress_ts, summary_ts, created_at, updated_at`;
+  error, progress_ts, summary_ts, compare_with, created_at, updated_at`;
 const SUMMARY_COLUMNS = `channel, thread_ts, file_id, message_ts, content_hash, file_name, requester, net_revenue,
   currency_symbol, created_at`;
 const SNAPSHOT_COLUMNS = `channel, file_id, thread_ts, content_hash, file_name, header_signature, posted_at, snapshot,
@@ -330,8 +331,8 @@ class PostgresStore implements Store {
     const now = this.now();
     const { rows } = await this.pool.query<JobRow>(
       `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage,
-         status, error, progress_ts, summary_ts, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, 'accepted', NULL, NULL, NULL, $9, $9)
+         status, error, progress_ts, summary_ts, compare_with, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, 'accepted', NULL, NULL, NULL, $9, $10, $10)
        RETURNING ${JOB_COLUMNS}`,
       [
         job.id,
@@ -342,6 +343,7 @@ class PostgresStore implements Store {
         job.requester,
         JSON.stringify(job.recipients),
         INITIAL_STAGE,
+        job.compareWith ?? null,
         now,
       ],
     );
@@ -597,6 +599,7 @@ function toJob(row: JobRow): JobRecord {
     error: row.error,
     progressTs: row.progress_ts,
     summaryTs: row.summary_ts,
+    compareWith: row.compare_with,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -301,6 +301,7 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
           error: null,
           progressTs: null,
           summaryTs: null,
+          compareWith: null,
           createdAt: T0,
           updatedAt: T0,
         };
@@ -308,6 +309,16 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
         expect(await store.getJob("j1")).toStrictEqual(expected);
         recipients.push("late@example.com");
         expect(created.recipients).toHaveLength(2);
+      });
+
+      it("keeps the earlier upload an explicit comparison is with, across a reopen", async () => {
+        const t = await target();
+        const store = await t.open();
+        await store.createJob(newJob("cmp", { fileId: "F47", compareWith: "F46" }));
+        await store.close();
+        const again = await t.open();
+        expect((await again.getJob("cmp"))?.compareWith).toBe("F46");
+        expect((await again.unfinishedJobs()).map((j) => [j.id, j.compareWith])).toEqual([["cmp", "F46"]]);
       });
 
       it("returns null for an unknown job and refuses a duplicate id", async () => {
