@@ -119,6 +119,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
       ALTER TABLE jobs ADD COLUMN compare_with TEXT;
     `,
   },
+  {
+    version: 3,
+    description: "job leases: which instance runs an unfinished job, until when",
+    up: `
+      ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+      ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+      CREATE INDEX jobs_lease_owner ON jobs (lease_owner) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = checkMigrations(POSTGRES_MIGRATIONS);

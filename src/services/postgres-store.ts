@@ -383,6 +383,31 @@ class PostgresStore implements Store {
     return rows.map(toJob);
   }
 
+  /**
+   * One UPDATE: two instances leasing the same job meet on its row lock; the second re-reads the row
+   * after the first commits, sees a live lease of another owner, and updates nothing.
+   */
+  async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    const now = this.now();
+    const result = await this.pool.query(
+      `UPDATE jobs SET lease_owner = $2, lease_until = $3
+       WHERE id = $1 AND status IN ('accepted', 'running')
+         AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until <= $4)`,
+      [id, owner, now + leaseMs, now],
+    );
+    return result.rowCount === 1;
+  }
+
+  async renewLeases(owner: string, leaseMs: number): Promise<number> {
+    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    const result = await this.pool.query(
+      "UPDATE jobs SET lease_until = $1 WHERE lease_owner = $2 AND status IN ('accepted', 'running')",
+      [this.now() + leaseMs, owner],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async saveAnalysis(analysis: StoredAnalysis): Promise<void> {
     await this.pool.query(
       `INSERT INTO analyses (content_hash, analysis_version, file_name, analysis, summary, created_at)

@@ -159,6 +159,15 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ALTER TABLE jobs ADD COLUMN compare_with TEXT;
     `,
   },
+  {
+    version: 6,
+    description:
+      "job leases: which instance runs an unfinished job, until when (the same contract as PostgreSQL)",
+    up: `
+      ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+      ALTER TABLE jobs ADD COLUMN lease_until INTEGER;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
@@ -378,6 +387,14 @@ function prepareStatements(db: Database.Database) {
     dropOldSlots: db.prepare<[string, number]>("DELETE FROM rate_slots WHERE key = ? AND taken_at <= ?"),
     countSlots: db.prepare<[string], number>("SELECT count(*) FROM rate_slots WHERE key = ?").pluck(),
     insertSlot: db.prepare<[string, number]>("INSERT INTO rate_slots (key, taken_at) VALUES (?, ?)"),
+    leaseJob: db.prepare<Record<string, string | number>>(
+      `UPDATE jobs SET lease_owner = @owner, lease_until = @until
+       WHERE id = @id AND status IN ('accepted', 'running')
+         AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)`,
+    ),
+    renewLeases: db.prepare<[number, string]>(
+      "UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status IN ('accepted', 'running')",
+    ),
     purgeJobs: db.prepare<[number]>("DELETE FROM jobs WHERE updated_at < ?"),
     purgeAnalyses: db.prepare<[number]>("DELETE FROM analyses WHERE created_at < ?"),
     purgeThreads: db.prepare<[number]>("DELETE FROM thread_summaries WHERE created_at < ?"),
@@ -489,6 +506,17 @@ class SqliteStore implements Store {
 
   async unfinishedJobs(): Promise<JobRecord[]> {
     return this.sql.unfinishedJobs.all().map(toJob);
+  }
+
+  async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    const now = this.now();
+    return this.sql.leaseJob.run({ id, owner, until: now + leaseMs, now }).changes === 1;
+  }
+
+  async renewLeases(owner: string, leaseMs: number): Promise<number> {
+    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    return this.sql.renewLeases.run(this.now() + leaseMs, owner).changes;
   }
 
   async saveAnalysis(analysis: StoredAnalysis): Promise<void> {
