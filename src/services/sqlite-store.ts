@@ -151,6 +151,13 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX rate_slots_key ON rate_slots (key, taken_at);
     `,
   },
+  {
+    version: 5,
+    description: "jobs remember the earlier upload an explicit comparison (/insights compare) is with",
+    up: `
+      ALTER TABLE jobs ADD COLUMN compare_with TEXT;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
@@ -177,6 +184,7 @@ interface JobRow {
   error: string | null;
   progress_ts: string | null;
   summary_ts: string | null;
+  compare_with: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -301,9 +309,9 @@ function prepareStatements(db: Database.Database) {
     insertKey: db.prepare<[string, number]>("INSERT INTO dedupe (key, expires_at) VALUES (?, ?)"),
     insertJob: db.prepare<Record<string, string | number | null>>(
       `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients,
-         stage, status, error, progress_ts, summary_ts, created_at, updated_at)
+         stage, status, error, progress_ts, summary_ts, compare_with, created_at, updated_at)
        VALUES (@id, @trigger, @channel, @threadTs, @fileId, NULL, @requester, @recipients,
-         @stage, 'accepted', NULL, NULL, NULL, @now, @now)`,
+         @stage, 'accepted', NULL, NULL, NULL, @compareWith, @now, @now)`,
     ),
     updateJob: db.prepare<Record<string, string | number | null>>(
       `UPDATE jobs SET
@@ -446,6 +454,7 @@ class SqliteStore implements Store {
       fileId: job.fileId,
       requester: job.requester,
       recipients: JSON.stringify(job.recipients),
+      compareWith: job.compareWith ?? null,
       stage: INITIAL_STAGE,
       now,
     });
@@ -596,6 +605,7 @@ function toJob(row: JobRow): JobRecord {
     error: row.error,
     progressTs: row.progress_ts,
     summaryTs: row.summary_ts,
+    compareWith: row.compare_with,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -17,9 +17,15 @@ export interface NewJob {
   fileId: string;
   requester: string;
   recipients: string[];
+  /**
+   * /insights compare: the Slack file id of the earlier upload to compare this one with, whatever the
+   * series rule says. Absent or null: the previous upload of the same series, if any.
+   */
+  compareWith?: string | null;
 }
 
 export interface JobRecord extends NewJob {
+  compareWith: string | null;
   contentHash: string | null;
   stage: string;
   status: JobStatus;

@@ -245,6 +245,8 @@ describe("migrations", () => {
       error: null,
       progressTs: "2.2",
       summaryTs: null,
+      // Jobs from before migration 5 were never explicit comparisons.
+      compareWith: null,
       createdAt: T0,
       updatedAt: T0 + 5,
     });
@@ -489,6 +491,7 @@ describe("jobs", () => {
       error: null,
       progressTs: null,
       summaryTs: null,
+      compareWith: null,
       createdAt: T0,
       updatedAt: T0,
     };
@@ -496,6 +499,16 @@ describe("jobs", () => {
     expect(await store.getJob("j1")).toStrictEqual(expected);
     recipients.push("late@example.com");
     expect(created.recipients).toHaveLength(2);
+  });
+
+  it("keeps the earlier upload an explicit comparison is with, across a reopen", async () => {
+    const path = dbPath();
+    const store = open(path);
+    await store.createJob(newJob("cmp", { fileId: "F47", compareWith: "F46" }));
+    await store.close();
+    const again = open(path);
+    expect((await again.getJob("cmp"))?.compareWith).toBe("F46");
+    expect((await again.unfinishedJobs()).map((j) => [j.id, j.compareWith])).toEqual([["cmp", "F46"]]);
   });
 
   it("returns null for an unknown job and refuses a duplicate id", async () => {
