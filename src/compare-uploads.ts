@@ -4,7 +4,7 @@ import type { Logger } from "./logger.js";
 import type { Analysis } from "./pipeline/analyze.js";
 import { compareLatestMonths, compareSnapshots } from "./pipeline/compare/compare.js";
 import type { ComparisonContext } from "./pipeline/compare/context.js";
-import { findPrevious } from "./pipeline/compare/series.js";
+import { compareNames, findPrevious } from "./pipeline/compare/series.js";
 import { buildSnapshot, decodeSnapshot, encodeSnapshot } from "./pipeline/compare/snapshot.js";
 import type { Comparison, HeaderSignature, SeriesCandidate, Snapshot } from "./pipeline/compare/types.js";
 import type { SnapshotRecord, Store } from "./services/store.js";
@@ -196,33 +196,50 @@ function choose(
   const earlier = records.filter(
     (r) => r.fileId !== upload.fileId && r.postedAt < postedAt && r.contentHash !== upload.contentHash,
   );
+  const subject = {
+    fileName: upload.fileName,
+    headerSignature: snapshot.headerSignature,
+    dateRange: snapshot.dateRange,
+  };
+  const decoded = new Map<string, Snapshot | null>();
+  const decode = (record: SnapshotRecord) => {
+    if (!decoded.has(record.fileId)) {
+      decoded.set(
+        record.fileId,
+        timed(timings, "decode", () => decodeSnapshot(record.snapshot)),
+      );
+    }
+    return decoded.get(record.fileId) ?? null;
+  };
   const candidates: SeriesCandidate[] = [];
-  const decoded = new Map<string, Snapshot>();
   for (const record of earlier) {
     const signature = parseSignature(record.headerSignature);
     if (!signature) continue;
-    // The date range decides between two files of a series (and a Q4 -> Q1 wrap), so each candidate is
-    // decoded; a snapshot this version cannot read is simply not a candidate.
-    const candidate = timed(timings, "decode", () => decodeSnapshot(record.snapshot));
-    if (!candidate) continue;
-    decoded.set(record.fileId, candidate);
+    // Decoding a snapshot costs milliseconds for a big file, and a channel keeps many: only a
+    // candidate whose name comes later in the series needs its dates (a Q4 -> Q1 wrap is earlier by
+    // date); the others are ordered by their names, and only the one chosen is decoded.
+    const laterName = compareNames(record.fileName, upload.fileName) === "later";
+    const dated = laterName ? decode(record) : null;
+    if (laterName && !dated) continue;
     candidates.push({
       id: record.fileId,
       fileName: record.fileName,
       headerSignature: signature,
       postedAt: new Date(record.postedAt).toISOString(),
-      dateRange: candidate.dateRange,
+      dateRange: dated?.dateRange ?? null,
     });
   }
-  const match = findPrevious(
-    { fileName: upload.fileName, headerSignature: snapshot.headerSignature, dateRange: snapshot.dateRange },
-    candidates,
-  );
-  const record = match ? earlier.find((r) => r.fileId === match.candidate.id) : undefined;
-  const previous = record ? decoded.get(record.fileId) : undefined;
-  if (match && record && previous) {
-    log.info({ previous: record.fileName, reason: match.reason }, "previous upload of the series found");
-    return withPrevious(snapshot, previous, record, "series", upload, timings);
+  // A snapshot this version cannot read (another SNAPSHOT_VERSION) is dropped and the choice made again.
+  for (;;) {
+    const match = findPrevious(subject, candidates);
+    const record = match ? earlier.find((r) => r.fileId === match.candidate.id) : undefined;
+    if (!match || !record) break;
+    const previous = decode(record);
+    if (previous) {
+      log.info({ previous: record.fileName, reason: match.reason }, "previous upload of the series found");
+      return withPrevious(snapshot, previous, record, "series", upload, timings);
+    }
+    candidates.splice(candidates.indexOf(match.candidate), 1);
   }
 
   const latest = timed(timings, "compare", () => compareLatestMonths(snapshot));
