@@ -161,6 +161,15 @@ function covers(days: readonly { day: string }[], start: string, end: string): b
   return first !== undefined && last !== undefined && first <= start && last >= end;
 }
 
+/** ISO days sort as text; Math.max does not take strings. */
+function laterDay(a: string, b: string): string {
+  return [a, b].sort()[1] as string;
+}
+
+function earlierDay(a: string, b: string): string {
+  return [a, b].sort()[0] as string;
+}
+
 /** The dates a side's figures cover. */
 function sideRange(snapshot: Snapshot, selection: Selection): Range | null {
   const range = snapshot.dateRange;
@@ -169,24 +178,23 @@ function sideRange(snapshot: Snapshot, selection: Selection): Range | null {
   if (selection.basis === "days") return { start: selection.start, end: selection.end };
   const first = selection.months[0] as string;
   const last = selection.months.at(-1) as string;
-  const start = monthStart(first) > range.start ? monthStart(first) : range.start;
-  const end = monthEnd(last) < range.end ? monthEnd(last) : range.end;
-  return { start, end };
+  return { start: laterDay(monthStart(first), range.start), end: earlierDay(monthEnd(last), range.end) };
 }
 
 /** Months of a range covered for fewer than all but LENGTH_TOLERANCE of their days. */
 function partialMonths(range: Range): { month: string; covered: number }[] {
   const out: { month: string; covered: number }[] = [];
   for (const month of monthsBetween(range.start, range.end)) {
-    const from = range.start > monthStart(month) ? range.start : monthStart(month);
-    const to = range.end < monthEnd(month) ? range.end : monthEnd(month);
-    const covered = lengthInDays(from, to);
+    const covered = lengthInDays(
+      laterDay(range.start, monthStart(month)),
+      earlierDay(range.end, monthEnd(month)),
+    );
     if (covered < daysInMonth(month) - LENGTH_TOLERANCE) out.push({ month, covered });
   }
   return out;
 }
 
-function compared(snapshot: Snapshot, selection: Selection, range: Range | null): ComparedPeriod {
+function compared(selection: Selection, range: Range | null): ComparedPeriod {
   return {
     start: range?.start ?? null,
     end: range?.end ?? null,
@@ -237,8 +245,8 @@ function finish(
     relation,
     previousRange: previous.dateRange,
     currentRange: current.dateRange,
-    previous: compared(source(previousSelection), previousSelection, pRange),
-    current: compared(source(currentSelection), currentSelection, cRange),
+    previous: compared(previousSelection, pRange),
+    current: compared(currentSelection, cRange),
     granularity: granularity(pRange, cRange),
     warnings,
   };

@@ -223,6 +223,10 @@ export interface TotalsChange {
   revenue: Change;
   /** Net revenue: what the drivers decompose. */
   net: Change;
+  /**
+   * Whole files: every row's units, as the analysis reports them. By months: units of rows not
+   * cancelled (the only units kept by month). Null without units, or when compared by days.
+   */
   units: Change | null;
   /** Null when compared by months or days (orders are only counted per file). */
   orders: Change | null;
