@@ -1,6 +1,6 @@
 import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../pipeline/compare/types.js";
-import { named } from "../pipeline/summary/compare-offline.js";
+import { named, steady } from "../pipeline/summary/compare-offline.js";
 import {
   changeText,
   correctionLines,
@@ -187,8 +187,9 @@ function countFigure(label: string, ch: Change): ChangeFigure {
 function moverLists(c: Comparison, b: BreakdownChange | null, noun: string): MoverList[] {
   if (!b) return [];
   const lists: MoverList[] = [];
-  const up = named(b.up).slice(0, MOVERS);
-  const down = named(b.down).slice(0, MOVERS);
+  // New and gone groups are listed apart (newAndGone), not twice.
+  const up = steady(b.up).slice(0, MOVERS);
+  const down = steady(b.down).slice(0, MOVERS);
   if (up.length > 0) lists.push({ title: `${noun} up`, items: up.map((g) => mover(c, g)), more: null });
   if (down.length > 0) lists.push({ title: `${noun} down`, items: down.map((g) => mover(c, g)), more: null });
   return lists;

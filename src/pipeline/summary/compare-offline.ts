@@ -3,7 +3,9 @@ import type { BreakdownChange, Comparison, GroupContribution } from "../compare/
 import { changeText, correctionLines, midSentence, moneyOf, periodLabel } from "./compare-wording.js";
 
 /** At most this many "What changed" sentences: the figures beside them carry the rest. */
-export const MAX_WHAT_CHANGED = 4;
+export const MAX_WHAT_CHANGED = 3;
+/** A model's answer may have one more than asked for before it is refused as malformed. */
+export const MAX_WHAT_CHANGED_ANSWER = MAX_WHAT_CHANGED + 1;
 
 /**
  * The "What changed" sentences written in code: the offline writer's, and the fallback for any of
@@ -37,25 +39,24 @@ function totalsSentence(c: Comparison): string {
   const money = moneyOf(c.currency);
   const net = c.totals.net;
   const dated = c.periods.relation !== "undated";
-  const now = dated ? ` in ${midSentence(periodLabel(c, "current"))}` : "";
-  const before = dated ? ` in ${midSentence(periodLabel(c, "previous"))}` : " in the earlier file";
-  const partial = partialNote(c);
-  if (net.change === 0) {
-    return `Net revenue was unchanged at ${money(net.current)}${now}, the same as${before}${partial}.`;
-  }
-  if (net.changePct === null) {
-    return `Net revenue was ${money(net.current)}${now}, against ${money(net.previous)}${before}${partial}.`;
-  }
+  const now = dated ? ` in ${midSentence(periodLabel(c, "current"))}${partialNote(c, "current")}` : "";
+  const before = dated
+    ? ` in ${midSentence(periodLabel(c, "previous"))}${partialNote(c, "previous")}`
+    : " in the earlier file";
+  if (net.change === 0)
+    return `Net revenue was unchanged at ${money(net.current)}${now}, the same as${before}.`;
+  if (net.changePct === null)
+    return `Net revenue was ${money(net.current)}${now}, against ${money(net.previous)}${before}.`;
   const verb = net.change > 0 ? "rose" : "fell";
-  return `Net revenue ${verb} ${formatPercent(Math.abs(net.changePct))} (${signedMoney(c, net.change)}) to ${money(net.current)}${now}, from ${money(net.previous)}${before}${partial}.`;
+  return `Net revenue ${verb} ${formatPercent(Math.abs(net.changePct))} (${signedMoney(c, net.change)}) to ${money(net.current)}${now}, from ${money(net.previous)}${before}.`;
 }
 
-/** " (Nov 2026 has only 10 of 30 days of data)": every partial month, said where the change is. */
-function partialNote(c: Comparison): string {
+/** " (10 of 30 days)": a partial month said right where its figure is. */
+function partialNote(c: Comparison, side: "previous" | "current"): string {
   const partial = c.periods.warnings.flatMap((w) =>
-    w.kind === "partial-period"
+    w.kind === "partial-period" && w.side === side
       ? [
-          `${formatMonth(w.month)} has only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days of data`,
+          `${formatMonth(w.month)}: only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days`,
         ]
       : [],
   );
@@ -74,8 +75,9 @@ function moversSentence(
   which: { noun: string; change: BreakdownChange } | null,
 ): string | null {
   if (!which) return null;
-  const up = named(which.change.up)[0];
-  const down = named(which.change.down)[0];
+  // New and vanished groups have a sentence of their own.
+  const up = steady(which.change.up)[0];
+  const down = steady(which.change.down)[0];
   const parts: string[] = [];
   if (up)
     parts.push(
@@ -167,7 +169,12 @@ function secondary(c: Comparison): { noun: string; change: BreakdownChange } | n
 }
 
 function hasMovers(b: BreakdownChange): boolean {
-  return named(b.up).length > 0 || named(b.down).length > 0;
+  return steady(b.up).length > 0 || steady(b.down).length > 0;
+}
+
+/** Named groups present in both periods: the movers, as new and vanished ones are listed apart. */
+export function steady(groups: GroupContribution[]): GroupContribution[] {
+  return named(groups).filter((g) => g.status === "both");
 }
 
 /** The groups that may be named: never the entry that pools the names past the tracked ones. */
