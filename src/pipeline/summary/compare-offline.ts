@@ -56,7 +56,8 @@ function partialNote(c: Comparison, side: "previous" | "current"): string {
   const partial = c.periods.warnings.flatMap((w) =>
     w.kind === "partial-period" && w.side === side
       ? [
-          `${formatMonth(w.month)}: only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days`,
+          // A one-month period is already named by its month: "Nov 2026 (only 10 of 30 days)".
+          `${c.periods[side].months.length === 1 ? "" : `${formatMonth(w.month)}: `}only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days`,
         ]
       : [],
   );
