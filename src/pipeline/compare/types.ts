@@ -69,10 +69,12 @@ export interface SnapshotGroup {
   pooled?: boolean;
 }
 
-/** One group's sums by month, aligned with Snapshot.months. */
+/**
+ * One group's sums by month, aligned with Snapshot.months. Net only: the drivers decompose net
+ * revenue, and leaving gross out keeps a 5,000-group snapshot under its 2 MB budget.
+ */
 export interface SnapshotGroupMonths {
   name: string;
-  revenue: number[];
   net: number[];
   /** Units by month, cancelled rows excluded (as GroupMonthRow.units); null without units. */
   units: number[] | null;
@@ -221,6 +223,10 @@ export interface TotalsChange {
   revenue: Change;
   /** Net revenue: what the drivers decompose. */
   net: Change;
+  /**
+   * Whole files: every row's units, as the analysis reports them. By months: units of rows not
+   * cancelled (the only units kept by month). Null without units, or when compared by days.
+   */
   units: Change | null;
   /** Null when compared by months or days (orders are only counted per file). */
   orders: Change | null;

@@ -1,0 +1,203 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeFile } from "../../../src/pipeline/analyze.js";
+import { decodeColumn, encodeColumn } from "../../../src/pipeline/compare/packed.js";
+import {
+  buildSnapshot,
+  decodeSnapshot,
+  encodeSnapshot,
+  POOLED_NAME,
+} from "../../../src/pipeline/compare/snapshot.js";
+import type { Snapshot, SnapshotGroup, SnapshotGroupMonths } from "../../../src/pipeline/compare/types.js";
+import type { GroupMonthGrid } from "../../../src/pipeline/metrics-types.js";
+import { SAMPLE_DATA } from "../../helpers/files.js";
+import { snapshotOf } from "./fixtures.js";
+
+describe("packed columns", () => {
+  it("round-trip any safe whole numbers, negative and large included", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 50), max: 2 ** 50 })), (values) => {
+        expect(decodeColumn(encodeColumn(values), values.length)).toEqual(values);
+      }),
+    );
+  });
+
+  it("fall back to a plain array for values they cannot pack", () => {
+    expect(encodeColumn([1, 2.5])).toEqual([1, 2.5]);
+    expect(encodeColumn([2 ** 52])).toEqual([2 ** 52]);
+    expect(decodeColumn([1, 2.5], 2)).toEqual([1, 2.5]);
+  });
+
+  it("refuse a column of the wrong length, trailing bytes or a cut varint", () => {
+    const packed = encodeColumn([1, 300, -5]) as string;
+    expect(decodeColumn(packed, 2)).toBeNull();
+    expect(decodeColumn(packed, 4)).toBeNull();
+    expect(decodeColumn(Buffer.from([0x80]).toString("base64"), 1)).toBeNull();
+    expect(decodeColumn("not base64!", 1)).toBeNull();
+    expect(decodeColumn([1, "2"], 2)).toBeNull();
+  });
+});
+
+describe("buildSnapshot", () => {
+  it("keeps the analysis's aggregates (and never a row)", async () => {
+    const analysis = await analyzeFile(`${SAMPLE_DATA}sales_q1_2026.csv`);
+    const snapshot = buildSnapshot(analysis);
+    expect(snapshot.fileName).toBe("sales_q1_2026.csv");
+    expect(snapshot.totals.revenue).toBe(analysis.totalRevenue);
+    expect(snapshot.totals.net).toBe(analysis.netRevenue);
+    expect(snapshot.totals.rows).toBe(analysis.rows);
+    expect(snapshot.months.map((m) => [m.month, m.revenue, m.net])).toEqual(
+      analysis.revenueByMonth.map((m) => [m.month, m.revenue, m.netRevenue]),
+    );
+    expect(snapshot.region?.totals.map((g) => [g.name, g.net])).toEqual(
+      analysis.revenueByRegion?.map((g) => [g.name, g.netRevenue]),
+    );
+    // The header signature is normalised: roles read from the same headers match across files.
+    expect(snapshot.headerSignature.revenue).toBe(
+      analysis.columns.revenue
+        ?.toLowerCase()
+        .replace(/[_\s]+/g, " ")
+        .trim(),
+    );
+    // Nothing of a row: no row numbers, no top transaction.
+    expect(JSON.stringify(snapshot)).not.toContain("rowNumber");
+  });
+
+  it("takes the region/category x month grid when it lines up with the months, and pools under one label", async () => {
+    const analysis = await analyzeFile(`${SAMPLE_DATA}sales_q1_2026.csv`);
+    const months = analysis.revenueByMonth.map((m) => m.month);
+    const grid: GroupMonthGrid = {
+      months,
+      region: [
+        {
+          name: "North",
+          revenue: months.map(() => 2),
+          net: months.map(() => 1.5),
+          units: months.map(() => 3),
+        },
+        { name: "x", revenue: months.map(() => 1), net: months.map(() => 1), units: null, pooled: true },
+      ],
+      category: null,
+    };
+    const snapshot = buildSnapshot({ ...analysis, groupMonths: grid });
+    expect(snapshot.region?.months).toEqual([
+      { name: "North", net: months.map(() => 1.5), units: months.map(() => 3) },
+      { name: POOLED_NAME, net: months.map(() => 1), units: null, pooled: true },
+    ]);
+    expect(snapshot.category?.months).toBeNull();
+    // A grid over other months (an analysis cached differently) is not trusted.
+    const shifted = buildSnapshot({
+      ...analysis,
+      groupMonths: { ...grid, months: months.map((m) => `${m}x`) },
+    });
+    expect(shifted.region?.months).toBeNull();
+  });
+});
+
+describe("encodeSnapshot / decodeSnapshot", () => {
+  const sample = snapshotOf(
+    "sales_w47.csv",
+    [
+      { day: "2026-11-16", region: "North", category: "Tools", cents: 12_345, units: 3 },
+      { day: "2026-11-17", region: "South", category: "Toys", cents: 0, cancelled: 999, units: 1 },
+      { day: "2026-11-22", region: "Zürich", category: "Tools", cents: 50, units: 0.25 },
+    ],
+    { currency: "EUR" },
+  );
+
+  it("round-trips a snapshot exactly", () => {
+    const decoded = decodeSnapshot(encodeSnapshot(sample));
+    expect(decoded).toEqual(sample);
+  });
+
+  it("round-trips products, pooled entries and negative figures", () => {
+    const pooled: SnapshotGroup = {
+      name: POOLED_NAME,
+      revenue: -1.5,
+      net: -2,
+      units: null,
+      rows: 4,
+      pooled: true,
+    };
+    const withExtras: Snapshot = {
+      ...sample,
+      products: [{ name: "Widget", revenue: 10, net: 9.99, units: null, rows: 2 }],
+      region: sample.region && {
+        totals: [...sample.region.totals, pooled],
+        months: [
+          ...(sample.region.months ?? []),
+          { name: POOLED_NAME, net: [-2], units: [1], pooled: true },
+          { name: "Not in totals", net: [4.01], units: [2] },
+        ],
+      },
+    };
+    expect(decodeSnapshot(encodeSnapshot(withExtras))).toEqual(withExtras);
+  });
+
+  it("refuses another version, damaged text and unknown fields", () => {
+    const text = encodeSnapshot(sample);
+    const json = JSON.parse(text);
+    expect(decodeSnapshot(JSON.stringify({ ...json, v: 2 }))).toBeNull();
+    expect(decodeSnapshot(JSON.stringify({ ...json, extra: 1 }))).toBeNull();
+    expect(decodeSnapshot(text.slice(0, -10))).toBeNull();
+    expect(decodeSnapshot("null")).toBeNull();
+    // A packed column cut short is refused whole, not half read.
+    const cut = { ...json, m: { ...json.m, e: encodeColumn([]) } };
+    expect(decodeSnapshot(JSON.stringify(cut))).toBeNull();
+    // A grid row pointing past the names.
+    const region = json.g.region;
+    const badIndex = {
+      ...json,
+      g: { ...json.g, region: { ...region, m: { ...region.m, i: encodeColumn([0, 1, 99]) } } },
+    };
+    expect(decodeSnapshot(JSON.stringify(badIndex))).toBeNull();
+  });
+
+  it("stays under 2 MB for 5,000 regions and 5,000 categories over 24 months", () => {
+    const months = Array.from(
+      { length: 24 },
+      (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`,
+    );
+    // A 1M-row file over 24 months and 5,000 names: ~8 rows per name and month, 20-400 each.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const breakdown = (prefix: string) => {
+      const rows: SnapshotGroupMonths[] = [];
+      const totals: SnapshotGroup[] = [];
+      for (let g = 0; g < 5_000; g++) {
+        const net = months.map(() => Math.round(random() * 320_000) / 100);
+        const units = months.map(() => Math.round(random() * 40));
+        const name = `${prefix} ${g} ${"x".repeat(g % 12)}`;
+        rows.push({ name, net, units });
+        const sum = net.reduce((a, b) => a + b, 0);
+        totals.push({ name, revenue: sum, net: sum, units: units.reduce((a, b) => a + b, 0), rows: 192 });
+      }
+      return { totals, months: rows };
+    };
+    const big: Snapshot = {
+      ...sample,
+      dateRange: { start: "2025-01-01", end: "2026-12-31" },
+      months: months.map((month) => ({
+        month,
+        revenue: 1e7,
+        net: 9e6,
+        rows: 41_666,
+        daysWithData: 28,
+        partial: false,
+      })),
+      days: null,
+      region: breakdown("Region"),
+      category: breakdown("Category"),
+    };
+    const text = encodeSnapshot(big);
+    const bytes = Buffer.byteLength(text);
+    console.log(`snapshot of 5,000 regions + 5,000 categories x 24 months: ${(bytes / 1e6).toFixed(2)} MB`);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    const decoded = decodeSnapshot(text);
+    expect(decoded?.region?.months?.[4_999]).toEqual(big.region?.months?.[4_999]);
+    expect(decoded?.category?.totals.length).toBe(5_000);
+  });
+});
