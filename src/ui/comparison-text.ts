@@ -1,6 +1,6 @@
 import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../pipeline/compare/types.js";
-import { named, steady } from "../pipeline/summary/compare-offline.js";
+import { driverTerms, named, steady } from "../pipeline/summary/compare-offline.js";
 import {
   changeText,
   correctionLines,
@@ -89,6 +89,7 @@ export interface WhatChangedContent {
 }
 
 export const SECTION_TITLE = "What changed";
+const NO_CHANGE = "no change";
 /** Movers per direction and breakdown (the engine lists 3). */
 const MOVERS = 3;
 const NEW_AND_GONE = 5;
@@ -174,6 +175,13 @@ function moneyFigure(label: string, ch: Change, c: Comparison): ChangeFigure {
 }
 
 function countFigure(label: string, ch: Change): ChangeFigure {
+  if (ch.change === 0)
+    return {
+      label,
+      previous: formatInteger(ch.previous),
+      current: formatInteger(ch.current),
+      change: NO_CHANGE,
+    };
   const sign = ch.change > 0 ? "+" : "";
   const pct = ch.changePct === null ? "" : ` (${formatPercentChange(ch.changePct)})`;
   return {
@@ -233,12 +241,10 @@ function drivers(c: Comparison): string | null {
   const pvm = source?.priceVolumeMix;
   if (!source || !pvm) return null;
   const noun = source === c.category ? "categories" : "regions";
-  const m = (v: number) => formatMoneyChange(v, c.currency);
-  const terms = [`volume ${m(pvm.volume)}`, `price ${m(pvm.price)}`, `mix ${m(pvm.mix)}`];
-  if (pvm.newGroups !== 0) terms.push(`new ${noun} ${m(pvm.newGroups)}`);
-  if (pvm.vanishedGroups !== 0) terms.push(`vanished ${noun} ${m(pvm.vanishedGroups)}`);
-  const rest = pvm.unpriced + pvm.unassigned;
-  if (rest !== 0) terms.push(`other ${m(rest)}`);
+  const terms = driverTerms(pvm, noun).map(
+    ([name, value]) => `${name} ${formatMoneyChange(value, c.currency)}`,
+  );
+  if (terms.length === 0) return null;
   return terms.join(" · ");
 }
 

@@ -1,5 +1,5 @@
 import { formatDateRange, formatInteger, formatMonth, formatPercent, formatPoints } from "../../ui/format.js";
-import type { BreakdownChange, Comparison, GroupContribution } from "../compare/types.js";
+import type { BreakdownChange, Comparison, GroupContribution, PriceVolumeMix } from "../compare/types.js";
 import { changeText, correctionLines, midSentence, moneyOf, periodLabel } from "./compare-wording.js";
 
 /** At most this many "What changed" sentences: the figures beside them carry the rest. */
@@ -104,20 +104,29 @@ function driversSentence(c: Comparison): string | null {
   const pvm = source?.priceVolumeMix;
   if (!source || !pvm) return null;
   const noun = source === c.category ? "categories" : "regions";
-  const terms: string[] = [
-    `volume ${signedMoney(c, pvm.volume)}`,
-    `price ${signedMoney(c, pvm.price)}`,
-    `mix ${signedMoney(c, pvm.mix)}`,
-  ];
-  if (pvm.newGroups !== 0) terms.push(`new ${noun} ${signedMoney(c, pvm.newGroups)}`);
-  if (pvm.vanishedGroups !== 0) terms.push(`vanished ${noun} ${signedMoney(c, pvm.vanishedGroups)}`);
-  const rest = pvm.unpriced + pvm.unassigned;
-  if (rest !== 0) terms.push(`the rest ${signedMoney(c, rest)}`);
+  const terms = driverTerms(pvm, noun).map(([name, value]) => `${name} ${signedMoney(c, value)}`);
+  if (terms.length === 0) return null;
   const units =
     pvm.unitsPrevious !== pvm.unitsCurrent
       ? `; units went from ${formatInteger(pvm.unitsPrevious)} to ${formatInteger(pvm.unitsCurrent)}`
       : "";
   return `Behind the change: ${joinWords(terms)}${units}.`;
+}
+
+/**
+ * The price / volume / mix split's terms that are not zero, in reading order (they sum to the change
+ * in net revenue). New and vanished groups, and groups without units on a side, are terms of their own.
+ */
+export function driverTerms(pvm: PriceVolumeMix, noun: string): [string, number][] {
+  const terms: [string, number][] = [
+    ["volume", pvm.volume],
+    ["price", pvm.price],
+    ["mix", pvm.mix],
+    [`new ${noun}`, pvm.newGroups],
+    [`vanished ${noun}`, pvm.vanishedGroups],
+    ["other", pvm.unpriced + pvm.unassigned],
+  ];
+  return terms.filter(([, value]) => value !== 0);
 }
 
 function newAndGoneSentence(c: Comparison): string | null {
