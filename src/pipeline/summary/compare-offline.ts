@@ -32,9 +32,9 @@ function totalsSentence(c: Comparison): string {
   if (c.periods.relation === "same-period") {
     const lines = correctionLines(c);
     if (c.corrections && c.corrections.length === 0) {
-      return `This export repeats ${periodLabel(c, "current")} with no change to any total.`;
+      return `This export repeats ${midSentence(periodLabel(c, "current"))} with no change to any total.`;
     }
-    return `This export repeats ${periodLabel(c, "current")} with corrections: ${lines.join("; ")}.`;
+    return `This export repeats ${midSentence(periodLabel(c, "current"))} with corrections: ${lines.join("; ")}.`;
   }
   const money = moneyOf(c.currency);
   const net = c.totals.net;
