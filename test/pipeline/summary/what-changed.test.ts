@@ -95,10 +95,12 @@ describe("offline What changed", () => {
     expect(sentences).toContain(
       "By region, North added the most (+$4.2K, +9.7 pts) and South lost the most (-$900, -2.1 pts).",
     );
-    expect(sentences).toContain("1 new region (Central, +$2.3K) and 1 category gone (Toys, -$1.1K).");
     expect(sentences).toContain(
       "Behind the change: volume +$3.7K, price +$3.3K, mix +$800 and vanished categories -$1.1K",
     );
+    // Without a price / volume / mix split, the third sentence is the new and gone groups.
+    const noSplit = writeOfflineWhatChanged(weeklyComparison({ priceVolumeMix: {} }));
+    expect(noSplit[2]).toBe("1 new region (Central, +$2.3K) and 1 category gone (Toys, -$1.1K).");
   });
 
   it("never compares a partial month with a whole one without saying so", () => {
