@@ -97,7 +97,7 @@ const NEW_AND_GONE = 5;
 const CHOSEN_BY: Record<ComparisonContext["chosenBy"], string> = {
   series: "found as the previous upload of this series",
   explicit: "as asked with /insights compare",
-  "latest-months": "this file's latest month against the month before",
+  "latest-months": "its latest month against the month before",
 };
 
 export function whatChangedContent(
@@ -105,7 +105,8 @@ export function whatChangedContent(
   sentences: SummarySentence[] | undefined = undefined,
 ): WhatChangedContent {
   const c = context.comparison;
-  const note = relationNote(c);
+  // A file's own months are named by the source line below; the note would say it twice.
+  const note = context.previous ? relationNote(c) : null;
   return {
     title: SECTION_TITLE,
     periods: periodsLine(c),
@@ -114,7 +115,7 @@ export function whatChangedContent(
     sentences: (sentences ?? []).map((s) => cleanText(s.text)).filter((t) => t.length > 0),
     figures: figures(c),
     sameDays: c.sameDays
-      ? `${formatDateRange(c.sameDays.current)} vs ${formatDateRange(c.sameDays.previous)}: net revenue ${changeText(c.sameDays.net, c.currency)}`
+      ? `net revenue ${changeText(c.sameDays.net, c.currency)} (${formatDateRange(c.sameDays.current)} vs ${formatDateRange(c.sameDays.previous)})`
       : null,
     corrections: correctionLines(c),
     movers: [...moverLists(c, c.region, "Regions"), ...moverLists(c, c.category, "Categories")],
@@ -139,7 +140,7 @@ export function whatChangedContent(
 /** "Compared with sales_w46.csv, posted 17 Nov 2026, 09:12 UTC (found as the previous upload of this series)". */
 export function sourceLine(content: WhatChangedContent): string {
   const upload = content.upload;
-  if (!upload) return `Compared with ${content.chosenBy}.`;
+  if (!upload) return `Compared within this file: ${content.chosenBy}.`;
   const posted = upload.posted ? `, posted ${upload.posted}` : "";
   return `Compared with ${upload.fileName}${posted} (${content.chosenBy}).`;
 }
