@@ -7,7 +7,7 @@ import { chartsWithComparison } from "../charts/compare-chart.js";
 import type { ChartDescription } from "../charts/describe.js";
 import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
 import { type WhatChangedContent, whatChangedContent } from "../comparison-text.js";
-import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
+import { cleanText, clip, escapeHtml } from "../escape.js";
 import { currencyPrefix, formatPercent } from "../format.js";
 import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
 import { CELL, COLOR, heading, tableName } from "./style.js";

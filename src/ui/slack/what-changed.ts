@@ -22,7 +22,7 @@ export function whatChangedBlocks(content: WhatChangedContent): Block[] {
   for (const warning of content.warnings) head.push(`:warning: ${clipEscaped(warning, MAX_SENTENCE, e)}`);
   if (content.relation) head.push(`_${e(content.relation)}_`);
   for (const sentence of content.sentences) head.push(`• ${clipEscaped(sentence, MAX_SENTENCE, e)}`);
-  blocks.push(section(fit(head)));
+  blocks.push(section(linesWithin(head)));
 
   if (content.figures.length > 0) {
     blocks.push(
@@ -46,7 +46,7 @@ export function whatChangedBlocks(content: WhatChangedContent): Block[] {
       content.movers.length > 0
         ? "*Biggest movers* (change in net revenue; pts: points of the total's % change)"
         : null;
-    blocks.push(section(fit(title ? [title, ...lines] : lines)));
+    blocks.push(section(linesWithin(title ? [title, ...lines] : lines)));
   }
 
   blocks.push(context([sourceText(content)]));
@@ -81,7 +81,7 @@ function sourceText(content: WhatChangedContent): string {
  * Lines joined within one section text; lines past the limit are left out whole (a first line that
  * is too long on its own is cut by enforceLimits, which never leaves half an entity).
  */
-function fit(lines: string[]): string {
+function linesWithin(lines: string[]): string {
   let text = lines[0] ?? "";
   for (const line of lines.slice(1)) {
     const next = `${text}\n${line}`;
