@@ -1,6 +1,6 @@
 import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../pipeline/compare/types.js";
-import { named } from "../pipeline/summary/compare-offline.js";
+import { driverTerms, named, steady } from "../pipeline/summary/compare-offline.js";
 import {
   changeText,
   correctionLines,
@@ -89,6 +89,7 @@ export interface WhatChangedContent {
 }
 
 export const SECTION_TITLE = "What changed";
+const NO_CHANGE = "no change";
 /** Movers per direction and breakdown (the engine lists 3). */
 const MOVERS = 3;
 const NEW_AND_GONE = 5;
@@ -96,7 +97,7 @@ const NEW_AND_GONE = 5;
 const CHOSEN_BY: Record<ComparisonContext["chosenBy"], string> = {
   series: "found as the previous upload of this series",
   explicit: "as asked with /insights compare",
-  "latest-months": "this file's latest month against the month before",
+  "latest-months": "its latest month against the month before",
 };
 
 export function whatChangedContent(
@@ -104,7 +105,8 @@ export function whatChangedContent(
   sentences: SummarySentence[] | undefined = undefined,
 ): WhatChangedContent {
   const c = context.comparison;
-  const note = relationNote(c);
+  // A file's own months are named by the source line below; the note would say it twice.
+  const note = context.previous ? relationNote(c) : null;
   return {
     title: SECTION_TITLE,
     periods: periodsLine(c),
@@ -113,7 +115,7 @@ export function whatChangedContent(
     sentences: (sentences ?? []).map((s) => cleanText(s.text)).filter((t) => t.length > 0),
     figures: figures(c),
     sameDays: c.sameDays
-      ? `${formatDateRange(c.sameDays.current)} vs ${formatDateRange(c.sameDays.previous)}: net revenue ${changeText(c.sameDays.net, c.currency)}`
+      ? `net revenue ${changeText(c.sameDays.net, c.currency)} (${formatDateRange(c.sameDays.current)} vs ${formatDateRange(c.sameDays.previous)})`
       : null,
     corrections: correctionLines(c),
     movers: [...moverLists(c, c.region, "Regions"), ...moverLists(c, c.category, "Categories")],
@@ -138,7 +140,7 @@ export function whatChangedContent(
 /** "Compared with sales_w46.csv, posted 17 Nov 2026, 09:12 UTC (found as the previous upload of this series)". */
 export function sourceLine(content: WhatChangedContent): string {
   const upload = content.upload;
-  if (!upload) return `Compared with ${content.chosenBy}.`;
+  if (!upload) return `Compared within this file: ${content.chosenBy}.`;
   const posted = upload.posted ? `, posted ${upload.posted}` : "";
   return `Compared with ${upload.fileName}${posted} (${content.chosenBy}).`;
 }
@@ -174,6 +176,13 @@ function moneyFigure(label: string, ch: Change, c: Comparison): ChangeFigure {
 }
 
 function countFigure(label: string, ch: Change): ChangeFigure {
+  if (ch.change === 0)
+    return {
+      label,
+      previous: formatInteger(ch.previous),
+      current: formatInteger(ch.current),
+      change: NO_CHANGE,
+    };
   const sign = ch.change > 0 ? "+" : "";
   const pct = ch.changePct === null ? "" : ` (${formatPercentChange(ch.changePct)})`;
   return {
@@ -187,8 +196,9 @@ function countFigure(label: string, ch: Change): ChangeFigure {
 function moverLists(c: Comparison, b: BreakdownChange | null, noun: string): MoverList[] {
   if (!b) return [];
   const lists: MoverList[] = [];
-  const up = named(b.up).slice(0, MOVERS);
-  const down = named(b.down).slice(0, MOVERS);
+  // New and gone groups are listed apart (newAndGone), not twice.
+  const up = steady(b.up).slice(0, MOVERS);
+  const down = steady(b.down).slice(0, MOVERS);
   if (up.length > 0) lists.push({ title: `${noun} up`, items: up.map((g) => mover(c, g)), more: null });
   if (down.length > 0) lists.push({ title: `${noun} down`, items: down.map((g) => mover(c, g)), more: null });
   return lists;
@@ -232,12 +242,10 @@ function drivers(c: Comparison): string | null {
   const pvm = source?.priceVolumeMix;
   if (!source || !pvm) return null;
   const noun = source === c.category ? "categories" : "regions";
-  const m = (v: number) => formatMoneyChange(v, c.currency);
-  const terms = [`volume ${m(pvm.volume)}`, `price ${m(pvm.price)}`, `mix ${m(pvm.mix)}`];
-  if (pvm.newGroups !== 0) terms.push(`new ${noun} ${m(pvm.newGroups)}`);
-  if (pvm.vanishedGroups !== 0) terms.push(`vanished ${noun} ${m(pvm.vanishedGroups)}`);
-  const rest = pvm.unpriced + pvm.unassigned;
-  if (rest !== 0) terms.push(`other ${m(rest)}`);
+  const terms = driverTerms(pvm, noun).map(
+    ([name, value]) => `${name} ${formatMoneyChange(value, c.currency)}`,
+  );
+  if (terms.length === 0) return null;
   return terms.join(" · ");
 }
 

@@ -1,9 +1,11 @@
 import { formatDateRange, formatInteger, formatMonth, formatPercent, formatPoints } from "../../ui/format.js";
-import type { BreakdownChange, Comparison, GroupContribution } from "../compare/types.js";
+import type { BreakdownChange, Comparison, GroupContribution, PriceVolumeMix } from "../compare/types.js";
 import { changeText, correctionLines, midSentence, moneyOf, periodLabel } from "./compare-wording.js";
 
 /** At most this many "What changed" sentences: the figures beside them carry the rest. */
-export const MAX_WHAT_CHANGED = 4;
+export const MAX_WHAT_CHANGED = 3;
+/** A model's answer may have one more than asked for before it is refused as malformed. */
+export const MAX_WHAT_CHANGED_ANSWER = MAX_WHAT_CHANGED + 1;
 
 /**
  * The "What changed" sentences written in code: the offline writer's, and the fallback for any of
@@ -30,32 +32,32 @@ function totalsSentence(c: Comparison): string {
   if (c.periods.relation === "same-period") {
     const lines = correctionLines(c);
     if (c.corrections && c.corrections.length === 0) {
-      return `This export repeats ${periodLabel(c, "current")} with no change to any total.`;
+      return `This export repeats ${midSentence(periodLabel(c, "current"))} with no change to any total.`;
     }
-    return `This export repeats ${periodLabel(c, "current")} with corrections: ${lines.join("; ")}.`;
+    return `This export repeats ${midSentence(periodLabel(c, "current"))} with corrections: ${lines.join("; ")}.`;
   }
   const money = moneyOf(c.currency);
   const net = c.totals.net;
   const dated = c.periods.relation !== "undated";
-  const now = dated ? ` in ${midSentence(periodLabel(c, "current"))}` : "";
-  const before = dated ? ` in ${midSentence(periodLabel(c, "previous"))}` : " in the earlier file";
-  const partial = partialNote(c);
-  if (net.change === 0) {
-    return `Net revenue was unchanged at ${money(net.current)}${now}, the same as${before}${partial}.`;
-  }
-  if (net.changePct === null) {
-    return `Net revenue was ${money(net.current)}${now}, against ${money(net.previous)}${before}${partial}.`;
-  }
+  const now = dated ? ` in ${midSentence(periodLabel(c, "current"))}${partialNote(c, "current")}` : "";
+  const before = dated
+    ? ` in ${midSentence(periodLabel(c, "previous"))}${partialNote(c, "previous")}`
+    : " in the earlier file";
+  if (net.change === 0)
+    return `Net revenue was unchanged at ${money(net.current)}${now}, the same as${before}.`;
+  if (net.changePct === null)
+    return `Net revenue was ${money(net.current)}${now}, against ${money(net.previous)}${before}.`;
   const verb = net.change > 0 ? "rose" : "fell";
-  return `Net revenue ${verb} ${formatPercent(Math.abs(net.changePct))} (${signedMoney(c, net.change)}) to ${money(net.current)}${now}, from ${money(net.previous)}${before}${partial}.`;
+  return `Net revenue ${verb} ${formatPercent(Math.abs(net.changePct))} (${signedMoney(c, net.change)}) to ${money(net.current)}${now}, from ${money(net.previous)}${before}.`;
 }
 
-/** " (Nov 2026 has only 10 of 30 days of data)": every partial month, said where the change is. */
-function partialNote(c: Comparison): string {
+/** " (10 of 30 days)": a partial month said right where its figure is. */
+function partialNote(c: Comparison, side: "previous" | "current"): string {
   const partial = c.periods.warnings.flatMap((w) =>
-    w.kind === "partial-period"
+    w.kind === "partial-period" && w.side === side
       ? [
-          `${formatMonth(w.month)} has only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days of data`,
+          // A one-month period is already named by its month: "Nov 2026 (only 10 of 30 days)".
+          `${c.periods[side].months.length === 1 ? "" : `${formatMonth(w.month)}: `}only ${formatInteger(w.daysWithData)} of ${formatInteger(w.daysInMonth)} days`,
         ]
       : [],
   );
@@ -74,8 +76,9 @@ function moversSentence(
   which: { noun: string; change: BreakdownChange } | null,
 ): string | null {
   if (!which) return null;
-  const up = named(which.change.up)[0];
-  const down = named(which.change.down)[0];
+  // New and vanished groups have a sentence of their own.
+  const up = steady(which.change.up)[0];
+  const down = steady(which.change.down)[0];
   const parts: string[] = [];
   if (up)
     parts.push(
@@ -101,20 +104,29 @@ function driversSentence(c: Comparison): string | null {
   const pvm = source?.priceVolumeMix;
   if (!source || !pvm) return null;
   const noun = source === c.category ? "categories" : "regions";
-  const terms: string[] = [
-    `volume ${signedMoney(c, pvm.volume)}`,
-    `price ${signedMoney(c, pvm.price)}`,
-    `mix ${signedMoney(c, pvm.mix)}`,
-  ];
-  if (pvm.newGroups !== 0) terms.push(`new ${noun} ${signedMoney(c, pvm.newGroups)}`);
-  if (pvm.vanishedGroups !== 0) terms.push(`vanished ${noun} ${signedMoney(c, pvm.vanishedGroups)}`);
-  const rest = pvm.unpriced + pvm.unassigned;
-  if (rest !== 0) terms.push(`the rest ${signedMoney(c, rest)}`);
+  const terms = driverTerms(pvm, noun).map(([name, value]) => `${name} ${signedMoney(c, value)}`);
+  if (terms.length === 0) return null;
   const units =
     pvm.unitsPrevious !== pvm.unitsCurrent
       ? `; units went from ${formatInteger(pvm.unitsPrevious)} to ${formatInteger(pvm.unitsCurrent)}`
       : "";
   return `Behind the change: ${joinWords(terms)}${units}.`;
+}
+
+/**
+ * The price / volume / mix split's terms that are not zero, in reading order (they sum to the change
+ * in net revenue). New and vanished groups, and groups without units on a side, are terms of their own.
+ */
+export function driverTerms(pvm: PriceVolumeMix, noun: string): [string, number][] {
+  const terms: [string, number][] = [
+    ["volume", pvm.volume],
+    ["price", pvm.price],
+    ["mix", pvm.mix],
+    [`new ${noun}`, pvm.newGroups],
+    [`vanished ${noun}`, pvm.vanishedGroups],
+    ["other", pvm.unpriced + pvm.unassigned],
+  ];
+  return terms.filter(([, value]) => value !== 0);
 }
 
 function newAndGoneSentence(c: Comparison): string | null {
@@ -167,7 +179,12 @@ function secondary(c: Comparison): { noun: string; change: BreakdownChange } | n
 }
 
 function hasMovers(b: BreakdownChange): boolean {
-  return named(b.up).length > 0 || named(b.down).length > 0;
+  return steady(b.up).length > 0 || steady(b.down).length > 0;
+}
+
+/** Named groups present in both periods: the movers, as new and vanished ones are listed apart. */
+export function steady(groups: GroupContribution[]): GroupContribution[] {
+  return named(groups).filter((g) => g.status === "both");
 }
 
 /** The groups that may be named: never the entry that pools the names past the tracked ones. */

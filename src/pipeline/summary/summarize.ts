@@ -2,7 +2,7 @@ import type { Analysis } from "../analyze.js";
 import type { ComparisonContext } from "../compare/context.js";
 import type { Comparison } from "../compare/types.js";
 import { deriveComparisonFacts } from "./compare-facts.js";
-import { MAX_WHAT_CHANGED, writeOfflineWhatChanged } from "./compare-offline.js";
+import { MAX_WHAT_CHANGED_ANSWER, writeOfflineWhatChanged } from "./compare-offline.js";
 import { deriveFacts, type Facts } from "./facts.js";
 import { type SummaryModel, SummaryModelError } from "./model.js";
 import { writeOfflineDraft, writeOfflineSummary } from "./offline.js";
@@ -21,7 +21,7 @@ async function draftSchema() {
     keyFindings: z.array(z.string().trim().min(1).max(600)).min(1).max(6),
     risks: z.array(z.string().trim().min(1).max(600)).max(4),
     actions: z.array(z.string().trim().min(1).max(600)).max(4),
-    whatChanged: z.array(z.string().trim().min(1).max(600)).max(MAX_WHAT_CHANGED).optional(),
+    whatChanged: z.array(z.string().trim().min(1).max(600)).max(MAX_WHAT_CHANGED_ANSWER).optional(),
   });
 }
 
