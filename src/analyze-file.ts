@@ -336,10 +336,12 @@ function summaryMessage(
   ref: FileRef,
   rich: RichBlocks,
 ): SlackMessage {
-  // TEMPORARY (until compare-ui lands): the options go through a variable so they compile before
-  // the builders know `comparison`.
-  const options = { fileName, actions: emailButtonBlock(ref), rich, comparison: result.comparison };
-  return buildSummaryMessage(result.analysis, result.summary, options);
+  return buildSummaryMessage(result.analysis, result.summary, {
+    fileName,
+    actions: emailButtonBlock(ref),
+    rich,
+    comparison: result.comparison,
+  });
 }
 
 function uploadOf(job: JobRecord) {
@@ -448,8 +450,10 @@ async function emailIfAsked(
   }
   const stop = deps.telemetry.stageSeconds.startTimer({ stage: "email" });
   await deps.store.updateJob(job.id, { stage: "email" });
-  const emailOptions = { fileName: entry.fileName, comparison: entry.comparison };
-  const email = await buildSummaryEmail(entry.analysis, entry.summary, emailOptions);
+  const email = await buildSummaryEmail(entry.analysis, entry.summary, {
+    fileName: entry.fileName,
+    comparison: entry.comparison,
+  });
   const result = await deps.email.send({
     to: job.recipients,
     subject: email.subject,
