@@ -4,7 +4,7 @@ import { compareLatestMonths, compareSnapshots } from "../../../src/pipeline/com
 import { toCents } from "../../../src/pipeline/compare/decompose.js";
 import { POOLED_NAME } from "../../../src/pipeline/compare/snapshot.js";
 import type { BreakdownChange, Comparison, Snapshot } from "../../../src/pipeline/compare/types.js";
-import { dailySales, type Sale, snapshotOf } from "./fixtures.js";
+import { dailySales, gridFrom, gridRows, type Sale, snapshotOf } from "./fixtures.js";
 
 /** The identities every comparison keeps, checked in cents. */
 function expectIdentities(comparison: Comparison) {
@@ -191,10 +191,10 @@ describe("compareSnapshots: other relations", () => {
       totals: { ...s.totals, net: s.totals.net + (cents * 7) / 100 },
       region: s.region && {
         totals: s.region.totals,
-        months: [
-          ...(s.region.months ?? []),
+        months: gridFrom([
+          ...gridRows(s.region.months),
           { name: POOLED_NAME, net: s.months.map(() => (cents * 7) / 100), units: null, pooled: true },
-        ],
+        ]),
       },
     });
     const comparison = compareSnapshots(pool(before, 1_000), pool(after, 5_000));
