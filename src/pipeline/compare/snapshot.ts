@@ -174,7 +174,18 @@ function unitScale(values: ArrayLike<number>): number {
   return UNIT_SCALES.at(-1) as number;
 }
 
-function scaled(values: ArrayLike<number>, scale: number): Float64Array {
+/** A packed column decodes to a Float64Array already; a plain-array column is copied into one. */
+function float64(values: ArrayLike<number>): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
+}
+
+function scaled(values: ArrayLike<number>, scale: number): ArrayLike<number> {
+  if (scale === 1) {
+    // Units that are whole already (the usual case) are packed as they are, without a copy.
+    let whole = true;
+    for (let i = 0; i < values.length && whole; i++) whole = Number.isInteger(values[i]);
+    if (whole) return values;
+  }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = Math.round((values[i] as number) * scale);
@@ -302,7 +313,7 @@ export function encodeSnapshot(snapshot: Snapshot): string {
 // ---------------------------------------------------------------------------------------------
 // Decoding: the envelope is checked by schema, the packed columns by length and form.
 
-const column = z.union([z.string(), z.array(z.number())]);
+const column = z.string();
 const count = z.number().int().nonnegative();
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const isoMonth = z.string().regex(/^\d{4}-\d{2}$/);
@@ -399,10 +410,10 @@ function decodeGrid(
   const indices = decodeAll(grid.i);
   if (!indices) throw new Malformed();
   const rowCount = indices.length;
-  const netCents = Float64Array.from(need(grid.e, rowCount * months));
+  const netCents = float64(need(grid.e, rowCount * months));
   let units: Float64Array | null = null;
   if (grid.u !== null) {
-    units = Float64Array.from(need(grid.u, rowCount * months));
+    units = float64(need(grid.u, rowCount * months));
     if (grid.s !== 1) for (let i = 0; i < units.length; i++) units[i] = (units[i] as number) / grid.s;
   }
   if (grid.o >= rowCount) throw new Malformed();

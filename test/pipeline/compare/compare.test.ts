@@ -275,7 +275,11 @@ describe("identities on random files", () => {
 describe("listing many groups", () => {
   it("lists the 10 largest changes, sums the rest, and picks movers as a full sort would", () => {
     const region = fc.uniqueArray(
-      fc.record({ name: fc.stringMatching(/^[A-Z][a-z]{0,3}$/), before: fc.nat(5_000), after: fc.nat(5_000) }),
+      fc.record({
+        name: fc.stringMatching(/^[A-Z][a-z]{0,3}$/),
+        before: fc.nat(5_000),
+        after: fc.nat(5_000),
+      }),
       { selector: (g) => g.name, minLength: 0, maxLength: 40 },
     );
     fc.assert(
@@ -290,8 +294,13 @@ describe("listing many groups", () => {
         if (!b) return;
         const changes = groups
           .filter((g) => g.before > 0 || g.after > 0)
-          .map((g) => ({ name: g.name, change: (g.after - g.before) / 100, both: g.before > 0 && g.after > 0 }));
-        const byName = (x: { name: string }, y: { name: string }) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+          .map((g) => ({
+            name: g.name,
+            change: (g.after - g.before) / 100,
+            both: g.before > 0 && g.after > 0,
+          }));
+        const byName = (x: { name: string }, y: { name: string }) =>
+          x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
         const expected = [...changes]
           .sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || byName(x, y))
           .slice(0, 10)
