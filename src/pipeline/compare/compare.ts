@@ -177,26 +177,37 @@ function wholeFileGroups(
 }
 
 function gridGroups(breakdown: SnapshotBreakdown | null, indices: readonly number[]): GroupFigure[] | null {
-  if (!breakdown?.months) return null;
+  const grid = breakdown?.months;
+  if (!grid) return null;
+  const months = grid.names.length === 0 ? 0 : grid.netCents.length / grid.names.length;
   const groups: GroupFigure[] = [];
-  for (const row of breakdown.months) {
+  for (let row = 0; row < grid.names.length; row++) {
+    const from = row * months;
     let cents = 0;
-    let units: number | null = row.units ? 0 : null;
+    let units = 0;
     for (const i of indices) {
-      cents += toCents(row.net[i] ?? 0);
-      if (units !== null) units += row.units?.[i] ?? 0;
+      cents += grid.netCents[from + i] as number;
+      if (grid.units) units += grid.units[from + i] as number;
     }
-    const group = { name: row.name, pooled: row.pooled === true, cents, units };
+    const group = {
+      name: grid.names[row] as string,
+      pooled: row === grid.pooledRow,
+      cents,
+      units: grid.units ? units : null,
+    };
     if (present(group)) groups.push(group);
   }
   return groups;
 }
 
 function gridUnits(breakdown: SnapshotBreakdown | null, indices: readonly number[]): number | null {
-  if (!breakdown?.months || breakdown.months.length === 0) return null;
-  if (breakdown.months.some((r) => r.units === null)) return null;
+  const grid = breakdown?.months;
+  if (!grid?.units || grid.names.length === 0) return null;
+  const months = grid.units.length / grid.names.length;
   let units = 0;
-  for (const row of breakdown.months) for (const i of indices) units += row.units?.[i] ?? 0;
+  for (let row = 0; row < grid.names.length; row++) {
+    for (const i of indices) units += grid.units[row * months + i] as number;
+  }
   return units;
 }
 
@@ -305,25 +316,25 @@ function breakdownChange(
     status: g.status,
     pooled: g.pooled,
   });
-  const byImpact = [...result.groups].sort(
-    (a, b) => Math.abs(b.change) - Math.abs(a.change) || a.name.localeCompare(b.name),
-  );
-  const listed = byImpact.slice(0, LISTED);
-  const otherGroups = byImpact.slice(LISTED).reduce((sum, g) => sum + g.change, 0);
+  const impact = (g: GroupDelta) => Math.abs(g.change);
+  const listed = top(result.groups, LISTED, impact);
+  const listedSet = new Set(listed);
+  let otherGroups = 0;
+  for (const g of result.groups) if (!listedSet.has(g)) otherGroups += g.change;
   const named = result.groups.filter((g) => !g.pooled);
   const movers = named.filter((g) => g.status === "both");
-  const up = movers
-    .filter((g) => g.change > 0)
-    .sort((a, b) => b.change - a.change || a.name.localeCompare(b.name))
-    .slice(0, MOVERS);
-  const down = movers
-    .filter((g) => g.change < 0)
-    .sort((a, b) => a.change - b.change || a.name.localeCompare(b.name))
-    .slice(0, MOVERS);
+  const up = top(
+    movers.filter((g) => g.change > 0),
+    MOVERS,
+    (g) => g.change,
+  );
+  const down = top(
+    movers.filter((g) => g.change < 0),
+    MOVERS,
+    (g) => -g.change,
+  );
   const appeared = named.filter((g) => g.status === "new");
   const disappeared = named.filter((g) => g.status === "vanished");
-  const largest = (groups: GroupDelta[], value: (g: GroupDelta) => number) =>
-    [...groups].sort((a, b) => value(b) - value(a) || a.name.localeCompare(b.name)).slice(0, LISTED);
   return {
     contributions: listed.map(contribution),
     otherGroups: fromCents(otherGroups),
@@ -331,12 +342,34 @@ function breakdownChange(
     groups: result.groups.length,
     up: up.map(contribution),
     down: down.map(contribution),
-    appeared: largest(appeared, (g) => Math.abs(g.current)).map(contribution),
+    appeared: top(appeared, LISTED, (g) => Math.abs(g.current)).map(contribution),
     appearedCount: appeared.length,
-    disappeared: largest(disappeared, (g) => Math.abs(g.previous)).map(contribution),
+    disappeared: top(disappeared, LISTED, (g) => Math.abs(g.previous)).map(contribution),
     disappearedCount: disappeared.length,
     priceVolumeMix: pvmOf(result),
   };
+}
+
+/**
+ * The k groups with the largest `weight`, largest first, ties by name (code-unit order, not the
+ * locale's: the same everywhere). A pass keeping k entries instead of sorting all 5,000 groups.
+ */
+function top(groups: readonly GroupDelta[], k: number, weight: (g: GroupDelta) => number): GroupDelta[] {
+  const before = (a: GroupDelta, b: GroupDelta) => {
+    const d = weight(a) - weight(b);
+    return d > 0 || (d === 0 && a.name < b.name);
+  };
+  const kept: GroupDelta[] = [];
+  for (const g of groups) {
+    if (kept.length === k && !before(g, kept[k - 1] as GroupDelta)) continue;
+    let at = kept.length === k ? k - 1 : kept.length;
+    while (at > 0 && before(g, kept[at - 1] as GroupDelta)) {
+      kept[at] = kept[at - 1] as GroupDelta;
+      at--;
+    }
+    kept[at] = g;
+  }
+  return kept;
 }
 
 function pvmOf(result: Contributions): PriceVolumeMix | null {

@@ -7,17 +7,17 @@
  * version: an unreadable snapshot means "no comparison", never a wrong one.
  */
 import { z } from "zod";
-import type { GroupMonthGrid, GroupRevenue, Metrics, PooledGroups } from "../metrics-types.js";
+import type { GroupMonthGrid, GroupMonthRow, GroupRevenue, Metrics, PooledGroups } from "../metrics-types.js";
 import { roundMoney } from "../sum.js";
-import { decodeColumn, type EncodedColumn, encodeColumn } from "./packed.js";
+import { decodeAll, decodeColumn, type EncodedColumn, encodeColumn } from "./packed.js";
 import { headerSignature } from "./series.js";
 import {
   SNAPSHOT_VERSION,
   type Snapshot,
   type SnapshotBreakdown,
   type SnapshotDay,
+  type SnapshotGrid,
   type SnapshotGroup,
-  type SnapshotGroupMonths,
   type SnapshotMonth,
 } from "./types.js";
 
@@ -125,15 +125,30 @@ function breakdown(
       pooled: true,
     });
   }
-  const months: SnapshotGroupMonths[] | null = rows
-    ? rows.map((r) => ({
-        name: r.pooled ? POOLED_NAME : r.name,
-        net: r.net.map(roundMoney),
-        units: r.units,
-        ...(r.pooled ? { pooled: true } : {}),
-      }))
-    : null;
-  return { totals, months };
+  return { totals, months: rows ? gridOf(rows) : null };
+}
+
+/** The fold's rows as one block of cents and units (see SnapshotGrid). */
+export function gridOf(rows: readonly GroupMonthRow[]): SnapshotGrid {
+  const months = rows[0]?.net.length ?? 0;
+  const hasUnits = rows.some((r) => r.units !== null);
+  const netCents = new Float64Array(rows.length * months);
+  // A row without units (none should have them apart) counts 0: price/volume/mix leaves it unpriced.
+  const units = hasUnits ? new Float64Array(rows.length * months) : null;
+  rows.forEach((r, i) => {
+    if (r.net.length !== months || (r.units && r.units.length !== months)) {
+      throw new RangeError("grid rows of different lengths");
+    }
+    const from = i * months;
+    for (let m = 0; m < months; m++) netCents[from + m] = cents(r.net[m] as number);
+    if (units && r.units) units.set(r.units, from);
+  });
+  return {
+    names: rows.map((r) => (r.pooled ? POOLED_NAME : r.name)),
+    pooledRow: rows.findIndex((r) => r.pooled === true),
+    netCents,
+    units,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,27 +162,40 @@ const cents = (value: number) => {
 const UNIT_SCALES = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 /** The smallest power of ten that makes every value whole (units may be kilograms or hours). */
-function unitScale(values: readonly number[]): number {
+function unitScale(values: ArrayLike<number>): number {
   for (const scale of UNIT_SCALES) {
-    if (
-      values.every(
-        (v) => Math.abs(v * scale - Math.round(v * scale)) <= 1e-6 * Math.max(1, Math.abs(v * scale)),
-      )
-    )
-      return scale;
+    let whole = true;
+    for (let i = 0; i < values.length && whole; i++) {
+      const v = (values[i] as number) * scale;
+      whole = Math.abs(v - Math.round(v)) <= 1e-6 * Math.max(1, Math.abs(v));
+    }
+    if (whole) return scale;
   }
   return UNIT_SCALES.at(-1) as number;
 }
 
-function scaled(values: readonly number[], scale: number): number[] {
-  return values.map((v) => {
-    const s = Math.round(v * scale);
-    return s === 0 ? 0 : s;
-  });
+/** A packed column decodes to a Float64Array already; a plain-array column is copied into one. */
+function float64(values: ArrayLike<number>): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
-function unscaled(values: readonly number[], scale: number): number[] {
-  return scale === 1 ? [...values] : values.map((v) => v / scale);
+function scaled(values: ArrayLike<number>, scale: number): ArrayLike<number> {
+  if (scale === 1) {
+    // Units that are whole already (the usual case) are packed as they are, without a copy.
+    let whole = true;
+    for (let i = 0; i < values.length && whole; i++) whole = Number.isInteger(values[i]);
+    if (whole) return values;
+  }
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = Math.round((values[i] as number) * scale);
+    out[i] = s === 0 ? 0 : s;
+  }
+  return out;
+}
+
+function unscaled(values: ArrayLike<number>, scale: number): number[] {
+  return Array.from(values, (v) => v / scale);
 }
 
 interface EncodedGroups {
@@ -188,7 +216,6 @@ interface EncodedGrid {
   e: EncodedColumn;
   u: EncodedColumn | null;
   s: number;
-  z: number[];
   o: number;
 }
 
@@ -217,33 +244,27 @@ function encodeGroups(groups: readonly SnapshotGroup[]): EncodedGroups {
   };
 }
 
-function encodeGrid(rows: readonly SnapshotGroupMonths[], totals: readonly SnapshotGroup[]): EncodedGrid {
+function encodeGrid(grid: SnapshotGrid, totals: readonly SnapshotGroup[]): EncodedGrid {
   // Grid rows name the same groups as the totals: store an index, not the name again.
   const index = new Map<string, number>();
   totals.forEach((g, i) => {
     if (!g.pooled && !index.has(g.name)) index.set(g.name, i);
   });
   const extra: string[] = [];
-  const indices = rows.map((r) => {
-    const at = r.pooled ? undefined : index.get(r.name);
+  const indices = grid.names.map((name, row) => {
+    const at = row === grid.pooledRow ? undefined : index.get(name);
     if (at !== undefined) return at;
-    extra.push(r.name);
+    extra.push(name);
     return totals.length + extra.length - 1;
   });
-  const net: number[] = [];
-  for (const r of rows) for (const v of r.net) net.push(cents(v));
-  const hasUnits = rows.some((r) => r.units !== null);
-  const units: number[] = [];
-  if (hasUnits) for (const r of rows) for (const v of r.units ?? r.net.map(() => 0)) units.push(v);
-  const scale = hasUnits ? unitScale(units) : 1;
+  const scale = grid.units ? unitScale(grid.units) : 1;
   return {
     i: encodeColumn(indices),
     x: extra,
-    e: encodeColumn(net),
-    u: hasUnits ? encodeColumn(scaled(units, scale)) : null,
+    e: encodeColumn(grid.netCents),
+    u: grid.units ? encodeColumn(scaled(grid.units, scale)) : null,
     s: scale,
-    z: hasUnits ? nullIndices(rows.map((r) => r.units)) : [],
-    o: rows.findIndex((r) => r.pooled === true),
+    o: grid.pooledRow,
   };
 }
 
@@ -292,7 +313,7 @@ export function encodeSnapshot(snapshot: Snapshot): string {
 // ---------------------------------------------------------------------------------------------
 // Decoding: the envelope is checked by schema, the packed columns by length and form.
 
-const column = z.union([z.string(), z.array(z.number())]);
+const column = z.string();
 const count = z.number().int().nonnegative();
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const isoMonth = z.string().regex(/^\d{4}-\d{2}$/);
@@ -313,7 +334,6 @@ const gridSchema = z.strictObject({
   e: column,
   u: column.nullable(),
   s: scale,
-  z: z.array(z.number().int().nonnegative()),
   o: z.number().int().min(-1),
 });
 const breakdownSchema = z.strictObject({ t: groupsSchema, m: gridSchema.nullable() }).nullable();
@@ -353,7 +373,7 @@ export function decodeSnapshot(text: string): Snapshot | null {
 
 class Malformed extends Error {}
 
-function need(column: unknown, length: number): number[] {
+function need(column: unknown, length: number): ArrayLike<number> {
   const values = decodeColumn(column, length);
   if (!values) throw new Malformed();
   return values;
@@ -386,36 +406,25 @@ function decodeGrid(
   grid: z.infer<typeof gridSchema>,
   totals: readonly SnapshotGroup[],
   months: number,
-): SnapshotGroupMonths[] {
-  const indices = typeof grid.i === "string" ? null : grid.i;
-  // The row count is the index column's length: packed, it is found by decoding until the bytes end.
-  const rowCount = indices ? indices.length : countPacked(grid.i as string);
-  const names = need(grid.i, rowCount);
-  const net = need(grid.e, rowCount * months);
-  const units = grid.u === null ? null : unscaled(need(grid.u, rowCount * months), grid.s);
-  if (grid.o >= rowCount || grid.z.some((i) => i >= rowCount)) throw new Malformed();
-  const noUnits = new Set(grid.z);
-  const rows: SnapshotGroupMonths[] = new Array(rowCount);
+): SnapshotGrid {
+  const indices = decodeAll(grid.i);
+  if (!indices) throw new Malformed();
+  const rowCount = indices.length;
+  const netCents = float64(need(grid.e, rowCount * months));
+  let units: Float64Array | null = null;
+  if (grid.u !== null) {
+    units = float64(need(grid.u, rowCount * months));
+    if (grid.s !== 1) for (let i = 0; i < units.length; i++) units[i] = (units[i] as number) / grid.s;
+  }
+  if (grid.o >= rowCount) throw new Malformed();
+  const names = new Array<string>(rowCount);
   for (let r = 0; r < rowCount; r++) {
-    const at = names[r] as number;
+    const at = indices[r] as number;
     const name = at < totals.length ? totals[at]?.name : grid.x[at - totals.length];
     if (name === undefined) throw new Malformed();
-    const from = r * months;
-    rows[r] = {
-      name,
-      net: net.slice(from, from + months).map(money),
-      units: units && !noUnits.has(r) ? units.slice(from, from + months) : null,
-      ...(r === grid.o ? { pooled: true } : {}),
-    };
+    names[r] = r === grid.o ? POOLED_NAME : name;
   }
-  return rows;
-}
-
-/** How many varints a packed column holds (each ends with a byte below 128). */
-function countPacked(text: string): number {
-  let n = 0;
-  for (const byte of Buffer.from(text, "base64")) if (byte < 128) n++;
-  return n;
+  return { names, pooledRow: grid.o, netCents, units };
 }
 
 function fromEnvelope(e: Envelope): Snapshot {

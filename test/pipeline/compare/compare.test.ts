@@ -4,7 +4,7 @@ import { compareLatestMonths, compareSnapshots } from "../../../src/pipeline/com
 import { toCents } from "../../../src/pipeline/compare/decompose.js";
 import { POOLED_NAME } from "../../../src/pipeline/compare/snapshot.js";
 import type { BreakdownChange, Comparison, Snapshot } from "../../../src/pipeline/compare/types.js";
-import { dailySales, type Sale, snapshotOf } from "./fixtures.js";
+import { dailySales, gridFrom, gridRows, type Sale, snapshotOf } from "./fixtures.js";
 
 /** The identities every comparison keeps, checked in cents. */
 function expectIdentities(comparison: Comparison) {
@@ -191,10 +191,10 @@ describe("compareSnapshots: other relations", () => {
       totals: { ...s.totals, net: s.totals.net + (cents * 7) / 100 },
       region: s.region && {
         totals: s.region.totals,
-        months: [
-          ...(s.region.months ?? []),
+        months: gridFrom([
+          ...gridRows(s.region.months),
           { name: POOLED_NAME, net: s.months.map(() => (cents * 7) / 100), units: null, pooled: true },
-        ],
+        ]),
       },
     });
     const comparison = compareSnapshots(pool(before, 1_000), pool(after, 5_000));
@@ -268,6 +268,57 @@ describe("identities on random files", () => {
           if (latest) expectIdentities(latest);
         },
       ),
+    );
+  });
+});
+
+describe("listing many groups", () => {
+  it("lists the 10 largest changes, sums the rest, and picks movers as a full sort would", () => {
+    const region = fc.uniqueArray(
+      fc.record({
+        name: fc.stringMatching(/^[A-Z][a-z]{0,3}$/),
+        before: fc.nat(5_000),
+        after: fc.nat(5_000),
+      }),
+      { selector: (g) => g.name, minLength: 0, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(region, (groups) => {
+        const sales = (side: "before" | "after", day: string): Sale[] =>
+          groups.filter((g) => g[side] > 0).map((g) => ({ day, region: g.name, cents: g[side] }));
+        const comparison = compareSnapshots(
+          snapshotOf("a.csv", sales("before", "2026-11-09")),
+          snapshotOf("b.csv", sales("after", "2026-11-10")),
+        );
+        const b = comparison.region;
+        if (!b) return;
+        const changes = groups
+          .filter((g) => g.before > 0 || g.after > 0)
+          .map((g) => ({
+            name: g.name,
+            change: (g.after - g.before) / 100,
+            both: g.before > 0 && g.after > 0,
+          }));
+        const byName = (x: { name: string }, y: { name: string }) =>
+          x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+        const expected = [...changes]
+          .sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || byName(x, y))
+          .slice(0, 10)
+          .map((g) => g.name);
+        expect(b.contributions.map((g) => g.name)).toEqual(expected);
+        const up = changes
+          .filter((g) => g.both && g.change > 0)
+          .sort((x, y) => y.change - x.change || byName(x, y))
+          .slice(0, 3);
+        expect(b.up.map((g) => g.name)).toEqual(up.map((g) => g.name));
+        const down = changes
+          .filter((g) => g.both && g.change < 0)
+          .sort((x, y) => x.change - y.change || byName(x, y))
+          .slice(0, 3);
+        expect(b.down.map((g) => g.name)).toEqual(down.map((g) => g.name));
+        expect(b.groups).toBe(changes.length);
+        expectIdentities(comparison);
+      }),
     );
   });
 });

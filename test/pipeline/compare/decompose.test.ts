@@ -84,9 +84,9 @@ describe("contributions", () => {
       500,
       700,
     );
-    expect(result.groups.map((g) => [g.pooled, g.status])).toEqual([
-      [true, "vanished"],
+    expect(result.groups.map((g) => [g.pooled, g.status]).sort()).toEqual([
       [false, "new"],
+      [true, "vanished"],
     ]);
   });
 

@@ -2,7 +2,13 @@
  * Snapshots built from a handful of sales, for the engine's tests: the aggregation an analysis does,
  * written plainly (whole cents, no pooling) so each test states its rows and its expected figures.
  */
-import { SNAPSHOT_VERSION, type Snapshot, type SnapshotGroup } from "../../../src/pipeline/compare/types.js";
+import { gridOf } from "../../../src/pipeline/compare/snapshot.js";
+import {
+  SNAPSHOT_VERSION,
+  type Snapshot,
+  type SnapshotGrid,
+  type SnapshotGroup,
+} from "../../../src/pipeline/compare/types.js";
 
 export interface Sale {
   day: string;
@@ -64,8 +70,9 @@ export function snapshotOf(fileName: string, sales: Sale[], options: FixtureOpti
         rows: rows.length,
       };
     });
-    const grid = names.map((name) => ({
+    const rows = names.map((name) => ({
       name,
+      revenue: [],
       net: months.map(
         (m) =>
           sales.filter((s) => s[key] === name && s.day.startsWith(m)).reduce((a, s) => a + s.cents, 0) / 100,
@@ -78,7 +85,7 @@ export function snapshotOf(fileName: string, sales: Sale[], options: FixtureOpti
           )
         : null,
     }));
-    return { totals, months: grid };
+    return { totals, months: gridOf(rows) };
   };
   const cancelledRows = sales.filter((s) => (s.cancelled ?? 0) > 0);
   const totalGross = sales.reduce((a, s) => a + gross(s), 0);
@@ -133,4 +140,28 @@ export function dailySales(
     }
   }
   return out;
+}
+
+export interface TestGridRow {
+  name: string;
+  net: number[];
+  units: number[] | null;
+  pooled?: boolean;
+}
+
+/** A grid's rows back as arrays (money, not cents), to add a row or compare one. */
+export function gridRows(grid: SnapshotGrid | null): TestGridRow[] {
+  if (!grid) return [];
+  const months = grid.names.length === 0 ? 0 : grid.netCents.length / grid.names.length;
+  return grid.names.map((name, r) => ({
+    name,
+    net: Array.from(grid.netCents.subarray(r * months, (r + 1) * months), (c) => c / 100),
+    units: grid.units ? Array.from(grid.units.subarray(r * months, (r + 1) * months)) : null,
+    ...(r === grid.pooledRow ? { pooled: true } : {}),
+  }));
+}
+
+/** A grid from rows given as money (the fold's shape, gross left out). */
+export function gridFrom(rows: TestGridRow[]): SnapshotGrid {
+  return gridOf(rows.map((r) => ({ ...r, revenue: [] })));
 }
