@@ -203,7 +203,7 @@ describe("Slack: What changed", () => {
 
   it("says the change in the notification text", () => {
     const m = buildSummaryMessage(sample, sampleSummary(), { comparison: ctx });
-    expect(m.text).toMatch(/· Net revenue \+\$6\.7K \(\+15\.5%\) vs week 46$/);
+    expect(m.text).toMatch(/· Net revenue 660K · Week 47: net revenue \+\$6\.7K \(\+15\.5%\) vs week 46$/);
   });
 });
 
