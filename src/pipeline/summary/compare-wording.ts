@@ -45,7 +45,7 @@ export function shortPeriodLabel(comparison: Comparison, side: "previous" | "cur
   return name.length <= 20 ? name : fallback;
 }
 
-/** "Week 47 (17-23 Nov 2026) vs week 46 (10-16 Nov 2026)"; a re-export: "17-23 Nov 2026, exported again". */
+/** "Week 47 (16-22 Nov 2026) vs week 46 (9-15 Nov 2026)"; a re-export: "Week 47 (16-22 Nov 2026), exported again". */
 export function periodsLine(comparison: Comparison): string {
   const { relation } = comparison.periods;
   if (relation === "undated") return "The whole files (one of them has no dates)";
