@@ -84,7 +84,7 @@ export interface WhatChangedContent {
   upload: ComparedUpload | null;
   /** Why that upload: "the previous upload of this series", "asked for with /insights compare". */
   chosenBy: string;
-  /** The one-line summary for notifications: "Net revenue +$6.7K (+15.5%) vs week 46". */
+  /** The change for notifications: "Week 47: net revenue +$6.7K (+15.5%) vs week 46". */
   gist: string;
 }
 
@@ -249,18 +249,23 @@ function drivers(c: Comparison): string | null {
   return terms.join(" · ");
 }
 
+/**
+ * The change for notifications, with the periods it is about (the message's own net revenue is the
+ * whole file's): "Week 47: net revenue +$6.7K (+15.5%) vs week 46".
+ */
 function gist(c: Comparison): string {
+  const change = changeText(c.totals.net, c.currency);
   if (c.periods.relation === "same-period") {
     return c.corrections && c.corrections.length > 0
-      ? `Re-export: net revenue ${changeText(c.totals.net, c.currency)}`
+      ? `Re-export: net revenue ${change}`
       : "Re-export: no totals changed";
   }
-  const previous = periodsLine(c).split(" vs ")[1];
-  const against =
-    c.periods.relation === "undated" || !previous
-      ? "vs the earlier file"
-      : `vs ${previous.replace(/ \(.*\)$/, "")}`;
-  return `Net revenue ${changeText(c.totals.net, c.currency)} ${against}`;
+  const [current, previous] = periodsLine(c)
+    .split(" vs ")
+    .map((p) => p.replace(/ \(.*\)$/, ""));
+  if (c.periods.relation === "undated" || !current || !previous)
+    return `Net revenue ${change} vs the earlier file`;
+  return `${current}: net revenue ${change} vs ${previous}`;
 }
 
 /** Only a plain https URL becomes a link: anything else could break out of Slack's `<url|text>`. */

@@ -203,7 +203,7 @@ describe("Slack: What changed", () => {
 
   it("says the change in the notification text", () => {
     const m = buildSummaryMessage(sample, sampleSummary(), { comparison: ctx });
-    expect(m.text).toMatch(/· Net revenue \+\$6\.7K \(\+15\.5%\) vs week 46$/);
+    expect(m.text).toMatch(/· Net revenue 660K · Week 47: net revenue \+\$6\.7K \(\+15\.5%\) vs week 46$/);
   });
 });
 
@@ -313,5 +313,25 @@ describe("offline summary, Slack and e-mail agree", () => {
     const summary = writeOfflineSummary(sample, "test", ctx.comparison);
     const [head] = sectionTexts(buildSummaryMessage(sample, summary, { comparison: ctx }).blocks);
     for (const s of summary.whatChanged ?? []) expect(head).toContain(`• ${s.text}`);
+  });
+});
+
+describe("the footer", () => {
+  it("names the What changed sentences written without Gemini", async () => {
+    const sample = await fx.sample();
+    const summary: ExecutiveSummary = {
+      ...sampleSummary(),
+      whatChanged: [
+        { text: "Net revenue rose 15.5%.", source: "gemini" },
+        { text: "North added the most.", source: "offline" },
+      ],
+      writer: "mixed",
+      offlineReason: "1 sentence from Gemini cited figures not in your data and was replaced",
+    };
+    const m = buildSummaryMessage(sample, summary, { comparison: context(weeklyComparison()) });
+    const footer = textObjects(m.blocks).at(-1)?.text ?? "";
+    expect(footer).toMatch(
+      /^Written by Gemini; replaced without Gemini: 1 of 2 sentences on what changed \(1 sentence/,
+    );
   });
 });

@@ -14,14 +14,14 @@ import type { Currency } from "../numbers.js";
 /**
  * The words for a comparison's periods, warnings and corrections, shared by the offline "What
  * changed" sentences, the Slack message and the e-mail, so every medium names the periods the same
- * way ("Week 47 (17-23 Nov 2026) vs week 46 (10-16 Nov 2026)") and no warning is worded twice.
+ * way ("Week 47 (16-22 Nov 2026) vs week 46 (9-15 Nov 2026)") and no warning is worded twice.
  * Plain text; renderers escape it. Every number goes through ui/format.ts, so the figure checker
  * reads back what is written here.
  */
 
 const DAY_MS = 86_400_000;
 
-/** A period as people name it: "Week 47 (17-23 Nov 2026)", "Nov 2026", "Q3 2026", "5 Jan 2026". */
+/** A period as people name it: "Week 47 (16-22 Nov 2026)", "Nov 2026", "Q3 2026", "5 Jan 2026". */
 export function periodLabel(comparison: Comparison, side: "previous" | "current"): string {
   const period = comparison.periods[side];
   const range = rangeOf(period);
@@ -45,7 +45,7 @@ export function shortPeriodLabel(comparison: Comparison, side: "previous" | "cur
   return name.length <= 20 ? name : fallback;
 }
 
-/** "Week 47 (17-23 Nov 2026) vs week 46 (10-16 Nov 2026)"; a re-export: "17-23 Nov 2026, exported again". */
+/** "Week 47 (16-22 Nov 2026) vs week 46 (9-15 Nov 2026)"; a re-export: "Week 47 (16-22 Nov 2026), exported again". */
 export function periodsLine(comparison: Comparison): string {
   const { relation } = comparison.periods;
   if (relation === "undated") return "The whole files (one of them has no dates)";

@@ -17,13 +17,13 @@ const MONTH =
 const DATE_PHRASES = [
   /\b\d{4}-\d{2}(?:-\d{2})?\b/g,
   new RegExp(
-    `\\b(?:\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?\\s+)?${MONTH}\\.?(?:\\s*[-–]\\s*${MONTH}\\.?)?(?:\\s+\\d{1,2}(?:st|nd|rd|th)?)?(?:,?\\s+\\d{4})?\\b`,
+    `\\b(?:\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?\\s+)?${MONTH}\\.?(?:\\s*[-–]\\s*${MONTH}\\.?)?(?:\\s+\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?)?(?:,?\\s+\\d{4})?\\b`,
     "gi",
   ),
   /\bQ[1-4](?:\s+\d{4})?\b/gi,
   /\bH[12]\s+\d{4}\b/g,
-  // "week 47" names a period (comparisons say "week 47 vs week 46"), it is not a count.
-  /\bweeks?\s+\d{1,2}\b/gi,
+  // "week 47" (or "wk 47") names a period (comparisons say "week 47 vs week 46"), it is not a count.
+  /\b(?:weeks?|wk)\s*\d{1,2}\b/gi,
 ];
 // Not preceded by a letter or digit (or "letters-"), so "UTF-8", "Windows-1252" and "A4" are names.
 const FIGURE =

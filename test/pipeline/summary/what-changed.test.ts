@@ -147,6 +147,8 @@ describe("the figure checker reads comparisons", () => {
       expect.objectContaining({ raw: "9.7 pts", kind: "percent", value: 9.7 }),
     ]);
     expect(extractFigures("down 2.1 percentage points")[0]?.kind).toBe("percent");
+    // Periods as a comparison names them are dates, not figures.
+    expect(extractFigures("In Nov 16-22, 2026 (wk 47) against 9-15 Nov 2026 and week 46")).toEqual([]);
   });
 
   it("catches a wrong change, a wrong contribution and a figure only the metrics hold", () => {
