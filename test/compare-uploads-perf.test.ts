@@ -154,6 +154,8 @@ describe("the comparison step on two 1M-row files with 5,000 categories", () => 
           Object.entries(step.timings).map(([k, v]) => [k, Math.round(v * 100) / 100]),
         ),
         storedSnapshotBytes: sizes,
+        // What the analysis cache keeps per entry (a compared summary's entry repeats it).
+        analysisJsonBytes: Buffer.byteLength(JSON.stringify(second)),
       }),
     );
     expect(leastCpu).toBeLessThan(MAX_STEP_MS);
