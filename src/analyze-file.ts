@@ -248,14 +248,14 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     }
     timer = await stage("compare");
     const upload = { ...uploadOf(job), contentHash, fileName: info.name, postedAt: postedAtOf(info, job) };
-    const compared = await compareUpload(analysis, upload, { store, logger: log, save: "always" });
+    let compared = await compareUpload(analysis, upload, { store, logger: log, save: "always" });
     timer();
     let summary = await cachedSummary(deps, contentHash, cached, compared);
     if (summary) log.info({ contentHash, compared: compared.cacheKey !== null }, "reusing the summary");
     else {
       timer = await stage("summarize");
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
-      summary = await summarize(analysis, { model: deps.model, comparison: compared.context });
+      ({ summary, compared } = await summarizeWith(analysis, compared, deps, log));
       timer();
       if (!columnHelpFailed)
         await cacheSummary(deps, { contentHash, fileName: info.name, analysis, summary, cached, compared });
@@ -268,7 +268,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const at = progressTs;
     const messageTs = await sendWithFallback(
       deps.richBlocks ?? processRichBlocks,
-      (rich) => summaryMessage(result, info.name, ref, rich),
+      (rich) => summaryMessage(result, info.name, ref, rich, log),
       async (message) => {
         if (!at) return deps.slack.post(channel, threadTs, message);
         await deps.slack.update(channel, at, message);
@@ -335,13 +335,48 @@ function summaryMessage(
   fileName: string,
   ref: FileRef,
   rich: RichBlocks,
+  log: Logger,
 ): SlackMessage {
-  return buildSummaryMessage(result.analysis, result.summary, {
-    fileName,
-    actions: emailButtonBlock(ref),
-    rich,
-    comparison: result.comparison,
-  });
+  const build = (comparison: ComparisonContext | null) =>
+    buildSummaryMessage(result.analysis, result.summary, {
+      fileName,
+      actions: emailButtonBlock(ref),
+      rich,
+      comparison,
+    });
+  if (!result.comparison) return build(null);
+  try {
+    return build(result.comparison);
+  } catch (error) {
+    log.error({ err: error }, SECTION_FAILED);
+    return build(null);
+  }
+}
+
+const SECTION_FAILED = "the What changed section failed: sent without it";
+
+/**
+ * The summary, with the comparison's sentences when there is one. A comparison the summary cannot be
+ * written with must not cost the summary: it is logged and the summary is written without it (and
+ * cached as one without a comparison). A model failure is handled inside summarize (offline writer).
+ */
+async function summarizeWith(
+  analysis: Analysis,
+  compared: ComparisonStep,
+  deps: InsightsDeps,
+  log: Logger,
+): Promise<{ summary: ExecutiveSummary; compared: ComparisonStep }> {
+  if (!compared.context) return { summary: await summarize(analysis, { model: deps.model }), compared };
+  try {
+    return {
+      summary: await summarize(analysis, { model: deps.model, comparison: compared.context }),
+      compared,
+    };
+  } catch (error) {
+    log.error({ err: error }, SECTION_FAILED);
+    const without = { ...compared, context: null, cacheKey: null };
+    return { summary: await summarize(analysis, { model: deps.model }), compared: without };
+  }
 }
 
 function uploadOf(job: JobRecord) {
@@ -450,10 +485,16 @@ async function emailIfAsked(
   }
   const stop = deps.telemetry.stageSeconds.startTimer({ stage: "email" });
   await deps.store.updateJob(job.id, { stage: "email" });
-  const email = await buildSummaryEmail(entry.analysis, entry.summary, {
-    fileName: entry.fileName,
-    comparison: entry.comparison,
-  });
+  const build = (comparison: ComparisonContext | null) =>
+    buildSummaryEmail(entry.analysis, entry.summary, { fileName: entry.fileName, comparison });
+  let email: Awaited<ReturnType<typeof build>>;
+  try {
+    email = await build(entry.comparison);
+  } catch (error) {
+    if (!entry.comparison) throw error;
+    log.error({ err: error }, SECTION_FAILED);
+    email = await build(null);
+  }
   const result = await deps.email.send({
     to: job.recipients,
     subject: email.subject,
