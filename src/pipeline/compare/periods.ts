@@ -3,7 +3,8 @@
  *
  * - Same dates: a re-export (corrections); the whole files are compared.
  * - The current file starts after the previous one ends: consecutive (a gap of up to
- *   MAX_CONSECUTIVE_GAP days, a weekend or a holiday, still counts), else a gap (flagged).
+ *   MAX_CONSECUTIVE_GAP days, a weekend or a holiday, still counts), else a gap (flagged). A longer
+ *   previous file is cut to its last stretch as long as the current one (previousTail).
  * - The current file covers the previous one's end and goes further (a year-to-date file that grew):
  *   only the new stretch is compared, with the equal stretch just before it, both from the current
  *   file (its figures include any corrections): by whole months when the new stretch starts on the
@@ -73,8 +74,16 @@ export function planPeriods(previous: Snapshot, current: Snapshot): PeriodPlan {
   if (p.start === c.start && p.end === c.end) return whole("same-period");
   if (c.start > p.end) {
     const gap = dayNumber(c.start) - dayNumber(p.end) - 1;
-    if (gap <= MAX_CONSECUTIVE_GAP) return whole("consecutive");
-    return whole("gap", [{ kind: "gap", days: gap }]);
+    const relation = gap <= MAX_CONSECUTIVE_GAP ? "consecutive" : "gap";
+    const extra: PeriodWarning[] = relation === "gap" ? [{ kind: "gap", days: gap }] : [];
+    const tail = previousTail(previous, p, c);
+    if (!tail) return whole(relation, extra);
+    // The current side by months too when the previous one is, so both come from the same grid.
+    const currentSelection: Selection =
+      tail.basis === "months"
+        ? { from: "current", basis: "months", months: current.months.map((m) => m.month) }
+        : { from: "current", basis: "whole-file" };
+    return finish(relation, previous, current, tail, currentSelection, extra);
   }
   if (c.end > p.end) return planOverlap(previous, current, p, c);
   return whole("previous-newer", [{ kind: "previous-newer" }]);
@@ -154,6 +163,41 @@ function planOverlap(previous: Snapshot, current: Snapshot, p: Range, c: Range):
     ],
   );
 }
+
+/**
+ * A previous file longer than the current one (a year-to-date backfill, then a month; four weeks,
+ * then one) is cut to its end, as long as the current one: its last months when the current file
+ * starts on the 1st, else its last days when it has day figures. Null when it is not longer, or
+ * cannot be cut (the whole files are compared and the unequal length flagged).
+ */
+function previousTail(previous: Snapshot, p: Range, c: Range): Selection | null {
+  const currentLength = lengthInDays(c.start, c.end);
+  const previousLength = lengthInDays(p.start, p.end);
+  if (previousLength <= currentLength + LENGTH_TOLERANCE) return null;
+  if (c.start === monthStart(monthOf(c.start))) {
+    // Read by month: cut only when the previous file holds more months (a month in progress
+    // against one whole month is flagged and compared day for day instead, in finish()).
+    const count = monthsBetween(c.start, c.end).length;
+    const months = previous.months.map((m) => m.month);
+    const lastMonth = monthOf(p.end);
+    const lastMonthWhole =
+      lengthInDays(monthStart(lastMonth), p.end) >= daysInMonth(lastMonth) - LENGTH_TOLERANCE;
+    return months.length > count && lastMonthWhole
+      ? { from: "previous", basis: "months", months: months.slice(-count) }
+      : null;
+  }
+  // Read by days (weeks, rolling windows): a current file of at least MIN_TAIL_DAYS against a
+  // previous one at least twice as long. A week in progress (3 days) is compared with the same
+  // weekdays of the whole previous week instead.
+  if (currentLength < MIN_TAIL_DAYS || previousLength < currentLength * 2) return null;
+  const start = addDays(p.end, -(currentLength - 1));
+  return previous.days && covers(previous.days, start, p.end)
+    ? { from: "previous", basis: "days", start, end: p.end }
+    : null;
+}
+
+/** A current file shorter than this is a period in progress, not a period to cut the previous one to. */
+const MIN_TAIL_DAYS = 5;
 
 function covers(days: readonly { day: string }[], start: string, end: string): boolean {
   const first = days[0]?.day;

@@ -13,6 +13,8 @@
  * - Headers: every role read from the same header, after normalising (case, accents, separators,
  *   bracketed currency). Only specific enough signatures count on their own: at least three roles
  *   (revenue and date alone, "Amount" and "Date", are shared by any two money files).
+ * A candidate whose dates all come after the new upload's is never the previous one (an old week
+ * uploaded late is compared with the week before it, not with the newest upload).
  * A name match wins over a header-only match (it says which file came before); among name matches
  * the closest earlier period wins, then the newest upload.
  */
@@ -71,6 +73,12 @@ export function judgeCandidate(subject: SeriesSubject, candidate: SeriesCandidat
     candidate.dateRange !== null &&
     candidate.dateRange.end < subject.dateRange.start;
   if (order === "later" && !datedEarlier) return { match: false, why: "later-in-series" };
+  // Dates wholly after the new upload's: whatever the name says, that file is not the one before.
+  const datedLater =
+    subject.dateRange !== null &&
+    candidate.dateRange !== null &&
+    candidate.dateRange.start > subject.dateRange.end;
+  if (datedLater) return { match: false, why: "later-in-series" };
   const nameOrder = order === "later" ? "earlier" : order;
   const byName = nameOrder !== null && compatible;
   if (byName && headers) return { match: true, reason: "headers-and-name", nameOrder };

@@ -427,7 +427,14 @@ function decodeGrid(
   return { names, pooledRow: grid.o, netCents, units };
 }
 
+/** Months and days strictly ascending, and a range that starts before it ends: what the engine assumes. */
+function ascending(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i] as string) <= (keys[i - 1] as string)) return false;
+  return true;
+}
+
 function fromEnvelope(e: Envelope): Snapshot {
+  if (!ascending(e.m.k) || (e.y && !ascending(e.y.k)) || (e.r && e.r[0] > e.r[1])) throw new Malformed();
   const monthCount = e.m.k.length;
   const mRevenue = need(e.m.r, monthCount);
   const mNet = need(e.m.e, monthCount);

@@ -149,6 +149,29 @@ describe("compareSnapshots: other relations", () => {
     expectIdentities(comparison);
   });
 
+  it("a month after a year-to-date backfill is compared with the backfill's last month, with drivers", () => {
+    const backfill = snapshotOf("sales 2026 ytd.csv", [
+      ...dailySales("2026-01-01", "2026-09-30", { North: { cents: 5_000, units: 5 } }),
+      ...dailySales("2026-10-01", "2026-10-31", {
+        North: { cents: 1_000, units: 1 },
+        South: { cents: 500, units: 1 },
+      }),
+    ]);
+    const november = snapshotOf(
+      "sales 2026-11.csv",
+      dailySales("2026-11-01", "2026-11-30", {
+        North: { cents: 1_200, units: 1 },
+        South: { cents: 500, units: 1 },
+      }),
+    );
+    const comparison = compareSnapshots(backfill, november);
+    expect(comparison.periods.previous.months).toEqual(["2026-10"]);
+    expect(comparison.totals.net).toMatchObject({ previous: 465, current: 510, change: 45 });
+    expect(comparison.region?.up[0]).toMatchObject({ name: "North", change: 50 });
+    expect(comparison.region?.priceVolumeMix).toMatchObject({ price: 60 });
+    expectIdentities(comparison);
+  });
+
   it("a partial month against a whole one is flagged and also compared on the same days", () => {
     const oct = snapshotOf(
       "sales 2026-10.csv",

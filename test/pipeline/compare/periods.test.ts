@@ -57,6 +57,40 @@ describe("planPeriods", () => {
     expect(plan.sameDays?.previous).toEqual({ from: "previous", start: "2026-11-09", end: "2026-11-11" });
   });
 
+  it("a year-to-date backfill then a month: the month against the backfill's last month", () => {
+    const ytd = snapshotOf("sales 2026 ytd.csv", dailySales("2026-01-01", "2026-10-31", NORTH));
+    const nov = snapshotOf("sales 2026-11.csv", dailySales("2026-11-01", "2026-11-30", NORTH));
+    const plan = planPeriods(ytd, nov);
+    expect(plan.periods.relation).toBe("consecutive");
+    expect(plan.previous).toEqual({ from: "previous", basis: "months", months: ["2026-10"] });
+    expect(plan.current).toEqual({ from: "current", basis: "months", months: ["2026-11"] });
+    expect(plan.periods.granularity).toBe("month");
+    expect(plan.periods.warnings).toEqual([]);
+  });
+
+  it("four weeks then one: the week against the last seven days", () => {
+    const month = snapshotOf("last 4 weeks.csv", dailySales("2026-10-19", "2026-11-15", NORTH));
+    const week = snapshotOf("this week.csv", dailySales("2026-11-16", "2026-11-22", NORTH));
+    const plan = planPeriods(month, week);
+    expect(plan.previous).toEqual({
+      from: "previous",
+      basis: "days",
+      start: "2026-11-09",
+      end: "2026-11-15",
+    });
+    expect(plan.current).toEqual({ from: "current", basis: "whole-file" });
+    expect(plan.periods.granularity).toBe("week");
+    expect(plan.periods.warnings).toEqual([]);
+  });
+
+  it("a longer previous file that cannot be cut is compared whole and flagged", () => {
+    const long = snapshotOf("long.csv", dailySales("2026-01-05", "2026-11-15", NORTH));
+    const week = snapshotOf("week.csv", dailySales("2026-11-16", "2026-11-22", NORTH));
+    const plan = planPeriods(long, week);
+    expect(plan.previous).toEqual({ from: "previous", basis: "whole-file" });
+    expect(plan.periods.warnings).toEqual([{ kind: "unequal-length", previousDays: 315, currentDays: 7 }]);
+  });
+
   it("the same dates again: a re-export", () => {
     const a = snapshotOf("sales_w47.csv", dailySales("2026-11-16", "2026-11-22", NORTH));
     const b = snapshotOf(

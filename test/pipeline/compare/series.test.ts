@@ -116,6 +116,15 @@ describe("findPrevious", () => {
     expect(found?.candidate.id).toBe("c1");
   });
 
+  it("an old week uploaded late is not compared with a newer upload covering later dates", () => {
+    const week = (start: string, end: string) => ({ start, end });
+    const found = findPrevious(subject("late upload.csv", { dateRange: week("2026-11-02", "2026-11-08") }), [
+      candidate("c2", "this week.csv", { dateRange: week("2026-11-16", "2026-11-22") }),
+      candidate("c1", "older.csv", { dateRange: week("2026-10-26", "2026-11-01") }),
+    ]);
+    expect(found?.candidate.id).toBe("c1");
+  });
+
   it("matches by headers alone when the names share no pattern", () => {
     const found = findPrevious(subject("November numbers.xlsx"), [candidate("c1", "what we sold.csv")]);
     expect(found).toEqual({ candidate: expect.objectContaining({ id: "c1" }), reason: "headers" });

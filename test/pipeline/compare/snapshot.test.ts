@@ -8,7 +8,7 @@ import {
   encodeSnapshot,
   POOLED_NAME,
 } from "../../../src/pipeline/compare/snapshot.js";
-import type { Snapshot, SnapshotGroup } from "../../../src/pipeline/compare/types.js";
+import type { Snapshot, SnapshotGroup, SnapshotMonth } from "../../../src/pipeline/compare/types.js";
 import type { GroupMonthGrid } from "../../../src/pipeline/metrics-types.js";
 import { SAMPLE_DATA } from "../../helpers/files.js";
 import { gridFrom, gridRows, snapshotOf, type TestGridRow } from "./fixtures.js";
@@ -166,6 +166,20 @@ describe("encodeSnapshot / decodeSnapshot", () => {
     expect(decodeSnapshot(JSON.stringify({ ...json, extra: 1 }))).toBeNull();
     expect(decodeSnapshot(text.slice(0, -10))).toBeNull();
     expect(decodeSnapshot("null")).toBeNull();
+    // Months out of order, or a range that ends before it starts.
+    const twoMonths = JSON.parse(
+      encodeSnapshot({
+        ...sample,
+        region: null,
+        category: null,
+        months: [...sample.months, { ...(sample.months[0] as SnapshotMonth), month: "2026-12" }],
+      }),
+    );
+    expect(decodeSnapshot(JSON.stringify(twoMonths))).not.toBeNull();
+    expect(
+      decodeSnapshot(JSON.stringify({ ...twoMonths, m: { ...twoMonths.m, k: ["2026-12", "2026-11"] } })),
+    ).toBeNull();
+    expect(decodeSnapshot(JSON.stringify({ ...json, r: ["2026-11-22", "2026-11-16"] }))).toBeNull();
     // A packed column cut short is refused whole, not half read.
     const cut = { ...json, m: { ...json.m, e: encodeColumn([]) } };
     expect(decodeSnapshot(JSON.stringify(cut))).toBeNull();
