@@ -215,9 +215,9 @@ function choose(
   for (const record of earlier) {
     const signature = parseSignature(record.headerSignature);
     if (!signature) continue;
-    // Decoding a snapshot costs milliseconds for a big file, and a channel keeps many: only a
-    // candidate whose name comes later in the series needs its dates (a Q4 -> Q1 wrap is earlier by
-    // date); the others are ordered by their names, and only the one chosen is decoded.
+    // Decoding a snapshot costs milliseconds for a big file, and a channel keeps many, so dates are
+    // read lazily: up front only for a candidate whose name comes later in the series (a Q4 -> Q1
+    // wrap is earlier by date); for the others, once chosen (below).
     const laterName = compareNames(record.fileName, upload.fileName) === "later";
     const dated = laterName ? decode(record) : null;
     if (laterName && !dated) continue;
@@ -229,17 +229,24 @@ function choose(
       dateRange: dated?.dateRange ?? null,
     });
   }
-  // A snapshot this version cannot read (another SNAPSHOT_VERSION) is dropped and the choice made again.
+  // The chosen candidate is decoded; once its dates are known it is judged again with them (dates wholly
+  // after this upload's rule it out), and the choice made again. A snapshot this version cannot read
+  // (another SNAPSHOT_VERSION) is dropped. Each pass dates or drops one candidate, so this ends.
   for (;;) {
     const match = findPrevious(subject, candidates);
     const record = match ? earlier.find((r) => r.fileId === match.candidate.id) : undefined;
     if (!match || !record) break;
     const previous = decode(record);
-    if (previous) {
-      log.info({ previous: record.fileName, reason: match.reason }, "previous upload of the series found");
-      return withPrevious(snapshot, previous, record, "series", upload, timings);
+    if (!previous) {
+      candidates.splice(candidates.indexOf(match.candidate), 1);
+      continue;
     }
-    candidates.splice(candidates.indexOf(match.candidate), 1);
+    if (match.candidate.dateRange === null && previous.dateRange !== null) {
+      match.candidate.dateRange = previous.dateRange;
+      continue;
+    }
+    log.info({ previous: record.fileName, reason: match.reason }, "previous upload of the series found");
+    return withPrevious(snapshot, previous, record, "series", upload, timings);
   }
 
   const latest = timed(timings, "compare", () => compareLatestMonths(snapshot));

@@ -144,6 +144,24 @@ describe("compareUpload", () => {
     expect(again.context).toBeNull();
   });
 
+  it("an old week uploaded late is compared with the week before it, not with the newest upload", async () => {
+    // Names that say nothing of the order: the headers tie the files, their dates order them.
+    const w45 = await analyzeFile(
+      files.write(
+        "w45.csv",
+        week("2026-11-02", [
+          ["North", "Tools", 1, 100],
+          ["South", "Toys", 1, 100],
+        ]),
+      ),
+    );
+    await run(w45, upload("FA", "alpha.csv", T46 - 7 * 86_400_000));
+    await run(w47, upload("FC", "gamma.csv", T47));
+    const late = await run(w46, upload("FB", "beta.csv", T47 + 3_600_000));
+    expect(late.context?.previous?.fileName).toBe("alpha.csv");
+    expect(late.context?.comparison.periods.relation).toBe("consecutive");
+  });
+
   it("does not compare the same content shared again", async () => {
     await run(w46, upload("F46", "sales_w46.csv", T46, { contentHash: "same" }));
     const copy = await run(w46, upload("F46COPY", "sales_w46 (1).csv", T47, { contentHash: "same" }));
