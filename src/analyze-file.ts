@@ -2,10 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { type ComparisonStep, compareUpload, summaryCacheKey } from "./compare-uploads.js";
 import { AppError, InputError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { type Analysis, analyzeFile } from "./pipeline/analyze.js";
 import type { ColumnClassifier } from "./pipeline/columns/classify.js";
+import type { ComparisonContext } from "./pipeline/compare/context.js";
 import type { Limits } from "./pipeline/limits.js";
 import type { SummaryModel } from "./pipeline/summary/model.js";
 import { summarize } from "./pipeline/summary/summarize.js";
@@ -15,7 +17,7 @@ import { processRichBlocks, type RichBlockSupport, sendWithFallback } from "./ri
 import { type EmailSender, idempotencyKeyFor } from "./services/email.js";
 import { isSpreadsheetFile, SlackFileError, type SlackFiles } from "./services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "./services/slack-messenger.js";
-import type { JobRecord, NewJob, Store, ThreadSummary } from "./services/store.js";
+import type { JobRecord, NewJob, Store, StoredAnalysis, ThreadSummary } from "./services/store.js";
 import type { Telemetry } from "./telemetry.js";
 import { buildSummaryEmail } from "./ui/email/summary-email.js";
 import { escapeSlackText } from "./ui/escape.js";
@@ -150,17 +152,33 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
   };
 
   const posted = await store.threadSummary(channel, threadTs, fileId);
-  if (posted) {
-    const stored = await store.analysisByHash(posted.contentHash, ANALYSIS_VERSION);
-    const summary = reusableSummary(stored?.summary ?? null, deps.model);
-    if (stored && summary) {
+  const stored = posted ? await store.analysisByHash(posted.contentHash, ANALYSIS_VERSION) : null;
+  if (posted && stored) {
+    // The summary in the thread was written with a comparison (or none): the same one is found again
+    // from the stored snapshots, so the reused summary and its e-mail say the same thing.
+    const upload = {
+      ...uploadOf(job),
+      contentHash: posted.contentHash,
+      fileName: posted.fileName,
+      postedAt: postedAtOf({}, job),
+    };
+    const compared = await compareUpload(stored.analysis, upload, { store, logger: log, save: "if-missing" });
+    const summary = await cachedSummary(deps, posted.contentHash, stored, compared);
+    if (summary) {
       log.info({ messageTs: posted.messageTs }, "the thread already has this summary: reusing it");
       // The queued message has nothing more to say: the summary is already above it.
       if (progressTs) {
         await safely(log, () => deps.slack.delete(channel, progressTs as string));
         await store.updateJob(job.id, { progressTs: null });
       }
-      await emailIfAsked(job, deps, { analysis: stored.analysis, summary, fileName: posted.fileName }, log);
+      await tellExplicitProblem(job, deps, compared, log);
+      const entry = {
+        analysis: stored.analysis,
+        summary,
+        fileName: posted.fileName,
+        comparison: compared.context,
+      };
+      await emailIfAsked(job, deps, entry, log);
       await finish("reused");
       return;
     }
@@ -202,12 +220,11 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
 
     const cached = await store.analysisByHash(contentHash, ANALYSIS_VERSION);
     let analysis = cached?.analysis ?? null;
-    let summary = reusableSummary(cached?.summary ?? null, deps.model);
     // Like an offline summary written during an outage, a column reading Gemini was asked about but
     // could not help with is not kept: the next upload of this content reads it again and asks again.
     let columnHelpFailed = false;
     if (analysis) {
-      log.info({ contentHash, summaryReused: summary !== null }, "same content analysed before: reusing it");
+      log.info({ contentHash }, "same content analysed before: reusing the analysis");
     } else {
       timer = await stage("read");
       await progress(`:bar_chart: Reading ${name}…`);
@@ -229,23 +246,21 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
       });
       timer();
     }
-    if (!summary) {
+    timer = await stage("compare");
+    const upload = { ...uploadOf(job), contentHash, fileName: info.name, postedAt: postedAtOf(info, job) };
+    let compared = await compareUpload(analysis, upload, { store, logger: log, save: "always" });
+    timer();
+    let summary = await cachedSummary(deps, contentHash, cached, compared);
+    if (summary) log.info({ contentHash, compared: compared.cacheKey !== null }, "reusing the summary");
+    else {
       timer = await stage("summarize");
       await progress(`:memo: Writing the summary of ${analysis.rows.toLocaleString("en-US")} rows…`);
-      summary = await summarize(analysis, { model: deps.model });
+      ({ summary, compared } = await summarizeWith(analysis, compared, deps, log));
       timer();
-      if (!columnHelpFailed) {
-        await store.saveAnalysis({
-          contentHash,
-          analysisVersion: ANALYSIS_VERSION,
-          fileName: info.name,
-          analysis,
-          summary: reusableSummary(summary, deps.model),
-          createdAt: Date.now(),
-        });
-      }
+      if (!columnHelpFailed)
+        await cacheSummary(deps, { contentHash, fileName: info.name, analysis, summary, cached, compared });
     }
-    const result = { analysis, summary };
+    const result = { analysis, summary, comparison: compared.context };
 
     timer = await stage("post");
     await updates;
@@ -253,7 +268,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     const at = progressTs;
     const messageTs = await sendWithFallback(
       deps.richBlocks ?? processRichBlocks,
-      (rich) => summaryMessage(result.analysis, result.summary, info.name, ref, rich),
+      (rich) => summaryMessage(result, info.name, ref, rich, log),
       async (message) => {
         if (!at) return deps.slack.post(channel, threadTs, message);
         await deps.slack.update(channel, at, message);
@@ -265,6 +280,7 @@ export async function runInsightsJob(job: JobRecord, deps: InsightsDeps): Promis
     await store.saveThreadSummary(threadSummaryOf(job, messageTs, contentHash, info.name, result.analysis));
     timer();
     log.info({ rows: result.analysis.rows, writer: result.summary.writer }, "summary posted");
+    await tellExplicitProblem(job, deps, compared, log);
     await emailIfAsked(job, deps, { ...result, fileName: info.name }, log);
     await finish("done");
   } catch (error) {
@@ -315,19 +331,140 @@ function threadSummaryOf(
 }
 
 function summaryMessage(
-  analysis: Analysis,
-  summary: ExecutiveSummary,
+  result: { analysis: Analysis; summary: ExecutiveSummary; comparison: ComparisonContext | null },
   fileName: string,
   ref: FileRef,
   rich: RichBlocks,
+  log: Logger,
 ): SlackMessage {
-  return buildSummaryMessage(analysis, summary, { fileName, actions: emailButtonBlock(ref), rich });
+  const build = (comparison: ComparisonContext | null) =>
+    buildSummaryMessage(result.analysis, result.summary, {
+      fileName,
+      actions: emailButtonBlock(ref),
+      rich,
+      comparison,
+    });
+  if (!result.comparison) return build(null);
+  try {
+    return build(result.comparison);
+  } catch (error) {
+    log.error({ err: error }, SECTION_FAILED);
+    return build(null);
+  }
+}
+
+const SECTION_FAILED = "the What changed section failed: sent without it";
+
+/**
+ * The summary, with the comparison's sentences when there is one. A comparison the summary cannot be
+ * written with must not cost the summary: it is logged and the summary is written without it (and
+ * cached as one without a comparison). A model failure is handled inside summarize (offline writer).
+ */
+async function summarizeWith(
+  analysis: Analysis,
+  compared: ComparisonStep,
+  deps: InsightsDeps,
+  log: Logger,
+): Promise<{ summary: ExecutiveSummary; compared: ComparisonStep }> {
+  if (!compared.context) return { summary: await summarize(analysis, { model: deps.model }), compared };
+  try {
+    return {
+      summary: await summarize(analysis, { model: deps.model, comparison: compared.context }),
+      compared,
+    };
+  } catch (error) {
+    log.error({ err: error }, SECTION_FAILED);
+    const without = { ...compared, context: null, cacheKey: null };
+    return { summary: await summarize(analysis, { model: deps.model }), compared: without };
+  }
+}
+
+function uploadOf(job: JobRecord) {
+  return { channel: job.channel, fileId: job.fileId, threadTs: job.threadTs, compareWith: job.compareWith };
+}
+
+/** When the file was posted: Slack's `created`, else the thread's timestamp (a message ts, in seconds). */
+function postedAtOf(info: { created?: number | null }, job: JobRecord): number {
+  if (typeof info.created === "number" && info.created > 0) return info.created;
+  const ts = Number(job.threadTs) * 1000;
+  return Number.isFinite(ts) && ts > 0 ? ts : Date.now();
+}
+
+/**
+ * The cached summary fit for this comparison, or null. A summary depends on the file alone only
+ * without a comparison; with one it also depends on the earlier upload, so it is cached under a key
+ * naming that upload (summaryCacheKey) and reused only for the same comparison.
+ */
+async function cachedSummary(
+  deps: InsightsDeps,
+  contentHash: string,
+  plain: StoredAnalysis | null,
+  compared: ComparisonStep,
+): Promise<ExecutiveSummary | null> {
+  if (compared.cacheKey === null) return reusableSummary(plain?.summary ?? null, deps.model);
+  const keyed = await deps.store.analysisByHash(
+    summaryCacheKey(contentHash, compared.cacheKey),
+    ANALYSIS_VERSION,
+  );
+  return reusableSummary(keyed?.summary ?? null, deps.model);
+}
+
+/**
+ * Keeps the analysis by content hash (as always) and the summary under the key of its comparison.
+ * The entry of a compared summary repeats the analysis: the store's one cache table keeps an analysis
+ * with every summary, and a summary is only ever reused with the analysis it was written from.
+ */
+async function cacheSummary(
+  deps: InsightsDeps,
+  entry: {
+    contentHash: string;
+    fileName: string;
+    analysis: Analysis;
+    summary: ExecutiveSummary;
+    cached: StoredAnalysis | null;
+    compared: ComparisonStep;
+  },
+): Promise<void> {
+  const { contentHash, fileName, analysis, summary, cached, compared } = entry;
+  const base = { analysisVersion: ANALYSIS_VERSION, fileName, analysis, createdAt: Date.now() };
+  const reusable = reusableSummary(summary, deps.model);
+  if (compared.cacheKey === null) {
+    await deps.store.saveAnalysis({ ...base, contentHash, summary: reusable });
+    return;
+  }
+  // The plain entry keeps its own summary (written without a comparison), if it has one.
+  if (!cached) await deps.store.saveAnalysis({ ...base, contentHash, summary: null });
+  await deps.store.saveAnalysis({
+    ...base,
+    contentHash: summaryCacheKey(contentHash, compared.cacheKey),
+    summary: reusable,
+  });
+}
+
+/** /insights compare could not compare: the thread says why, under the summary, and how to fix it. */
+async function tellExplicitProblem(
+  job: JobRecord,
+  deps: InsightsDeps,
+  compared: ComparisonStep,
+  log: Logger,
+): Promise<void> {
+  if (compared.explicitProblem === null) return;
+  const text =
+    compared.explicitProblem === "same-file"
+      ? ":information_source: There is nothing to compare: the earlier file you asked for is this same file."
+      : ":information_source: I could not make the comparison you asked for: I no longer keep the figures of the earlier file (they are kept for a limited time), or it was never analysed here. Run /insights on its thread (or use *Generate insights* on its message), then /insights compare again.";
+  await safely(log, () => deps.slack.post(job.channel, job.threadTs, { text }));
 }
 
 async function emailIfAsked(
   job: JobRecord,
   deps: InsightsDeps,
-  entry: { analysis: Analysis; summary: ExecutiveSummary; fileName: string },
+  entry: {
+    analysis: Analysis;
+    summary: ExecutiveSummary;
+    fileName: string;
+    comparison: ComparisonContext | null;
+  },
   log: Logger,
 ): Promise<void> {
   if (job.recipients.length === 0) return;
@@ -348,7 +485,16 @@ async function emailIfAsked(
   }
   const stop = deps.telemetry.stageSeconds.startTimer({ stage: "email" });
   await deps.store.updateJob(job.id, { stage: "email" });
-  const email = await buildSummaryEmail(entry.analysis, entry.summary, { fileName: entry.fileName });
+  const build = (comparison: ComparisonContext | null) =>
+    buildSummaryEmail(entry.analysis, entry.summary, { fileName: entry.fileName, comparison });
+  let email: Awaited<ReturnType<typeof build>>;
+  try {
+    email = await build(entry.comparison);
+  } catch (error) {
+    if (!entry.comparison) throw error;
+    log.error({ err: error }, SECTION_FAILED);
+    email = await build(null);
+  }
   const result = await deps.email.send({
     to: job.recipients,
     subject: email.subject,

@@ -194,7 +194,8 @@ describe("runInsightsJob", () => {
     const d = deps(messenger, fakeFiles(`${SAMPLE_DATA}sales_q1_2026.csv`, "q1.csv"), email.sender);
     await runInsightsJob(await acceptJob(job({ recipients: ["boss@example.com"] }), d), d);
     const sent = email.sent[0];
-    expect(sent?.inlineImages?.map((i) => i.contentId)).toEqual(["revenue-over-time", "revenue-by-group"]);
+    // Jan-Mar: March is compared with February, so the second chart is the comparison's.
+    expect(sent?.inlineImages?.map((i) => i.contentId)).toEqual(["revenue-over-time", "revenue-compared"]);
     for (const image of sent?.inlineImages ?? []) {
       expect(sent?.html).toContain(`src="cid:${image.contentId}"`);
       expect(image.content.subarray(1, 4).toString("ascii")).toBe("PNG");
@@ -391,5 +392,135 @@ describe("runInsightsJob and the analysis cache", () => {
     expect((await older.store.analysisByHash(contentHash, ANALYSIS_VERSION - 1))?.analysis.netRevenue).toBe(
       123_456,
     );
+  });
+});
+
+describe("runInsightsJob and comparisons", () => {
+  const HEADER = "Order Date,Region,Category,Units,Unit Price,Revenue";
+  /** A week of one order a day per region: [region, category, units, unit price]. */
+  const week = (firstDay: string, orders: [string, string, number, number][]) => {
+    const rows = [HEADER];
+    for (let d = 0; d < 7; d++) {
+      const day = new Date(Date.parse(`${firstDay}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+      for (const [region, category, units, price] of orders)
+        rows.push(`${day},${region},${category},${units},${price.toFixed(2)},${(units * price).toFixed(2)}`);
+    }
+    return `${rows.join("\n")}\n`;
+  };
+  // Net 2,100.00 then 2,660.00: +560.00, North +700.00, South -140.00.
+  const W46 = week("2026-11-09", [
+    ["North", "Tools", 2, 100],
+    ["South", "Toys", 1, 100],
+  ]);
+  const W47 = week("2026-11-16", [
+    ["North", "Tools", 3, 100],
+    ["South", "Toys", 1, 80],
+  ]);
+  // Net 1,400.00: week 47 is +1,260.00 on it.
+  const W45 = week("2026-11-02", [
+    ["North", "Tools", 1, 100],
+    ["South", "Toys", 1, 100],
+  ]);
+
+  /** Slack files by id, each with the time it was first shared (files.info `created`). */
+  function sharedFiles(list: Record<string, { name: string; csv: string; created: number }>): SlackFiles {
+    return {
+      info: async (fileId) => {
+        const f = list[fileId];
+        if (!f) throw new Error(`no file ${fileId}`);
+        return {
+          id: fileId,
+          name: f.name,
+          title: f.name,
+          mimetype: "text/csv",
+          filetype: "csv",
+          size: f.csv.length,
+          urlPrivateDownload: "https://files.slack.com/x",
+          user: "U1",
+          created: f.created,
+        };
+      },
+      download: async (file, dest) => {
+        copyFileSync(files.write(`${file.id}.csv`, list[file.id]?.csv ?? ""), dest);
+        return { bytes: 1 };
+      },
+    };
+  }
+  const SERIES = {
+    F46: { name: "sales_w46.csv", csv: W46, created: Date.parse("2026-11-16T09:00:00Z") },
+    F47: { name: "sales_w47.csv", csv: W47, created: Date.parse("2026-11-23T09:00:00Z") },
+    F47COPY: { name: "sales_w47.csv", csv: W47, created: Date.parse("2026-11-23T10:00:00Z") },
+    F45: { name: "sales_w45.csv", csv: W45, created: Date.parse("2026-11-09T09:00:00Z") },
+  };
+  const lastSummary = (calls: Call[]) => summaries(calls).at(-1) ?? "";
+
+  it("the next upload of a series gets What changed; its summary is never reused for another comparison", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender);
+    await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
+    expect(lastSummary(calls)).not.toMatch(/What changed/);
+    await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
+    const compared = lastSummary(calls);
+    expect(compared).toMatch(/What changed/);
+    expect(compared).toMatch(/sales_w46\.csv/);
+    expect(compared).toMatch(/\+560/);
+
+    // The same content in another channel has nothing to compare with: a summary without the section,
+    // not the one cached for the comparison above.
+    await runInsightsJob(await acceptJob(job({ fileId: "F47COPY", channel: "C2", threadTs: "300.1" }), d), d);
+    expect(lastSummary(calls)).not.toMatch(/What changed|sales_w46/);
+
+    // And compared with another earlier upload, its sentences are about that one.
+    await runInsightsJob(await acceptJob(job({ fileId: "F45", channel: "C3", threadTs: "400.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F47COPY", channel: "C3", threadTs: "500.1" }), d), d);
+    const other = lastSummary(calls);
+    expect(other).toMatch(/sales_w45\.csv/);
+    expect(other).toMatch(/Net revenue rose 90%/);
+    expect(other).not.toMatch(/\+560|22\.9%/);
+  });
+
+  it("a summary already in the thread is reused with its comparison, and e-mailed with the section", async () => {
+    const { calls, messenger } = fakeSlack();
+    const email = fakeEmail();
+    const d = deps(messenger, sharedFiles(SERIES), email.sender);
+    await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
+    const posted = summaries(calls).length;
+    const button = job({
+      trigger: "button",
+      fileId: "F47",
+      threadTs: "200.1",
+      recipients: ["boss@example.com"],
+    });
+    await runInsightsJob(await acceptJob(button, d), d);
+    expect(summaries(calls)).toHaveLength(posted);
+    expect(email.sent).toHaveLength(1);
+    expect(email.sent[0]?.html).toMatch(/What changed/);
+    expect(email.sent[0]?.text).toMatch(/sales_w46\.csv/);
+    expect(email.sent[0]?.text).toMatch(/\+560/);
+  });
+
+  it("an explicit comparison whose earlier file is not kept posts the summary and says how to fix it", async () => {
+    const { calls, messenger } = fakeSlack();
+    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender);
+    const explicit = job({ trigger: "command", fileId: "F47", threadTs: "200.1", compareWith: "F-PURGED" });
+    await runInsightsJob(await acceptJob(explicit, d), d);
+    expect(lastSummary(calls)).not.toMatch(/What changed/);
+    const note = calls.at(-1)?.text ?? "";
+    expect(note).toMatch(/could not make the comparison you asked for/);
+    expect(note).toMatch(/Generate insights/);
+  });
+
+  it("a comparison that fails costs the section, never the summary", async () => {
+    const { calls, messenger } = fakeSlack();
+    const broken = Object.create(store, {
+      recentSnapshots: { value: async () => Promise.reject(new Error("SQLITE_CORRUPT")) },
+    });
+    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender, { store: broken });
+    await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
+    await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
+    expect(summaries(calls)).toHaveLength(2);
+    expect(lastSummary(calls)).toMatch(/sales_w47\.csv/);
+    expect(lastSummary(calls)).not.toMatch(/What changed/);
   });
 });

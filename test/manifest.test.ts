@@ -122,7 +122,7 @@ describe("manifest.yml: product requirements", () => {
     expect(manifest.features.slash_commands).toHaveLength(1);
     expect(manifest.features.slash_commands[0]).toMatchObject({
       command: "/insights",
-      usage_hint: "[email ...] | history | help",
+      usage_hint: "[email ...] | compare [email ...] | history | help",
       should_escape: false,
     });
     expect(manifest.features.slash_commands[0]?.description).toBeTruthy();

@@ -20,6 +20,7 @@ export interface CliIo {
 export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
 const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline] [--charts DIR]
+       sales-insight compare OLD NEW [--json]
 
 Analyses a sales CSV/TSV or Excel .xlsx file and prints the metrics with an executive summary.
 The summary is written by Gemini from the aggregated metrics when GEMINI_API_KEY is set, and
@@ -33,6 +34,9 @@ Options:
              also write the charts (revenue over time, revenue by region or category) to DIR
              as PNG and SVG files; --json output always includes the chart descriptions
   -h, --help show this help
+
+compare analyses both files (offline) and prints what changed from OLD to NEW: totals, the
+periods compared, the movers by region and category, and the price / volume / mix split.
 
 Exit codes: 0 success, 2 the file cannot be analysed (reason on stderr), 1 internal error.
 Limits come from MAX_FILE_MB, MAX_ROWS, MAX_COLUMNS, MAX_XLSX_UNCOMPRESSED_MB, MAX_XLSX_ENTRIES.
@@ -59,6 +63,11 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const [command, file, ...rest] = positionals;
+  if (command === "compare" && positionals.length === 3 && values.charts === undefined) {
+    // Loaded only when used, like the Gemini services below.
+    const { runCompare } = await import("./compare.js");
+    return runCompare(positionals.slice(1), { json: values.json }, io);
+  }
   if (command !== "analyze" || !file || rest.length > 0) {
     io.stderr(USAGE);
     return EXIT.badInput;

@@ -148,7 +148,7 @@ function section(
   }
 }
 
-function moneyFormatter(code: string | null, symbol: string | null): (n: number) => string {
+export function moneyFormatter(code: string | null, symbol: string | null): (n: number) => string {
   if (code && /^[A-Z]{3}$/.test(code)) {
     try {
       const f = new Intl.NumberFormat("en-US", {

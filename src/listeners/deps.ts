@@ -15,7 +15,8 @@ import { escapeSlackPlainText, escapeSlackText } from "../ui/escape.js";
 
 /** What every listener factory receives. Listeners stay thin: check, acknowledge, hand a job over. */
 export interface ListenerDeps {
-  config: Pick<AppConfig, "slack">;
+  /** retentionDays: how long figures are kept, for messages that say so (absent in some tests). */
+  config: Pick<AppConfig, "slack"> & Partial<Pick<AppConfig, "retentionDays">>;
   runner: JobRunner;
   jobs: InsightsDeps;
   logger: Logger;

@@ -11,5 +11,7 @@
  * 4: issue 9 shapes (deal exports, payments tables, multi-line orders, discounts, wide tables).
  * 5: issue 11 (daily series of short files for the charts, units per region/category/product).
  * 6: issue 11 (change vs the previous month per region and category).
+ * 7: issue 12 (region/category x month grid, `groupMonths`: comparisons split a period's change by
+ *    group from it; an analysis cached before it has none, so its uploads could not be compared by month).
  */
-export const ANALYSIS_VERSION = 6;
+export const ANALYSIS_VERSION = 7;

@@ -62,6 +62,48 @@ export async function findLatestSpreadsheets(
   };
 }
 
+/** One spreadsheet shared in a channel, and the message that shared it there last. */
+export interface SharedSpreadsheet {
+  id: string;
+  name: string;
+  /** The sharing message's ts: when it was posted. */
+  messageTs: string;
+  /** Where its summary goes: the parent's ts when it was shared as a thread reply, else messageTs. */
+  threadTs: string;
+  inThread: boolean;
+}
+
+/**
+ * The `count` most recently shared spreadsheets in `channel`, thread replies included, newest first
+ * (by the sharing message, then by upload order within one message). /insights compare takes the
+ * newest two: the file to summarise and the earlier one to compare it with.
+ */
+export async function findRecentSpreadsheets(
+  client: webApi.WebClient,
+  channel: string,
+  count: number,
+): Promise<SharedSpreadsheet[]> {
+  const listing = await client.files.list({ channel, types: "all", count: FILES_LOOKED_AT });
+  const shared: (SharedSpreadsheet & { created: number })[] = [];
+  for (const file of listing.files ?? []) {
+    if (!file.id || !isSpreadsheetFile(file)) continue;
+    const share = newestShare(file, channel);
+    if (!share) continue;
+    shared.push({
+      id: file.id,
+      name: file.name ?? file.title ?? "the file",
+      messageTs: share.ts,
+      threadTs: share.threadTs,
+      inThread: share.threadTs !== share.ts,
+      created: file.created ?? 0,
+    });
+  }
+  shared.sort(
+    (a, b) => Number(b.messageTs) - Number(a.messageTs) || b.created - a.created || b.id.localeCompare(a.id),
+  );
+  return shared.slice(0, count).map(({ created: _, ...file }) => file);
+}
+
 /** The file's latest share in `channel` (public or private), from its `shares`. */
 function newestShare(file: ListedFile, channel: string): Share | null {
   const shares = [...(file.shares?.public?.[channel] ?? []), ...(file.shares?.private?.[channel] ?? [])];

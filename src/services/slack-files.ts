@@ -33,6 +33,11 @@ export interface SlackFileInfo {
   /** `url_private_download`, else `url_private`; null for external files (e.g. Google Drive links). */
   urlPrivateDownload: string | null;
   user: string | null;
+  /**
+   * When the file was first shared (`created`, ms since the epoch); null when Slack does not say.
+   * Comparisons order uploads by it ("the previous upload" of a series).
+   */
+  created?: number | null;
 }
 
 export interface SlackFiles {
@@ -144,6 +149,7 @@ const slackFileSchema = z.object({
   url_private_download: z.string().nullish(),
   url_private: z.string().nullish(),
   user: z.string().nullish(),
+  created: z.number().nonnegative().nullish(),
   mode: z.string().nullish(),
   is_external: z.boolean().nullish(),
 });
@@ -265,6 +271,8 @@ export function createSlackFiles(
       size: file.size ?? 0,
       urlPrivateDownload: url === "" ? null : url,
       user: file.user || null,
+      // Slack gives seconds.
+      created: typeof file.created === "number" ? file.created * 1000 : null,
     };
   }
 

@@ -98,3 +98,27 @@ export function formatDateRange(range: { start: string; end: string } | null): s
 function trimZero(text: string): string {
   return text.includes(".") ? text.replace(/\.0+$/, "").replace(/(\.\d*?)0+$/, "$1") : text;
 }
+
+/** A change in money with its sign: "+$5.1K", "-$900", "$0" (a change that rounds to zero has none). */
+export function formatMoneyChange(value: number, currency: Currency | null): string {
+  const text = formatMoney(value, currency);
+  return value > 0 && /[1-9]/.test(text) ? `+${text}` : text;
+}
+
+/** A fractional change as a signed percentage: 0.118 -> "+11.8%", -0.05 -> "-5%", 0 -> "0%". */
+export function formatPercentChange(fraction: number): string {
+  const text = formatPercent(fraction);
+  return fraction > 0 && /[1-9]/.test(text) ? `+${text}` : text;
+}
+
+/**
+ * Percentage points, signed, one decimal: 3.2 -> "+3.2 pts", -0.75 -> "-0.8 pts", 0.01 -> "0 pts".
+ * Points are what a share moves by (a cancellation share from 3.9% to 3.1%) or what one group adds
+ * to the total's % change; "pts" keeps them apart from a % change of the share itself.
+ */
+export function formatPoints(points: number): string {
+  if (!Number.isFinite(points)) return NOT_A_NUMBER;
+  const text = trimZero(plainFixed(points, 1));
+  const sign = points > 0 && /[1-9]/.test(text) ? "+" : "";
+  return `${sign}${text} pts`;
+}

@@ -171,6 +171,7 @@ function breakdown(
 }
 
 const LIST_NAMES = [
+  ["whatChanged", "sentences on what changed", "sentence on what changed"],
   ["keyFindings", "key findings", "key finding"],
   ["risks", "risks", "risk"],
   ["actions", "recommended actions", "recommended action"],
@@ -210,7 +211,7 @@ function replacedParts(summary: ExecutiveSummary): string[] {
   const replaced: string[] = [];
   if (summary.headline.source === "offline") replaced.push("the headline");
   for (const [key, many, one] of LIST_NAMES) {
-    const list = summary[key];
+    const list = summary[key] ?? [];
     const offline = list.filter((s) => s.source === "offline").length;
     if (offline === 0) continue;
     if (offline === list.length) replaced.push(`the ${list.length === 1 ? one : many}`);

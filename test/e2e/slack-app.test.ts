@@ -163,10 +163,11 @@ beforeEach(() => {
   gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
   resend.setFallback(undefined);
   // What one test remembers must not decide another's outcome: no cached analysis, no summary
-  // already in a thread, no e-mail already sent. (Dedupe keys stay: every test uses its own ids.)
+  // already in a thread, no e-mail already sent, no earlier upload to compare with. (Dedupe keys
+  // stay: every test uses its own ids.)
   const db = new Database(join(dataDir, "insights.db"));
   try {
-    db.exec("DELETE FROM analyses; DELETE FROM thread_summaries; DELETE FROM emails;");
+    db.exec("DELETE FROM analyses; DELETE FROM thread_summaries; DELETE FROM emails; DELETE FROM snapshots;");
   } finally {
     db.close();
   }

@@ -127,6 +127,7 @@ describe("info", () => {
           url_private: "https://files.slack.com/files-pri/T1-F0CONNECT/q1.csv",
           url_private_download: "https://files.slack.com/files-pri/T1-F0CONNECT/download/q1.csv",
           user: "U123",
+          created: 1767609001,
           mode: "hosted",
         },
       },
@@ -140,6 +141,8 @@ describe("info", () => {
       size: 1234,
       urlPrivateDownload: "https://files.slack.com/files-pri/T1-F0CONNECT/download/q1.csv",
       user: "U123",
+      // Seconds in Slack, milliseconds here.
+      created: 1767609001000,
     } satisfies SlackFileInfo);
     expect(slack.requests).toEqual([
       {

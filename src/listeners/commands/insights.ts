@@ -1,10 +1,13 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { newJobId } from "../../analyze-file.js";
+import { EXPLICIT_CANDIDATES, threadLink } from "../../compare-uploads.js";
 import { parseRecipients } from "../../recipients.js";
 import {
   FILES_LOOKED_AT,
   findLatestSpreadsheets,
+  findRecentSpreadsheets,
   type LatestSpreadsheets,
+  type SharedSpreadsheet,
 } from "../../services/latest-spreadsheet.js";
 import { escapeSlackText } from "../../ui/escape.js";
 import { formatMoney } from "../../ui/format.js";
@@ -13,6 +16,7 @@ import { checkAccess, type ListenerDeps, notInChannel, SLOW_DOWN, startJob } fro
 export const USAGE = [
   "*/insights* analyses the most recent CSV or Excel file shared in this channel (thread replies included) and posts an executive summary in its thread.",
   "• `/insights boss@company.com [more@company.com ...]`: also e-mail the summary",
+  "• `/insights compare [boss@company.com ...]`: compare the latest spreadsheet with the one shared before it (what changed, and what drove it)",
   "• `/insights history`: the last 10 analyses in this channel",
   "• `/insights help`: this message",
   "Or drop a file in the channel, or use *Generate insights* from a message's menu.",
@@ -67,12 +71,18 @@ export function insightsCommand(deps: ListenerDeps) {
     });
     if (!access.ok) return reply(access.message);
     if (text.toLowerCase() === "history") return reply(await historyText(deps, command.channel_id));
-    const recipients = parseRecipients(text, deps.config.slack.allowedEmailDomains);
+    const compare = /^compare(\s|$)/i.test(text);
+    const recipients = parseRecipients(
+      compare ? text.slice("compare".length) : text,
+      deps.config.slack.allowedEmailDomains,
+    );
     if (!recipients.ok) return reply(`${recipients.problem} Nothing was sent.`);
     if (!(await deps.runner.allow(command.user_id))) return reply(SLOW_DOWN);
     if (!(await deps.jobs.slack.isMember(command.channel_id))) {
       return reply((await notInChannel(deps, { id: command.channel_id, name: command.channel_name })).mrkdwn);
     }
+
+    if (compare) return reply(await startComparison(deps, command, client, recipients.recipients));
 
     let latest: LatestSpreadsheets | null;
     try {
@@ -108,4 +118,71 @@ export function insightsCommand(deps: ListenerDeps) {
       `Working on ${names}, ${describeShare(command.channel_id, latest)}: the summary will be in its thread${to}.`,
     );
   };
+}
+
+/** When a message was posted, as people read it: "2026-11-23 09:15 UTC". */
+function postedWhen(ts: string): string {
+  return `${new Date(Number(ts) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** "<link|sales_w46.csv> (shared 2026-11-16 09:00 UTC in a thread)" */
+function describeFile(channel: string, file: SharedSpreadsheet): string {
+  const link = `https://slack.com/archives/${channel}/p${file.messageTs.replace(".", "")}`;
+  return `<${link}|${escapeSlackText(file.name)}> (shared ${postedWhen(file.messageTs)}${file.inThread ? " in a thread" : ""})`;
+}
+
+/**
+ * /insights compare: the latest spreadsheet in the channel, compared with the one shared before it,
+ * whatever the series rule would say. The earlier file must have been analysed here (its snapshot is
+ * what is compared: the file itself is not read again); when it was not, or its figures are past
+ * retention, nothing is queued and the reply says how to fix it. Returns the reply.
+ */
+async function startComparison(
+  deps: ListenerDeps,
+  command: { channel_id: string; user_id: string },
+  client: Parameters<typeof findRecentSpreadsheets>[0],
+  recipients: string[],
+): Promise<string> {
+  const channel = command.channel_id;
+  let recent: SharedSpreadsheet[];
+  try {
+    recent = await findRecentSpreadsheets(client, channel, 2);
+  } catch (error) {
+    deps.logger.warn({ err: error, channel }, "files.list failed");
+    return "I could not list this channel's files just now. Try again in a minute.";
+  }
+  const [latest, previous] = recent;
+  if (!latest) {
+    return `No CSV or Excel file among the last ${FILES_LOOKED_AT} files shared in this channel. Share two (say, last week's export and this week's), then run /insights compare.`;
+  }
+  if (!previous) {
+    return `There is only one spreadsheet in this channel, ${describeFile(channel, latest)}: nothing to compare it with yet. Share the next one here (or in its thread), then run /insights compare. A file of the same series is compared automatically when it is shared.`;
+  }
+  const snapshots = await deps.jobs.store.recentSnapshots(channel, EXPLICIT_CANDIDATES);
+  if (!snapshots.some((s) => s.fileId === previous.id)) {
+    const days = deps.config.retentionDays;
+    const kept = days
+      ? `I keep the figures of each analysis for ${days} days`
+      : "I keep figures for a limited time";
+    return [
+      `I can't compare ${describeFile(channel, latest)} with ${describeFile(channel, previous)} yet: I have no figures for ${escapeSlackText(previous.name)}. Either it was never analysed here, or it was analysed too long ago (${kept}).`,
+      `To fix it: open <${threadLink(channel, previous.threadTs)}|its thread> and use *Generate insights* on its message, then run /insights compare again.`,
+    ].join("\n");
+  }
+  await startJob(
+    deps,
+    {
+      id: newJobId(),
+      trigger: "command",
+      channel,
+      threadTs: latest.threadTs,
+      fileId: latest.id,
+      requester: command.user_id,
+      recipients,
+      compareWith: previous.id,
+    },
+    latest.name,
+  );
+  const to = recipients.length > 0 ? `, and e-mail it to ${recipients.join(", ")}` : "";
+  return `Comparing ${describeFile(channel, latest)} with the spreadsheet shared before it, ${describeFile(channel, previous)}: the summary with what changed will be in the thread of ${escapeSlackText(latest.name)}${to}.`;
 }

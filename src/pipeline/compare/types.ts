@@ -69,21 +69,30 @@ export interface SnapshotGroup {
   pooled?: boolean;
 }
 
-/** One group's sums by month, aligned with Snapshot.months. */
-export interface SnapshotGroupMonths {
-  name: string;
-  revenue: number[];
-  net: number[];
-  /** Units by month, cancelled rows excluded (as GroupMonthRow.units); null without units. */
-  units: number[] | null;
-  pooled?: boolean;
+/**
+ * Each group's sums by month, aligned with Snapshot.months, as one block of numbers: row r's month m
+ * is at r * months.length + m. A block rather than an array per group: a 5,000-group snapshot is read
+ * back, compared and dropped on every upload, and 10,000 small arrays per side measured as most of
+ * that cost (allocation and garbage collection).
+ * Net only: the drivers decompose net revenue, and leaving gross out keeps a 5,000-group snapshot
+ * under its 2 MB budget.
+ */
+export interface SnapshotGrid {
+  /** One per row; the pooled row is named POOLED_NAME (see snapshot.ts). */
+  names: string[];
+  /** Index of the row that pools the names past the tracked ones (never a mover), or -1. */
+  pooledRow: number;
+  /** Net revenue in integer cents. */
+  netCents: Float64Array;
+  /** Units of rows not cancelled (as GroupMonthRow.units); null without units. */
+  units: Float64Array | null;
 }
 
 export interface SnapshotBreakdown {
   /** Whole-file totals per group (the pooled names as one entry marked `pooled`). */
   totals: SnapshotGroup[];
   /** Per group and month; null when the analysis had no region/category x month grid. */
-  months: SnapshotGroupMonths[] | null;
+  months: SnapshotGrid | null;
 }
 
 /**
@@ -221,6 +230,10 @@ export interface TotalsChange {
   revenue: Change;
   /** Net revenue: what the drivers decompose. */
   net: Change;
+  /**
+   * Whole files: every row's units, as the analysis reports them. By months: units of rows not
+   * cancelled (the only units kept by month). Null without units, or when compared by days.
+   */
   units: Change | null;
   /** Null when compared by months or days (orders are only counted per file). */
   orders: Change | null;

@@ -1,7 +1,9 @@
 import { formatDateRange, formatInteger, formatMoney, formatMonth, formatPercent } from "../../ui/format.js";
 import type { Analysis } from "../analyze.js";
+import type { Comparison } from "../compare/types.js";
 import type { GroupRevenue } from "../metrics.js";
 import { ratioMeaning } from "../price-check.js";
+import { writeOfflineWhatChanged } from "./compare-offline.js";
 import type { ExecutiveSummary, SummarySentence } from "./types.js";
 
 /** A region or category above this share of revenue is a concentration risk worth naming. */
@@ -114,7 +116,12 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
   };
 }
 
-export function writeOfflineSummary(a: Analysis, reason: string): ExecutiveSummary {
+/** The whole summary written offline; with a comparison, its "What changed" sentences too. */
+export function writeOfflineSummary(
+  a: Analysis,
+  reason: string,
+  comparison: Comparison | null = null,
+): ExecutiveSummary {
   const draft = writeOfflineDraft(a);
   const offline = (text: string): SummarySentence => ({ text, source: "offline" });
   return {
@@ -122,6 +129,7 @@ export function writeOfflineSummary(a: Analysis, reason: string): ExecutiveSumma
     keyFindings: draft.keyFindings.map(offline),
     risks: draft.risks.map(offline),
     actions: draft.actions.map(offline),
+    ...(comparison ? { whatChanged: writeOfflineWhatChanged(comparison).map(offline) } : {}),
     writer: "offline",
     verified: true,
     offlineReason: reason,

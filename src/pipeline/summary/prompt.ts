@@ -1,5 +1,7 @@
 import type { Analysis } from "../analyze.js";
+import type { Comparison } from "../compare/types.js";
 import type { GroupRevenue, PooledGroups } from "../metrics.js";
+import { COMPARISON_INSTRUCTION, promptComparison } from "./compare-prompt.js";
 import { otherGroup, PROMPT_GROUPS } from "./facts.js";
 import type { SummaryRequest } from "./model.js";
 
@@ -19,6 +21,17 @@ export const SUMMARY_SCHEMA: Record<string, unknown> = {
   propertyOrdering: ["headline", "keyFindings", "risks", "actions"],
 };
 
+/** The schema when a comparison is sent: the same, plus the "What changed" sentences. */
+export const SUMMARY_WITH_COMPARISON_SCHEMA: Record<string, unknown> = {
+  type: "object",
+  properties: {
+    ...(SUMMARY_SCHEMA.properties as Record<string, unknown>),
+    whatChanged: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 3 },
+  },
+  required: ["headline", "keyFindings", "risks", "actions", "whatChanged"],
+  propertyOrdering: ["whatChanged", "headline", "keyFindings", "risks", "actions"],
+};
+
 const SYSTEM_INSTRUCTION = [
   "You are a senior sales analyst writing for a busy executive.",
   "You receive aggregated sales metrics as JSON between <metrics> and </metrics>.",
@@ -33,21 +46,32 @@ const SYSTEM_INSTRUCTION = [
  * No row, customer, product or order id is ever included, and group names travel inside a JSON block
  * the model is told to treat as data.
  */
-export function buildSummaryRequest(a: Analysis, feedback?: { rejectedFigures: string[] }): SummaryRequest {
+export function buildSummaryRequest(
+  a: Analysis,
+  feedback?: { rejectedFigures: string[] },
+  comparison?: Comparison | null,
+): SummaryRequest {
   const block = JSON.stringify(promptMetrics(a), plainNumbers, 1);
   const parts = [
-    "Write an executive summary of these sales metrics: a headline, 3 to 5 key findings, 1 to 3 risks and 1 to 3 recommended actions.",
+    comparison
+      ? "Write an executive summary of these sales metrics: what changed since the compared period (whatChanged), a headline, 3 to 5 key findings, 1 to 3 risks and 1 to 3 recommended actions."
+      : "Write an executive summary of these sales metrics: a headline, 3 to 5 key findings, 1 to 3 risks and 1 to 3 recommended actions.",
     `<metrics>\n${block}\n</metrics>`,
   ];
+  if (comparison) {
+    parts.push(
+      `<comparison>\n${JSON.stringify(promptComparison(comparison), plainNumbers, 1)}\n</comparison>`,
+    );
+  }
   if (feedback && feedback.rejectedFigures.length > 0) {
     parts.push(
-      `Your previous answer used figures that are not in the metrics: ${feedback.rejectedFigures.join(", ")}. Write the summary again using only figures from the metrics.`,
+      `Your previous answer used figures that are not in the ${comparison ? "metrics or the comparison" : "metrics"}: ${feedback.rejectedFigures.join(", ")}. Write the summary again using only figures from the ${comparison ? "metrics (and, in whatChanged, the comparison)" : "metrics"}.`,
     );
   }
   return {
-    systemInstruction: SYSTEM_INSTRUCTION,
+    systemInstruction: comparison ? `${SYSTEM_INSTRUCTION} ${COMPARISON_INSTRUCTION}` : SYSTEM_INSTRUCTION,
     prompt: parts.join("\n\n"),
-    responseJsonSchema: SUMMARY_SCHEMA,
+    responseJsonSchema: comparison ? SUMMARY_WITH_COMPARISON_SCHEMA : SUMMARY_SCHEMA,
   };
 }
 

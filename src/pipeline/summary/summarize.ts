@@ -1,4 +1,8 @@
 import type { Analysis } from "../analyze.js";
+import type { ComparisonContext } from "../compare/context.js";
+import type { Comparison } from "../compare/types.js";
+import { deriveComparisonFacts } from "./compare-facts.js";
+import { MAX_WHAT_CHANGED_ANSWER, writeOfflineWhatChanged } from "./compare-offline.js";
 import { deriveFacts, type Facts } from "./facts.js";
 import { type SummaryModel, SummaryModelError } from "./model.js";
 import { writeOfflineDraft, writeOfflineSummary } from "./offline.js";
@@ -17,6 +21,7 @@ async function draftSchema() {
     keyFindings: z.array(z.string().trim().min(1).max(600)).min(1).max(6),
     risks: z.array(z.string().trim().min(1).max(600)).max(4),
     actions: z.array(z.string().trim().min(1).max(600)).max(4),
+    whatChanged: z.array(z.string().trim().min(1).max(600)).max(MAX_WHAT_CHANGED_ANSWER).optional(),
   });
 }
 
@@ -25,6 +30,11 @@ export interface SummarizeOptions {
   model: SummaryModel | null;
   /** Why there is no model, when the caller knows better than "no key" (e.g. --offline). */
   offlineReason?: string;
+  /**
+   * The upload (or month) this file is compared with: its aggregates go to the model as a second
+   * data block, and the summary gains "What changed" sentences checked against the comparison.
+   */
+  comparison?: ComparisonContext | null;
   signal?: AbortSignal;
 }
 
@@ -36,18 +46,26 @@ export interface SummarizeOptions {
  */
 export async function summarize(analysis: Analysis, options: SummarizeOptions): Promise<ExecutiveSummary> {
   const { model } = options;
+  const comparison = options.comparison?.comparison ?? null;
   if (!model) {
-    return writeOfflineSummary(analysis, options.offlineReason ?? "no Gemini API key is configured");
+    return writeOfflineSummary(
+      analysis,
+      options.offlineReason ?? "no Gemini API key is configured",
+      comparison,
+    );
   }
-  const facts = deriveFacts(analysis);
+  const facts: CheckedFacts = {
+    metrics: deriveFacts(analysis),
+    comparison: comparison ? deriveComparisonFacts(comparison) : null,
+  };
 
   let draft: DraftSummary;
   let rejected: string[];
   try {
-    draft = await ask(model, analysis, undefined, options.signal);
+    draft = await ask(model, analysis, comparison, undefined, options.signal);
     rejected = figuresRejected(draft, facts);
     if (rejected.length > 0) {
-      const retry = await ask(model, analysis, { rejectedFigures: rejected }, options.signal);
+      const retry = await ask(model, analysis, comparison, { rejectedFigures: rejected }, options.signal);
       const retryRejected = figuresRejected(retry, facts);
       if (retryRejected.length <= rejected.length) {
         draft = retry;
@@ -55,19 +73,26 @@ export async function summarize(analysis: Analysis, options: SummarizeOptions): 
       }
     }
   } catch (error) {
-    if (error instanceof SummaryModelError) return writeOfflineSummary(analysis, error.reason);
+    if (error instanceof SummaryModelError) return writeOfflineSummary(analysis, error.reason, comparison);
     throw error;
   }
-  return patch(draft, analysis, facts, model.model, rejected);
+  return patch(draft, analysis, comparison, facts, model.model, rejected);
+}
+
+/** What each part of the summary is checked against: the sections the metrics, "What changed" the comparison. */
+interface CheckedFacts {
+  metrics: Facts;
+  comparison: Facts | null;
 }
 
 async function ask(
   model: SummaryModel,
   analysis: Analysis,
+  comparison: Comparison | null,
   feedback: { rejectedFigures: string[] } | undefined,
   signal: AbortSignal | undefined,
 ): Promise<DraftSummary> {
-  const text = await model.generate(buildSummaryRequest(analysis, feedback), signal);
+  const text = await model.generate(buildSummaryRequest(analysis, feedback, comparison), signal);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -79,8 +104,12 @@ async function ask(
   return parsed.data;
 }
 
-function figuresRejected(draft: DraftSummary, facts: Facts): string[] {
-  return sentencesOf(draft).flatMap((s) => unsupportedFigures(s, facts));
+function figuresRejected(draft: DraftSummary, facts: CheckedFacts): string[] {
+  const rejected = sentencesOf(draft).flatMap((s) => unsupportedFigures(s, facts.metrics));
+  const changes = facts.comparison;
+  // Without a comparison, "What changed" sentences are never shown, so their figures do not matter.
+  if (changes) for (const s of draft.whatChanged ?? []) rejected.push(...unsupportedFigures(s, changes));
+  return rejected;
 }
 
 function sentencesOf(d: DraftSummary): string[] {
@@ -94,39 +123,56 @@ function sentencesOf(d: DraftSummary): string[] {
 function patch(
   draft: DraftSummary,
   analysis: Analysis,
-  facts: Facts,
+  comparison: Comparison | null,
+  facts: CheckedFacts,
   modelName: string,
   rejectedOverall: string[],
 ): ExecutiveSummary {
   const offline = writeOfflineDraft(analysis);
   let replaced = 0;
-  const pick = (text: string, fallback: string | undefined): SummarySentence | null => {
-    if (unsupportedFigures(text, facts).length === 0) return { text, source: "gemini" };
+  const pick = (text: string, fallback: string | undefined, against: Facts): SummarySentence | null => {
+    if (unsupportedFigures(text, against).length === 0) return { text, source: "gemini" };
     replaced++;
     return fallback === undefined ? null : { text: fallback, source: "offline" };
   };
-  const list = (texts: string[], fallbacks: string[]) =>
-    texts.map((t, i) => pick(t, fallbacks[i])).filter((s): s is SummarySentence => s !== null);
+  const list = (texts: string[], fallbacks: string[], against: Facts = facts.metrics) =>
+    texts.map((t, i) => pick(t, fallbacks[i], against)).filter((s): s is SummarySentence => s !== null);
+  const offlineList = (texts: string[]) =>
+    texts.map((text): SummarySentence => ({ text, source: "offline" }));
 
-  const headline = pick(draft.headline, offline.headline) ?? {
+  const headline = pick(draft.headline, offline.headline, facts.metrics) ?? {
     text: offline.headline,
     source: "offline" as const,
   };
   const keyFindings = list(draft.keyFindings, offline.keyFindings);
   const risks = list(draft.risks, offline.risks);
   const actions = list(draft.actions, offline.actions);
+  let whatChanged: SummarySentence[] | undefined;
+  let leftOut = false;
+  if (comparison && facts.comparison) {
+    const fallbacks = writeOfflineWhatChanged(comparison);
+    const checked = list(draft.whatChanged ?? [], fallbacks, facts.comparison);
+    // Gemini left the section out (the schema asks for it, but an answer without it still serves
+    // the rest of the summary): the code-written sentences take its place.
+    leftOut = checked.length === 0;
+    whatChanged = leftOut ? offlineList(fallbacks) : checked;
+  }
+  const reasons: string[] = [];
+  if (replaced > 0)
+    reasons.push(
+      `${replaced} ${replaced === 1 ? "sentence" : "sentences"} from Gemini cited figures not in your data and ${replaced === 1 ? "was" : "were"} replaced`,
+    );
+  if (leftOut && replaced === 0)
+    reasons.push("Gemini did not say what changed, so that part was written without it");
   return {
     headline,
-    keyFindings:
-      keyFindings.length > 0 ? keyFindings : offline.keyFindings.map((text) => ({ text, source: "offline" })),
+    keyFindings: keyFindings.length > 0 ? keyFindings : offlineList(offline.keyFindings),
     risks,
     actions,
-    writer: replaced > 0 ? "mixed" : "gemini",
+    ...(whatChanged ? { whatChanged } : {}),
+    writer: reasons.length > 0 ? "mixed" : "gemini",
     verified: true,
-    offlineReason:
-      replaced > 0
-        ? `${replaced} ${replaced === 1 ? "sentence" : "sentences"} from Gemini cited figures not in your data and ${replaced === 1 ? "was" : "were"} replaced`
-        : null,
+    offlineReason: reasons.length > 0 ? reasons.join("; ") : null,
     model: modelName,
     rejectedFigures: rejectedOverall,
   };

@@ -15,6 +15,12 @@ export interface ExecutiveSummary {
   keyFindings: SummarySentence[];
   risks: SummarySentence[];
   actions: SummarySentence[];
+  /**
+   * "What changed" since the upload it was compared with: 1 to 4 sentences, each figure checked
+   * against the comparison (not the metrics). Absent or empty when there was no comparison (and in
+   * summaries stored before comparisons existed).
+   */
+  whatChanged?: SummarySentence[];
   /** "gemini": all from the model; "offline": all from the offline writer; "mixed": checked and patched. */
   writer: "gemini" | "offline" | "mixed";
   /** True when every figure in every sentence traces to a value derived from the metrics. */
@@ -32,4 +38,6 @@ export interface DraftSummary {
   keyFindings: string[];
   risks: string[];
   actions: string[];
+  /** Only asked for when there is a comparison. */
+  whatChanged?: string[];
 }

@@ -17,15 +17,17 @@ const MONTH =
 const DATE_PHRASES = [
   /\b\d{4}-\d{2}(?:-\d{2})?\b/g,
   new RegExp(
-    `\\b(?:\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?\\s+)?${MONTH}\\.?(?:\\s*[-–]\\s*${MONTH}\\.?)?(?:\\s+\\d{1,2}(?:st|nd|rd|th)?)?(?:,?\\s+\\d{4})?\\b`,
+    `\\b(?:\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?\\s+)?${MONTH}\\.?(?:\\s*[-–]\\s*${MONTH}\\.?)?(?:\\s+\\d{1,2}(?:st|nd|rd|th)?(?:\\s*[-–]\\s*\\d{1,2}(?:st|nd|rd|th)?)?)?(?:,?\\s+\\d{4})?\\b`,
     "gi",
   ),
   /\bQ[1-4](?:\s+\d{4})?\b/gi,
   /\bH[12]\s+\d{4}\b/g,
+  // "week 47" (or "wk 47") names a period (comparisons say "week 47 vs week 46"), it is not a count.
+  /\b(?:weeks?|wk)\s*\d{1,2}\b/gi,
 ];
 // Not preceded by a letter or digit (or "letters-"), so "UTF-8", "Windows-1252" and "A4" are names.
 const FIGURE =
-  /(?<![\p{L}\p{N}_.]|\p{L}[-–])(?<sign>[-+−])?(?<currency>[$€£¥₹]|\b(?:USD|EUR|GBP|INR|JPY|CAD|AUD|Rs\.?)\s?)?(?<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<suffix>%|percent\b|percentage points?\b|pp\b|x\b|×|times\b|[kKmMbBT]\b|bn\b|thousand\b|million\b|billion\b|trillion\b))?(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}_.]|\p{L}[-–])(?<sign>[-+−])?(?<currency>[$€£¥₹]|\b(?:USD|EUR|GBP|INR|JPY|CAD|AUD|Rs\.?)\s?)?(?<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<suffix>%|percent\b|percentage points?\b|points?\b|pts?\b|pp\b|x\b|×|times\b|[kKmMbBT]\b|bn\b|thousand\b|million\b|billion\b|trillion\b))?(?![\p{L}\p{N}])/gu;
 const SCALE: Record<string, number> = {
   k: 1e3,
   thousand: 1e3,
@@ -52,7 +54,8 @@ export function extractFigures(text: string): Figure[] {
     const suffix = (groups.suffix ?? "").toLowerCase();
     let kind: FigureKind = "amount";
     let scale = 1;
-    if (suffix === "%" || suffix.startsWith("percent") || suffix === "pp") kind = "percent";
+    // "%", "percent", and percentage points ("pp", "pts", "points"), which the facts list as percents.
+    if (suffix === "%" || suffix.startsWith("p")) kind = "percent";
     else if (suffix === "x" || suffix === "×" || suffix === "times") kind = "multiple";
     else if (suffix) scale = SCALE[suffix] ?? 1;
     figures.push({

@@ -30,7 +30,7 @@ export interface ChartSeries {
 
 export interface ChartDescription {
   /** Stable: the Slack block_id, the e-mail's content id and the CLI's file names derive from it. */
-  id: "revenue-over-time" | "revenue-by-group";
+  id: "revenue-over-time" | "revenue-by-group" | "revenue-compared";
   kind: "line" | "bar";
   /** Full title; media that cap titles shorten it. */
   title: string;

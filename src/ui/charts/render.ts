@@ -148,15 +148,37 @@ function lineOption(chart: ChartDescription) {
   };
 }
 
-/** Horizontal bars, largest at the top: long group names stay readable at phone width. */
+/**
+ * Horizontal bars, largest at the top: long group names stay readable at phone width. With two or
+ * more series (a comparison: previous period, then this one), the bars are grouped per category in
+ * series order, with a legend under the title; the earlier period is drawn in grey so the current
+ * one stands out, and each bar carries its figure.
+ */
 function barOption(chart: ChartDescription) {
+  const grouped = chart.series.length > 1;
   const values = chart.series[0]?.values ?? [];
+  const label = {
+    show: true,
+    position: "right" as const,
+    fontFamily: FONT,
+    fontSize: grouped ? 13 : 15,
+    color: TEXT,
+    formatter: (p: { value: unknown }) => formatMoney(Number(p.value), chart.currency),
+  };
   return {
     ...base(chart),
+    legend: grouped
+      ? {
+          top: 42,
+          left: 10,
+          itemWidth: 18,
+          textStyle: { fontFamily: FONT, fontSize: 15, color: MUTED },
+        }
+      : undefined,
     grid: {
       left: 16,
       right: 64,
-      top: 60,
+      top: grouped ? 78 : 60,
       bottom: 16,
       outerBoundsMode: "same" as const,
       outerBoundsContain: "axisLabel" as const,
@@ -170,24 +192,29 @@ function barOption(chart: ChartDescription) {
       axisLine: { lineStyle: { color: MUTED } },
       axisTick: { show: false },
     },
-    series: [
-      {
-        type: "bar" as const,
-        name: chart.series[0]?.name ?? "",
-        // The pooled "Other" bar (always last) in grey: it is many groups, not one.
-        data: values.map((value, i) =>
-          chart.pooledLast && i === values.length - 1 ? { value, itemStyle: { color: OTHER } } : value,
-        ),
-        barMaxWidth: 22,
-        label: {
-          show: true,
-          position: "right" as const,
-          fontFamily: FONT,
-          fontSize: 15,
-          color: TEXT,
-          formatter: (p: { value: unknown }) => formatMoney(Number(p.value), chart.currency),
-        },
-      },
-    ],
+    series: grouped
+      ? chart.series.map((s, i) => ({
+          type: "bar" as const,
+          name: s.name,
+          data: s.values,
+          barMaxWidth: 14,
+          barGap: "10%",
+          itemStyle: {
+            color: chart.series.length === 2 ? [OTHER, PALETTE[0]][i] : PALETTE[i % PALETTE.length],
+          },
+          label,
+        }))
+      : [
+          {
+            type: "bar" as const,
+            name: chart.series[0]?.name ?? "",
+            // The pooled "Other" bar (always last) in grey: it is many groups, not one.
+            data: values.map((value, i) =>
+              chart.pooledLast && i === values.length - 1 ? { value, itemStyle: { color: OTHER } } : value,
+            ),
+            barMaxWidth: 22,
+            label,
+          },
+        ],
   };
 }

@@ -1,12 +1,17 @@
 import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
+import type { ComparisonContext } from "../../pipeline/compare/context.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
 import { breakdownRows, exactMoney, formatChange, hasChange } from "../breakdown-rows.js";
-import { type ChartDescription, describeCharts } from "../charts/describe.js";
+import { chartsWithComparison } from "../charts/compare-chart.js";
+import type { ChartDescription } from "../charts/describe.js";
 import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
-import { cleanText, clip, escapeHtml, spreadsheetCell } from "../escape.js";
+import { type WhatChangedContent, whatChangedContent } from "../comparison-text.js";
+import { cleanText, clip, escapeHtml } from "../escape.js";
 import { currencyPrefix, formatPercent } from "../format.js";
 import { type ContentOptions, type SummaryContent, summaryContent } from "../summary-content.js";
+import { CELL, COLOR, heading, tableName } from "./style.js";
+import { whatChangedMjml, whatChangedText } from "./what-changed.js";
 
 export interface SummaryEmail {
   subject: string;
@@ -27,12 +32,15 @@ export interface InlineImage {
 export interface SummaryEmailOptions extends ContentOptions {
   /** false: no chart images (default true). */
   charts?: boolean;
+  /** The upload (or month) compared with: a "What changed" section opens the e-mail, as in Slack. */
+  comparison?: ComparisonContext | null;
 }
 
 /** What the e-mail shows beyond the shared content: chart images and the full breakdown tables. */
 export interface EmailExtras {
   charts: { contentId: string; alt: string }[];
   tables: FullTable[];
+  whatChanged?: WhatChangedContent | null;
 }
 
 export interface FullTable {
@@ -62,15 +70,6 @@ export class EmailTemplateError extends Error {
 }
 
 const SUBJECT_FILE_MAX = 120;
-const MAX_GROUP_NAME = 120;
-
-const COLOR = {
-  text: "#1f2933",
-  muted: "#616e7c",
-  rule: "#e4e7eb",
-  page: "#f4f5f7",
-  card: "#ffffff",
-};
 
 const h = escapeHtml;
 
@@ -89,7 +88,8 @@ export async function buildSummaryEmail(
   const subject = emailSubject(content);
   const images: InlineImage[] = [];
   const charts: EmailExtras["charts"] = [];
-  const described = options.charts === false ? [] : describeCharts(analysis);
+  // The same two charts as the Slack message (with a comparison: the trend and both periods).
+  const described = options.charts === false ? [] : chartsWithComparison(analysis, options.comparison);
   if (described.length > 0) {
     // Loaded when first needed: ECharts and resvg add start-up time the Slack app need not pay up front.
     const { renderChart } = await import("../charts/render.js");
@@ -105,7 +105,11 @@ export async function buildSummaryEmail(
       charts.push({ contentId: chart.id, alt: chart.description });
     }
   }
-  const extras: EmailExtras = { charts, tables: fullTables(analysis) };
+  const extras: EmailExtras = {
+    charts,
+    tables: fullTables(analysis),
+    whatChanged: options.comparison ? whatChangedContent(options.comparison, summary.whatChanged) : null,
+  };
   const html = await renderMjml(summaryMjml(content, subject, extras));
   return { subject, html, text: summaryText(content, subject, extras), images };
 }
@@ -189,6 +193,9 @@ export function summaryMjml(
     `<mj-text padding-top="4px"><h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;">${h(content.fileName)}</h1></mj-text>`,
   );
   body.push(`<mj-text font-size="13px" color="${COLOR.muted}" padding-top="0">${h(content.meta)}</mj-text>`);
+  if (extras.whatChanged) {
+    body.push(`<mj-divider />`, ...whatChangedMjml(extras.whatChanged), `<mj-divider />`);
+  }
   if (content.headline) {
     body.push(
       `<mj-text font-size="17px" line-height="24px" font-weight="700">${h(content.headline)}</mj-text>`,
@@ -259,12 +266,6 @@ export function summaryMjml(
 `;
 }
 
-function heading(title: string): string {
-  return `<h2 style="margin:0 0 6px 0;font-size:16px;line-height:22px;font-weight:700;">${h(title)}</h2>`;
-}
-
-const CELL = `padding:6px 0;border-bottom:1px solid ${COLOR.rule};`;
-
 function kpiTable(content: SummaryContent): string {
   const rows = content.kpis
     .map(
@@ -273,14 +274,6 @@ function kpiTable(content: SummaryContent): string {
     )
     .join("");
   return `<mj-table>${rows}</mj-table>`;
-}
-
-/**
- * A group name as a table cell. People paste these tables into spreadsheets, so a name from the file
- * such as `=HYPERLINK(...)` gets a leading `'` and stays text; the figures beside it are ours.
- */
-function tableName(name: string): string {
-  return clip(spreadsheetCell(name), MAX_GROUP_NAME);
 }
 
 function breakdownTable(
@@ -323,6 +316,7 @@ export function summaryText(
   extras: EmailExtras = { charts: [], tables: [] },
 ): string {
   const lines: string[] = [subject, content.meta, ""];
+  if (extras.whatChanged) lines.push(...whatChangedText(extras.whatChanged), "");
   if (content.headline) lines.push(content.headline, "");
   const width = Math.max(...content.kpis.map((k) => k.label.length));
   for (const k of content.kpis) lines.push(`${`${k.label}:`.padEnd(width + 2)}${k.value}`);

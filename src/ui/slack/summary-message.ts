@@ -1,6 +1,8 @@
 import type { Analysis } from "../../pipeline/analyze.js";
+import type { ComparisonContext } from "../../pipeline/compare/context.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
-import { describeCharts } from "../charts/describe.js";
+import { chartsWithComparison } from "../charts/compare-chart.js";
+import { whatChangedContent } from "../comparison-text.js";
 import { clipEscaped, escapeSlackPlainText, escapeSlackText } from "../escape.js";
 import {
   type Breakdown,
@@ -11,6 +13,7 @@ import {
 import { type ActionsBlock, type Block, context, divider, fieldsSection, header, section } from "./blocks.js";
 import { breakdownTableBlock, chartBlock, DATA_BLOCK_LIMITS } from "./data-blocks.js";
 import { enforceLimits, SLACK_LIMITS } from "./limits.js";
+import { whatChangedBlocks } from "./what-changed.js";
 
 export type { Block } from "./blocks.js";
 
@@ -29,6 +32,11 @@ export interface SummaryMessageOptions extends ContentOptions {
    * the rest of the process when Slack refuses it (invalid_blocks).
    */
   rich?: RichBlocks;
+  /**
+   * The upload (or month) this file was compared with: a "What changed" section opens the summary,
+   * and a chart of both periods replaces the revenue-by-group bars (see chartsWithComparison).
+   */
+  comparison?: ComparisonContext | null;
 }
 
 export interface RichBlocks {
@@ -72,6 +80,11 @@ export function buildSummaryMessage(
   );
   blocks.push(header(`${HEADER_PREFIX}${name}`));
   blocks.push(context([e(content.meta)]));
+  const changed = options.comparison ? whatChangedContent(options.comparison, summary.whatChanged) : null;
+  if (changed) {
+    blocks.push(...whatChangedBlocks(changed));
+    blocks.push(divider());
+  }
   if (content.headline) blocks.push(section(`*${clipEscaped(content.headline, MAX_SENTENCE, e)}*`));
   blocks.push(fieldsSection(content.kpis.map((k) => `*${e(k.label)}*\n${e(k.value)}`)));
 
@@ -81,7 +94,9 @@ export function buildSummaryMessage(
   }
   const rich = options.rich ?? ALL_RICH_BLOCKS;
   const charts = rich.charts
-    ? describeCharts(analysis).slice(0, DATA_BLOCK_LIMITS.chartsPerMessage).map(chartBlock)
+    ? chartsWithComparison(analysis, options.comparison)
+        .slice(0, DATA_BLOCK_LIMITS.chartsPerMessage)
+        .map(chartBlock)
     : [];
   const table = rich.table ? breakdownTableBlock(analysis) : null;
   if (charts.length > 0 || table || content.breakdowns.length > 0) blocks.push(divider());
@@ -93,9 +108,10 @@ export function buildSummaryMessage(
   blocks.push(context([e(content.footer)]));
 
   const money = content.kpis[0]?.value ?? "";
+  const change = changed ? ` · ${changed.gist}` : "";
   const fallback = content.headline
-    ? `${content.fileName}: ${content.headline} · Net revenue ${money}`
-    : `${content.fileName}: Net revenue ${money}`;
+    ? `${content.fileName}: ${content.headline} · Net revenue ${money}${change}`
+    : `${content.fileName}: Net revenue ${money}${change}`;
   return { text: clipEscaped(fallback, FALLBACK_MAX, e), blocks: enforceLimits(blocks) };
 }
 
