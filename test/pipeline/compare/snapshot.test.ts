@@ -36,9 +36,14 @@ describe("packed columns", () => {
   it("use the narrowest type: a column of small counts is far smaller than one of cents", () => {
     const counts = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 100);
     const cents = counts.map((c) => c * 104_729);
+    // Large columns are deflated (lower-case tag), a few values are not worth it (upper case).
     expect(encodeColumn(counts).startsWith("b:")).toBe(true);
     expect(encodeColumn(cents).startsWith("i:")).toBe(true);
-    expect(encodeColumn([0.5]).startsWith("d:")).toBe(true);
+    expect(encodeColumn([0.5]).startsWith("D:")).toBe(true);
+    expect(encodeColumn([1, 2]).startsWith("B:")).toBe(true);
+    // A deflated column whose bytes are damaged is refused.
+    const packed = encodeColumn(cents);
+    expect(decodeColumn(`${packed.slice(0, 20)}AAAA${packed.slice(24)}`, cents.length)).toBeNull();
     expect(encodeColumn(counts).length).toBeLessThan(encodeColumn(cents).length / 2);
   });
 
