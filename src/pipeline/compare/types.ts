@@ -4,7 +4,8 @@
  * case, the Slack and e-mail builders and the Gemini prompt can all depend on them cheaply.
  *
  * Money is in the file's currency, rounded to the cent (the engine computes in integer cents, so
- * every identity below holds exactly to the cent). Shares and changes are fractions (0.5 = +50%);
+ * every identity below holds exactly to the cent: check one by summing Math.round(x * 100), as
+ * floating-point sums of cents can be off in the last binary digit). Shares and changes are fractions (0.5 = +50%);
  * "points" are percentage points (1.5 = 1.5 pp).
  */
 

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planLatestMonths, planPeriods } from "../../../src/pipeline/compare/periods.js";
 import { dailySales, snapshotOf } from "./fixtures.js";
@@ -193,5 +194,46 @@ describe("planLatestMonths", () => {
 
   it("is null for a single month", () => {
     expect(planLatestMonths(snapshotOf("m.csv", dailySales("2026-11-01", "2026-11-30", NORTH)))).toBeNull();
+  });
+});
+
+describe("planPeriods on random files", () => {
+  const day = fc
+    .integer({ min: 0, max: 500 })
+    .map((d) => new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10));
+  const file = fc.tuple(day, fc.integer({ min: 0, max: 120 })).map(([start, length]) => {
+    const end = new Date(Date.parse(`${start}T00:00:00Z`) + length * 86_400_000).toISOString().slice(0, 10);
+    return dailySales(start, end, NORTH);
+  });
+
+  it("always picks months the files hold, days they cover, and same-day windows of equal length", () => {
+    fc.assert(
+      fc.property(file, file, (a, b) => {
+        const previous = snapshotOf("a.csv", a);
+        const current = snapshotOf("b.csv", b);
+        const plan = planPeriods(previous, current);
+        for (const side of [plan.previous, plan.current]) {
+          const snapshot = side.from === "previous" ? previous : current;
+          if (side.basis === "months") {
+            expect(side.months.length).toBeGreaterThan(0);
+            for (const m of side.months) expect(snapshot.months.map((x) => x.month)).toContain(m);
+          }
+          if (side.basis === "days") {
+            expect((snapshot.days?.[0]?.day ?? "9999") <= side.start).toBe(true);
+            expect((snapshot.days?.at(-1)?.day ?? "") >= side.end).toBe(true);
+          }
+        }
+        if (plan.sameDays) {
+          const length = (w: { start: string; end: string }) => Date.parse(w.end) - Date.parse(w.start);
+          expect(length(plan.sameDays.previous)).toBe(length(plan.sameDays.current));
+        }
+        const { lengthDays: before } = plan.periods.previous;
+        const { lengthDays: after } = plan.periods.current;
+        // Sides of different lengths are never compared without a warning.
+        if (before !== null && after !== null && Math.abs(before - after) > 3) {
+          expect(plan.periods.warnings.length).toBeGreaterThan(0);
+        }
+      }),
+    );
   });
 });
