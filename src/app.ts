@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App } from "@slack/bolt";
 import type { InsightsDeps } from "./analyze-file.js";
 import type { AppConfig } from "./config.js";
+import { queuedJobHandler } from "./jobs/run-queued-job.js";
 import type { JobRunner } from "./jobs/runner.js";
 import { emailSummaryAction } from "./listeners/actions/email-summary.js";
 import { insightsCommand } from "./listeners/commands/insights.js";
@@ -23,7 +24,7 @@ export const SHORTCUT_CALLBACK = "generate_insights";
 export function createApp(
   config: AppConfig,
   logger: Logger,
-  health: () => { ok: boolean },
+  health: () => Health,
   telemetry: Telemetry,
 ): App {
   const { slack } = config;
@@ -77,9 +78,17 @@ export interface Wiring {
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const app = createApp(config, logger, () => ({ ok: runner.accepting }), wiring.jobs.telemetry);
+  const health = (): Health => {
+    const queue = runner.health();
+    return { ok: queue.ok, shuttingDown: !runner.accepting, checks: { queue: queue.queue } };
+  };
+  const app = createApp(config, logger, health, wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
+  // Queued jobs (this process's, or with a shared queue any instance's) run through the use case.
+  void runner.start(queuedJobHandler(jobs)).catch((error: unknown) => {
+    logger.fatal({ err: error }, "the job queue's worker could not start");
+  });
   return app;
 }
 
@@ -98,10 +107,23 @@ function metricsHandler(telemetry: Telemetry) {
   };
 }
 
-function healthHandler(health: () => { ok: boolean }) {
+/**
+ * GET /health: 200 when the app can take work, 503 while shutting down or when a service it needs is
+ * unreachable (so a load balancer sends Slack's requests to another instance). Each named check says
+ * what it sees, e.g. `{"status":"ok","queue":{"ok":true,"backend":"bullmq","state":"ready"}}`.
+ */
+export interface Health {
+  ok: boolean;
+  shuttingDown?: boolean;
+  checks?: Record<string, { ok: boolean }>;
+}
+
+function healthHandler(health: () => Health) {
   return (_req: IncomingMessage, res: ServerResponse) => {
     const status = health();
-    res.writeHead(status.ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: status.ok ? "ok" : "shutting down" }));
+    const ok = status.ok && status.shuttingDown !== true;
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    const word = status.shuttingDown ? "shutting down" : ok ? "ok" : "degraded";
+    res.end(JSON.stringify({ status: word, ...(status.checks ?? {}) }));
   };
 }
