@@ -60,10 +60,12 @@ export class QueuePositions {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      // Only the jobs watched before the read: one queued during it is not missing, just not seen yet.
+      const watched = [...this.watched];
       // Jobs back from a dead worker sit in "wait" and go first; the rest are ordered by priority.
       const order = await this.queue.getRanges(["wait", "prioritized"], 0, this.options.maxListed - 1, true);
       const place = new Map(order.map((id, index) => [id, index]));
-      for (const [id, entry] of this.watched) {
+      for (const [id, entry] of watched) {
         const ahead = place.get(id);
         if (ahead === undefined) {
           // Started, finished, or further back than the list read: stop watching it.
