@@ -24,7 +24,7 @@ export const SHORTCUT_CALLBACK = "generate_insights";
 export function createApp(
   config: AppConfig,
   logger: Logger,
-  health: () => Health,
+  health: () => { ok: boolean },
   telemetry: Telemetry,
 ): App {
   const { slack } = config;
@@ -78,11 +78,7 @@ export interface Wiring {
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const health = (): Health => {
-    const queue = runner.health();
-    return { ok: queue.ok, shuttingDown: !runner.accepting, checks: { queue: queue.queue } };
-  };
-  const app = createApp(config, logger, health, wiring.jobs.telemetry);
+  const app = createApp(config, logger, () => ({ ok: runner.accepting }), wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
   // Queued jobs (this process's, or with a shared queue any instance's) run through the use case.
@@ -107,23 +103,10 @@ function metricsHandler(telemetry: Telemetry) {
   };
 }
 
-/**
- * GET /health: 200 when the app can take work, 503 while shutting down or when a service it needs is
- * unreachable (so a load balancer sends Slack's requests to another instance). Each named check says
- * what it sees, e.g. `{"status":"ok","queue":{"ok":true,"backend":"bullmq","state":"ready"}}`.
- */
-export interface Health {
-  ok: boolean;
-  shuttingDown?: boolean;
-  checks?: Record<string, { ok: boolean }>;
-}
-
-function healthHandler(health: () => Health) {
+function healthHandler(health: () => { ok: boolean }) {
   return (_req: IncomingMessage, res: ServerResponse) => {
     const status = health();
-    const ok = status.ok && status.shuttingDown !== true;
-    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-    const word = status.shuttingDown ? "shutting down" : ok ? "ok" : "degraded";
-    res.end(JSON.stringify({ status: word, ...(status.checks ?? {}) }));
+    res.writeHead(status.ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: status.ok ? "ok" : "shutting down" }));
   };
 }
