@@ -17,6 +17,17 @@ import { EMAIL_BUTTON_ACTION, EMAIL_MODAL_CALLBACK } from "./ui/slack/interactiv
 
 export const SHORTCUT_CALLBACK = "generate_insights";
 
+/** One dependency that /health checks (the database; the queue when there is one). Never throws. */
+export type HealthCheck = () => Promise<{ ok: boolean; detail: string }>;
+
+/** What GET /health reports. */
+export interface HealthStatus {
+  /** False while shutting down: no new work is accepted here. */
+  ok: boolean;
+  /** Each named dependency: true when it answered. One false makes /health answer 503. */
+  checks?: Readonly<Record<string, boolean>>;
+}
+
 /**
  * Bolt's App in Socket Mode (SLACK_APP_TOKEN set) or HTTP mode (events, commands and interactivity
  * on POST /slack/events, signatures checked by Bolt). GET /health answers in both modes, for Fly.
@@ -24,7 +35,7 @@ export const SHORTCUT_CALLBACK = "generate_insights";
 export function createApp(
   config: AppConfig,
   logger: Logger,
-  health: () => { ok: boolean },
+  health: () => HealthStatus | Promise<HealthStatus>,
   telemetry: Telemetry,
 ): App {
   const { slack } = config;
@@ -73,12 +84,19 @@ export interface Wiring {
   runner: JobRunner;
   jobs: Omit<InsightsDeps, "slack">;
   messenger: (app: App) => InsightsDeps["slack"];
+  /** Checked by /health besides the store (which is always checked, as `database`). */
+  healthChecks?: Readonly<Record<string, HealthCheck>>;
 }
 
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const app = createApp(config, logger, () => ({ ok: runner.accepting }), wiring.jobs.telemetry);
+  const checks = { database: () => wiring.jobs.store.health(), ...wiring.healthChecks };
+  const health = async (): Promise<HealthStatus> => ({
+    ok: runner.accepting,
+    checks: await runHealthChecks(checks, logger),
+  });
+  const app = createApp(config, logger, health, wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
   // Queued jobs (this process's, or with a shared queue any instance's) run through the use case.
@@ -103,10 +121,44 @@ function metricsHandler(telemetry: Telemetry) {
   };
 }
 
-function healthHandler(health: () => { ok: boolean }) {
+/** Runs the checks side by side; a failing one is logged with its detail, which /health never shows. */
+async function runHealthChecks(
+  checks: Readonly<Record<string, HealthCheck>>,
+  logger: Logger,
+): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      const result = await check().catch((error: unknown) => ({ ok: false, detail: String(error) }));
+      if (!result.ok) logger.warn({ check: name, detail: result.detail }, "health check failed");
+      return [name, result.ok] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * 200 with `{"status":"ok","database":"ok"}` when the instance takes work and every dependency
+ * answers; 503 otherwise, naming what failed (`"database":"unreachable"`), so a load balancer or Fly
+ * stops routing here and an operator sees why.
+ */
+function healthHandler(health: () => HealthStatus | Promise<HealthStatus>) {
   return (_req: IncomingMessage, res: ServerResponse) => {
-    const status = health();
-    res.writeHead(status.ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: status.ok ? "ok" : "shutting down" }));
+    const answer = (code: number, body: Record<string, string>) => {
+      res.writeHead(code, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    Promise.resolve()
+      .then(health)
+      .then(
+        (status) => {
+          const checks = Object.entries(status.checks ?? {});
+          const healthy = checks.every(([, ok]) => ok);
+          answer(status.ok && healthy ? 200 : 503, {
+            status: !status.ok ? "shutting down" : healthy ? "ok" : "unavailable",
+            ...Object.fromEntries(checks.map(([name, ok]) => [name, ok ? "ok" : "unreachable"])),
+          });
+        },
+        () => answer(503, { status: "unavailable" }),
+      );
   };
 }

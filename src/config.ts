@@ -42,6 +42,16 @@ const envSchema = z.object({
   RESEND_BASE_URL: z.url().optional(),
   EMAIL_FROM: z.string().default("Sales Insight Bot <insights@example.com>"),
   DATA_DIR: z.string().default("./data"),
+  // Set: state lives in this PostgreSQL database, shared by every instance; unset: SQLite in DATA_DIR.
+  // The messages never echo the value: it holds a password.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL starting with postgres:// or postgresql://")
+    .refine(
+      (url) => URL.canParse(url),
+      "is not a valid URL (a special character in the password must be %-encoded)",
+    )
+    .optional(),
   MAX_CONCURRENT_JOBS: positiveInt.max(64).default(2),
   USER_JOBS_PER_HOUR: positiveInt.max(10_000).default(60),
   USER_MAX_CONCURRENT_JOBS: positiveInt.max(64).default(1),
@@ -123,6 +133,8 @@ export interface AppConfig extends Config {
   queue: { redisUrl: string; prefix: string } | null;
   /** Jobs, analyses, summaries and the e-mail audit trail older than this are purged. */
   retentionDays: number;
+  /** PostgreSQL connection URL (it holds the password: log it only through describeStore); null: SQLite in dataDir. */
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +193,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     queue: e.REDIS_URL ? { redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : null,
     retentionDays: e.DATA_RETENTION_DAYS,
+    databaseUrl: e.DATABASE_URL ?? null,
   };
 }
 

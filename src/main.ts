@@ -10,9 +10,9 @@ import { JobRunner } from "./jobs/runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createEmailSender } from "./services/email.js";
 import { createGeminiServices } from "./services/gemini.js";
+import { describeStore, openStore, StoreOpenError } from "./services/open-store.js";
 import { createSlackFiles } from "./services/slack-files.js";
 import { createSlackMessenger } from "./services/slack-messenger.js";
-import { openSqliteStore } from "./services/sqlite-store.js";
 import type { Store } from "./services/store.js";
 import {
   createTelemetry,
@@ -46,7 +46,18 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   describeStartup(config, logger);
 
-  const store = openSqliteStore(join(config.dataDir, "insights.db"));
+  let store: Store;
+  try {
+    store = await openStore(config, {
+      onConnectionError: (error) =>
+        logger.warn({ err: error }, "a database connection failed; the pool opens a new one"),
+    });
+  } catch (error) {
+    if (!(error instanceof StoreOpenError)) throw error;
+    logger.fatal({ err: error }, "could not open the database");
+    process.stderr.write(`Could not start: ${error.message}\n`);
+    process.exit(1);
+  }
   const telemetry = createTelemetry();
   const queue = await openQueue(config, logger, telemetry);
   const runner = new JobRunner({
@@ -193,6 +204,7 @@ function describeStartup(config: AppConfig, logger: Logger): void {
       emailDomains: say("ALLOWED_EMAIL_DOMAINS", allowedEmailDomains),
       gemini: config.gemini.apiKey ? config.gemini.model : "offline (GEMINI_API_KEY not set)",
       email: config.email.resendApiKey ? "resend" : `outbox (${config.email.outboxDir})`,
+      database: describeStore(config),
     },
     "access and services",
   );

@@ -19,9 +19,20 @@ describe("configuration", () => {
     [{ ...base, DEFAULT_EMAIL_TO: "boss@example.com, nope" }, /DEFAULT_EMAIL_TO: "nope"/],
     [{ ...base, RESEND_API_KEY: "sk_live" }, /RESEND_API_KEY/],
     [{ ...base, SLACK_API_URL: "not a url" }, /SLACK_API_URL/],
+    [{ ...base, DATABASE_URL: "mysql://bot:pw@db/insights" }, /DATABASE_URL: must be a PostgreSQL URL/],
+    [{ ...base, DATABASE_URL: "postgres://bot:p#w@db/insights" }, /DATABASE_URL: is not a valid URL/],
   ])("stops with a message naming the variable: %j", (env, message) => {
     expect(() => loadAppConfig(env)).toThrow(ConfigError);
     expect(() => loadAppConfig(env)).toThrow(message);
+  });
+
+  it("keeps state in SQLite unless DATABASE_URL names a PostgreSQL database, and never echoes its password", () => {
+    expect(loadAppConfig(base).databaseUrl).toBeNull();
+    const url = "postgresql://bot:s3cret@db.internal:5432/insights";
+    expect(loadAppConfig({ ...base, DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(() => loadAppConfig({ ...base, DATABASE_URL: "mysql://bot:s3cret@db/insights" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("s3cret") }),
+    );
   });
 
   it("Socket Mode needs no signing secret", () => {

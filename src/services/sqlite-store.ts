@@ -13,6 +13,7 @@ import type {
   SnapshotRecord,
   Store,
   StoredAnalysis,
+  StoreHealth,
   ThreadSummary,
 } from "./store.js";
 
@@ -568,6 +569,16 @@ class SqliteStore implements Store {
     if (!(olderThanMs >= 0)) throw new RangeError(`purge: olderThanMs must be 0 or more, got ${olderThanMs}`);
     const now = this.now();
     return this.purgeAll(now - olderThanMs, now);
+  }
+
+  /** The file is local: the only way to fail is a closed or broken connection (a disk error shows here too). */
+  async health(): Promise<StoreHealth> {
+    try {
+      this.db.prepare("SELECT 1").get();
+      return { ok: true, detail: "sqlite" };
+    } catch (error) {
+      return { ok: false, detail: `sqlite: ${(error as Error).message}` };
+    }
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,9 @@ import type { ExecutiveSummary } from "../pipeline/summary/types.js";
 
 /**
  * Everything the app remembers, behind one small interface: SQLite in DATA_DIR by default
- * (src/services/sqlite-store.ts); a shared database can implement the same interface when several
- * instances run. Raw files are never stored: only metrics and summaries.
+ * (src/services/sqlite-store.ts), or PostgreSQL when several instances share state
+ * (src/services/postgres-store.ts; src/services/open-store.ts picks one). Raw files are never stored:
+ * only metrics and summaries.
  */
 export type JobTrigger = "upload" | "command" | "shortcut" | "button";
 export type JobStatus = "accepted" | "running" | "done" | "failed";
@@ -102,6 +103,12 @@ export interface SnapshotRecord {
   createdAt: number;
 }
 
+/** Whether the store answers right now (GET /health); `detail` is for logs, never for users. */
+export interface StoreHealth {
+  ok: boolean;
+  detail: string;
+}
+
 /**
  * Every method is asynchronous so that a shared database (PostgreSQL when several instances run)
  * implements the same contract as the embedded SQLite file.
@@ -136,5 +143,7 @@ export interface Store {
   sentEmail(idempotencyKey: string): Promise<EmailRecord | null>;
   /** Deletes what is older than `olderThanMs` before now (and expired dedupe keys and rate slots). */
   purge(olderThanMs: number): Promise<PurgeCounts>;
+  /** A cheap round trip to the database, bounded by a short timeout; never throws. */
+  health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
