@@ -91,7 +91,14 @@ export interface Wiring {
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const checks = { database: () => wiring.jobs.store.health(), ...wiring.healthChecks };
+  const checks = {
+    database: () => wiring.jobs.store.health(),
+    queue: async () => {
+      const { backend, ok, state } = runner.queue.health();
+      return { ok, detail: `${backend}: ${state}` };
+    },
+    ...wiring.healthChecks,
+  };
   const health = async (): Promise<HealthStatus> => ({
     ok: runner.accepting,
     checks: await runHealthChecks(checks, logger),

@@ -157,7 +157,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   // Jobs queued in Redis are run by any instance, which loads them from the store: a store in one
   // instance's local SQLite file would leave the others nothing to load.
-  if (e.REDIS_URL && !env.DATABASE_URL?.trim()) {
+  if (e.REDIS_URL && !e.DATABASE_URL) {
     throw new ConfigError(
       "Invalid configuration: REDIS_URL needs DATABASE_URL as well (a shared job queue needs a shared database: instances cannot read each other's SQLite file)",
     );

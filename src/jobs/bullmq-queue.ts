@@ -41,6 +41,13 @@ const KEEP_FAILED = { age: 7 * 24 * 60 * 60 };
 
 /** A person's outstanding jobs older than this are no longer counted for fairness (see `rank`). */
 const FAIRNESS_HORIZON_MS = 6 * 60 * 60 * 1000;
+/**
+ * A job being announced waits in Redis as a delayed job until the announcement is out, then is
+ * released. If this instance dies in between, the job still runs once the delay passes, on any
+ * instance: so an acknowledged upload is in Redis before anything slow (a Slack call) happens. Long
+ * enough for a slow Slack (the client retries twice, up to 3 s apart).
+ */
+const ANNOUNCE_HOLD_MS = 15_000;
 /** BullMQ's largest priority. */
 const MAX_PRIORITY = 2_097_152;
 
@@ -203,11 +210,22 @@ export class BullMqQueue implements JobQueue {
       ),
     );
     // A job id the queue already holds (waiting, running, or finished within a day) makes this a no-op.
-    await this.queue.add(
+    const added = await this.queue.add(
       job.trigger,
       { jobId: job.id, requester: job.requester },
-      { jobId: bullJobId, priority: Math.min(Math.max(rank, 1), MAX_PRIORITY) },
+      {
+        jobId: bullJobId,
+        priority: Math.min(Math.max(rank, 1), MAX_PRIORITY),
+        ...(options.announce ? { delay: ANNOUNCE_HOLD_MS } : {}),
+      },
     );
+    if (options.announce) {
+      await options.announce().catch((error: unknown) => {
+        this.logger.warn({ jobId: job.id, err: error }, "job announcement failed");
+      });
+      // Not delayed any more (a repeated enqueue of a job already running, say): nothing to release.
+      await added.promote().catch(() => {});
+    }
     if (options.onWaiting) this.positions.watch(bullJobId, options.onWaiting);
   }
 

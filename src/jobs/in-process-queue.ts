@@ -46,6 +46,10 @@ export class InProcessQueue implements JobQueue {
     // The same id twice (a resume racing a live submit) is one job, as with BullMQ's job ids.
     if (this.known.has(job.id)) return;
     this.known.add(job.id);
+    // In memory, "safely queued" comes with the process: announce first, then queue.
+    await options.announce?.().catch((error: unknown) => {
+      this.logger.warn({ jobId: job.id, err: error }, "job announcement failed");
+    });
     const queuedAt = Date.now();
     // Position messages run one after another, and the job itself only after the last of them.
     let messages: Promise<void> = Promise.resolve();

@@ -18,6 +18,11 @@ export interface QueuedJobRef {
 
 export interface EnqueueOptions {
   /**
+   * Runs once the job is safely queued and before it may start (the "Queued" message, so a worker
+   * never starts a job whose announcement is still on its way). Its failure does not unqueue the job.
+   */
+  announce?: () => Promise<void>;
+  /**
    * Told how many jobs will start before this one whenever that number changes while it waits. The
    * job does not start before the promise returned for the last call has settled, so a late "3 ahead"
    * never overwrites the job's own progress.

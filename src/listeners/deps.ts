@@ -104,11 +104,12 @@ export async function refuseUploadPrivately(
 }
 
 /**
- * Records the job (before anything is posted), posts its queued message, then queues it: the message
- * is up before any worker (in this instance or, with a shared queue, another) can start the job and
- * update it. Callers starting several jobs await each in turn, so the messages land in that order.
+ * Records the job (before anything is posted), queues it with its "Queued" message, and returns once
+ * the message is up. The queue posts the message after the job is safely queued (with Redis: held
+ * back until then) and before any worker, in this instance or another, may start it and update that
+ * message. Callers starting several jobs await each in turn, so the messages land in that order.
  * A job the queue could not take (Redis unreachable) stays accepted in the store and is queued again
- * by the periodic resume; the person already sees "Queued".
+ * by the periodic resume; it is still announced, so the person sees "Queued".
  */
 export async function startJob(
   deps: ListenerDeps,
@@ -116,17 +117,19 @@ export async function startJob(
   fileName: string | null = null,
 ): Promise<void> {
   const record = await acceptJob(job, deps.jobs);
-  await announceJob(record, deps.jobs, fileName);
+  const announce = () => announceJob(record, deps.jobs, fileName);
   try {
     await deps.runner.enqueue(record, {
+      announce,
       onWaiting: (ahead) => showQueuePosition(record, deps.jobs, fileName, ahead),
     });
   } catch (error) {
-    if (!deps.runner.accepting && deps.runner.queue.backend === "in-process") throw error;
+    if (deps.runner.queue.backend === "in-process") throw error;
     deps.logger.error(
       { jobId: record.id, err: error },
       "could not queue the job: it stays accepted and is queued again when the queue is back",
     );
+    await announce();
   }
 }
 

@@ -2,9 +2,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EMAIL_BUTTON_ACTION } from "../../src/ui/slack/interactive.js";
 import { type FakeGemini, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
 import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
-import { CHANNEL, deliver, type Instance, salesCsv, startInstance, uploadEvent, waitFor } from "../helpers/instances.js";
 import { type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
 import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
+import {
+  CHANNEL,
+  deliver,
+  type Instance,
+  salesCsv,
+  startInstance,
+  uploadEvent,
+  waitFor,
+} from "../helpers/instances.js";
 import { connectTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { dropPrefix, redisAvailable, TEST_REDIS_URL, throwawayPrefix } from "../helpers/redis.js";
 
@@ -83,7 +91,10 @@ const summaryWrites = () =>
   );
 
 const logsOf = (instance: Instance, msg: string) => instance.logs().filter((l) => l.msg === msg);
-const allOutput = (...instances: Instance[]) => () => instances.map((i) => `--- ${i.name}\n${i.output()}`).join("\n");
+const allOutput =
+  (...instances: Instance[]) =>
+  () =>
+    instances.map((i) => `--- ${i.name}\n${i.output()}`).join("\n");
 
 describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", () => {
   it("two instances, one Slack: 20 uploads (some delivered twice) get 20 summaries, none doubled, both instances working", async () => {
@@ -110,12 +121,15 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     await new Promise((r) => setTimeout(r, 1_500));
     for (const upload of sent) expect(summariesIn(upload.ts)).toHaveLength(1);
     expect(summaryWrites().length - before).toBe(20);
-    const duplicates = [...logsOf(a, "duplicate delivery ignored"), ...logsOf(b, "duplicate delivery ignored")];
+    const duplicates = [
+      ...logsOf(a, "duplicate delivery ignored"),
+      ...logsOf(b, "duplicate delivery ignored"),
+    ];
     expect(duplicates).toHaveLength(7);
     // Both workers ran jobs, whoever received the events.
-    const posted = [logsOf(a, "summary posted").length, logsOf(b, "summary posted").length];
-    expect(posted[0] + posted[1]).toBe(20);
-    expect(Math.min(...posted)).toBeGreaterThan(0);
+    const [byA, byB] = [logsOf(a, "summary posted").length, logsOf(b, "summary posted").length];
+    expect(byA + byB).toBe(20);
+    expect(Math.min(byA, byB)).toBeGreaterThan(0);
   }, 120_000);
 
   it("kill one mid-job: the other finishes it within the stalled-job window, one summary, one e-mail", async () => {
@@ -133,14 +147,25 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     const emailsBefore = resend.requests.length;
     const upload = newUpload();
     expect((await deliver(a, uploadEvent(upload.eventId, upload.fileId, upload.ts))).status).toBe(200);
-    await waitFor(() => gemini.requests.length > geminiBefore, "the job to reach Gemini", 20_000, allOutput(a, b));
-    const summarizing = (i: Instance) => i.logs().some((l) => l.msg === "job stage" && l.stage === "summarize");
+    await waitFor(
+      () => gemini.requests.length > geminiBefore,
+      "the job to reach Gemini",
+      20_000,
+      allOutput(a, b),
+    );
+    const summarizing = (i: Instance) =>
+      i.logs().some((l) => l.msg === "job stage" && l.stage === "summarize");
     const victim = await waitFor(() => [a, b].find(summarizing), "the instance running the job");
     const survivor = victim === a ? b : a;
     await victim.kill("SIGKILL");
     const killedAt = Date.now();
 
-    await waitFor(() => summariesIn(upload.ts).length === 1, "the survivor to finish the job", 45_000, allOutput(a, b));
+    await waitFor(
+      () => summariesIn(upload.ts).length === 1,
+      "the survivor to finish the job",
+      45_000,
+      allOutput(a, b),
+    );
     const tookOver = Date.now() - killedAt;
     await waitFor(() => resend.requests.length > emailsBefore, "the e-mail", 10_000, allOutput(a, b));
     await new Promise((r) => setTimeout(r, 1_000));
@@ -169,9 +194,19 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     for (let i = 0; i < 8; i++) {
       const upload = newUpload();
       sent.push(upload);
-      expect((await deliver(i % 2 ? b : a, uploadEvent(upload.eventId, upload.fileId, upload.ts))).status).toBe(200);
+      expect(
+        (await deliver(i % 2 ? b : a, uploadEvent(upload.eventId, upload.fileId, upload.ts))).status,
+      ).toBe(200);
     }
     const done = () => sent.filter((u) => summariesIn(u.ts).length > 0).length;
+    // Slack has been answered and every upload announced ("Queued"): each is now the app's to finish.
+    const announced = () =>
+      sent.every((u) =>
+        slack
+          .callsTo("chat.postMessage")
+          .some((c) => c.body.thread_ts === u.ts && /Queued/.test(String(c.body.text))),
+      );
+    await waitFor(announced, "every upload to be announced", 20_000, allOutput(a, b));
     // One instance is deployed over (SIGTERM: it finishes its job, leaves the waiting ones in Redis),
     // the other crashes (SIGKILL: its running job is taken over after the restart).
     await Promise.all([a.kill("SIGTERM"), b.kill("SIGKILL")]);

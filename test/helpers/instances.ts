@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./net.js";
@@ -135,7 +135,9 @@ export async function deliver(instance: Instance, body: string, retryNum = 0): P
       "content-type": "application/json",
       "x-slack-request-timestamp": ts,
       "x-slack-signature": signature,
-      ...(retryNum > 0 ? { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" } : {}),
+      ...(retryNum > 0
+        ? { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" }
+        : {}),
     },
     body,
   });
@@ -151,7 +153,11 @@ export async function waitFor<T>(
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context().slice(-4000)}`);
+    if (Date.now() > deadline) {
+      const detail = context();
+      if (process.env.SIB_TEST_DUMP) writeFileSync(process.env.SIB_TEST_DUMP, detail);
+      throw new Error(`timed out waiting for ${what}\n${detail.slice(-4000)}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
