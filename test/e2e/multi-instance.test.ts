@@ -178,6 +178,16 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     // A 15 s lock and a 10 s check: taken over within 25 s, plus the job's own few seconds.
     expect(tookOver).toBeLessThan(30_000);
     expect(survivor.logs().some((l) => l.msg === "a worker died with this job: it runs again")).toBe(true);
+
+    // /health names the database and the queue; /metrics counts the take-over and the queue.
+    const health = await fetch(`http://127.0.0.1:${survivor.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "ok", queue: "ok" });
+    const metrics = await (await fetch(`http://127.0.0.1:${survivor.port}/metrics`)).text();
+    expect(metrics).toMatch(/^sib_queue_stalled_jobs_total 1$/m);
+    expect(metrics).toMatch(/^sib_queue_jobs\{state="waiting"\} 0$/m);
+    expect(metrics).toMatch(/^sib_queue_jobs\{state="active"\} 0$/m);
+    expect(metrics).toMatch(/^sib_queue_wait_seconds_count \d+$/m);
   }, 120_000);
 
   it("restart both: nothing queued is lost", async () => {

@@ -64,6 +64,14 @@ describe.skipIf(!available)("BullMQ queue (real Redis)", () => {
     expect(queue.health()).toEqual({ ok: true, backend: "bullmq", state: "ready" });
   });
 
+  it("says in health when Redis cannot be reached, and connect gives up with the reason", async () => {
+    const queue = newQueue({ url: "redis://127.0.0.1:1" });
+    await expect(queue.connect(500)).rejects.toThrow(/Redis did not answer within 500 ms/);
+    expect(queue.health()).toMatchObject({ ok: false, backend: "bullmq" });
+    expect(queue.health().state).not.toBe("ready");
+    await expect(queue.enqueue(job("nowhere"))).rejects.toThrow();
+  });
+
   it("retries a transient failure with growing delays, and says which attempt is the last", async () => {
     const queue = newQueue({ backoffMs: 100 });
     await queue.connect();
