@@ -6,7 +6,8 @@
  *   node --import tsx bench/queue.mjs
  *
  * 1. Throughput: 50 small uploads delivered at once (each its own file, no two alike), timed from the
- *    first delivery to the 50th summary; one instance, then two (the same MAX_CONCURRENT_JOBS each).
+ *    first delivery to the 50th summary; one instance, then two (the same MAX_CONCURRENT_JOBS each),
+ *    both on BullMQ, and one instance on the in-process queue for the queue's own overhead.
  *    Target: two instances take at most 60% of one instance's time. Each job waits on Gemini for
  *    BENCH_GEMINI_MS (default 1000; the real service takes seconds), as jobs in production mostly
  *    wait on Slack and Gemini; BENCH_GEMINI_MS=0 runs them offline (CPU-bound: what the machine's
@@ -21,6 +22,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { BullMqQueue } from "../src/jobs/bullmq-queue.ts";
 import { InProcessQueue } from "../src/jobs/in-process-queue.ts";
@@ -114,8 +117,8 @@ async function run(instances, count) {
   return { seconds: round((performance.now() - started) / 1000), acks };
 }
 
-async function throughput(instanceCount) {
-  const env = await freshEnv(true);
+async function throughput(instanceCount, withRedis = true) {
+  const env = await freshEnv(withRedis);
   const instances = await Promise.all(
     Array.from({ length: instanceCount }, (_, i) => startInstance(`bench-${instanceCount}-${i}`, env)),
   );
@@ -146,9 +149,34 @@ async function enqueueCost() {
   const logger = createLogger({ level: "silent" });
   const prefix = throwawayPrefix();
   prefixes.push(prefix);
-  const bull = new BullMqQueue({ url: TEST_REDIS_URL, prefix, concurrency: 1, logger });
+  const bull = new BullMqQueue({ url: TEST_REDIS_URL, prefix, concurrency: 4, logger });
   await bull.connect();
+  // A worker takes the jobs as they come, so the queue stays as short as in production.
+  await bull.start(async () => {});
+  const bare = new Queue("bare", { connection: { url: TEST_REDIS_URL }, prefix });
   const inProcess = new InProcessQueue({ maxConcurrent: 1, perUserConcurrent: 1 }, logger);
+  const redis = new Redis(TEST_REDIS_URL);
+  const ping = [];
+  for (let i = 0; i < 500; i++) {
+    const t0 = performance.now();
+    await redis.ping();
+    ping.push(performance.now() - t0);
+  }
+  redis.disconnect();
+  const timeBare = async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await bare.add(
+        "x",
+        {},
+        { jobId: `bare-${n}-${i}-${Math.random()}`, priority: 1, removeOnComplete: true },
+      );
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+  await timeBare(300);
   const time = async (queue, n, options) => {
     const out = [];
     for (let i = 0; i < n; i++) {
@@ -161,13 +189,19 @@ async function enqueueCost() {
     }
     return out;
   };
-  await time(bull, 50); // warm-up: scripts loaded, connection settled
+  await time(bull, 300); // warm-up: scripts loaded, code optimised, connection settled
+  await time(inProcess, 300);
   const result = {
+    // One Redis round trip on this machine, and BullMQ's own add, for scale: an enqueue is the
+    // fairness rank (one round trip) plus the add.
+    redisPing: stats(ping),
+    bareBullmqAdd: stats(await timeBare(500)),
     bullmq: stats(await time(bull, 500)),
     bullmqHeldThenReleased: stats(await time(bull, 500, { announce: async () => {} })),
     inProcess: stats(await time(inProcess, 500)),
   };
   await bull.close();
+  await bare.close();
   return result;
 }
 
@@ -178,6 +212,8 @@ try {
   const ackRedis = await ackLatency(true);
   console.log("event ack round trip (ms), DATABASE_URL only:", JSON.stringify(ackInProcess));
   console.log("event ack round trip (ms), DATABASE_URL + REDIS_URL:", JSON.stringify(ackRedis));
+  const inProcess = await throughput(1, false);
+  console.log(`${UPLOADS} uploads, 1 instance, in-process queue (DATABASE_URL only): ${inProcess.seconds} s`);
   const one = await throughput(1);
   console.log(`${UPLOADS} uploads, 1 instance: ${one.seconds} s`);
   const two = await throughput(2);
@@ -194,7 +230,12 @@ try {
     geminiMs: GEMINI_MS,
     enqueueMs: enqueue,
     eventAckMs: { databaseOnly: ackInProcess, withRedis: ackRedis },
-    throughput: { oneInstanceSeconds: one.seconds, twoInstancesSeconds: two.seconds, ratio },
+    throughput: {
+      oneInstanceInProcessSeconds: inProcess.seconds,
+      oneInstanceSeconds: one.seconds,
+      twoInstancesSeconds: two.seconds,
+      ratio,
+    },
   };
   mkdirSync("bench/.data", { recursive: true });
   writeFileSync(

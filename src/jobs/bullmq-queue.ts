@@ -69,6 +69,14 @@ if rank then return rank + 1 end
 return redis.call('ZCARD', KEYS[1])
 `;
 
+type FairRankCommand = (
+  fairnessKey: string,
+  jobKey: string,
+  jobId: string,
+  now: number,
+  horizonMs: number,
+) => Promise<number>;
+
 export interface BullMqQueueOptions {
   url: string;
   /** Every key this app writes in Redis starts with it (several apps, or test runs, can share one Redis). */
@@ -114,6 +122,8 @@ export class BullMqQueue implements JobQueue {
     // the periodic resume (src/jobs/resume.ts).
     this.producer = new Redis(options.url, { ...connectionDefaults, enableOfflineQueue: false });
     this.producer.on("error", (error) => this.logger.warn({ err: error }, "Redis connection error (queue)"));
+    // Sent once, then called by its hash (EVALSHA).
+    this.producer.defineCommand("sibFairRank", { numberOfKeys: 2, lua: RANK_SCRIPT });
     this.queue = new Queue<JobData>(QUEUE_NAME, {
       connection: this.producer,
       prefix: options.prefix,
@@ -199,9 +209,7 @@ export class BullMqQueue implements JobQueue {
   async enqueue(job: QueuedJobRef, options: EnqueueOptions = {}): Promise<void> {
     const bullJobId = bullJobIdOf(job.id);
     const rank = Number(
-      await this.producer.eval(
-        RANK_SCRIPT,
-        2,
+      await (this.producer as Redis & { sibFairRank: FairRankCommand }).sibFairRank(
         this.fairnessKey(job.requester),
         this.queue.toKey(bullJobId),
         bullJobId,

@@ -47,7 +47,7 @@ export interface QueueCounts {
   /** Waiting for a worker (in BullMQ: waiting or prioritized). */
   waiting: number;
   active: number;
-  /** Waiting out a backoff before a retry. */
+  /** Waiting out a backoff before a retry (or, for a moment, held while its "Queued" message is posted). */
   delayed: number;
   /** Gave up after its last attempt (kept for a while for inspection). */
   failed: number;
