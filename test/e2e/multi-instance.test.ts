@@ -119,8 +119,13 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     );
     // Give a doubled job time to show itself before counting.
     await new Promise((r) => setTimeout(r, 1_500));
+    // Each thread ends with its summary: no late queue-position update overwrote one.
     for (const upload of sent) expect(summariesIn(upload.ts)).toHaveLength(1);
     expect(summaryWrites().length - before).toBe(20);
+    // Waiting uploads were told their place while the two workers were busy.
+    expect(slack.callsTo("chat.update").some((c) => /Queued \(\d+ ahead\)/.test(String(c.body.text)))).toBe(
+      true,
+    );
     const duplicates = [
       ...logsOf(a, "duplicate delivery ignored"),
       ...logsOf(b, "duplicate delivery ignored"),
