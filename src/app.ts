@@ -91,18 +91,18 @@ export interface Wiring {
 /** Builds the app with its listeners; main.ts and the end-to-end tests share this. */
 export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
-  const checks = {
-    database: () => wiring.jobs.store.health(),
-    queue: async () => {
-      const { backend, ok, state } = runner.queue.health();
-      return { ok, detail: `${backend}: ${state}` };
+  const health = healthOf(
+    () => runner.accepting,
+    {
+      database: () => wiring.jobs.store.health(),
+      queue: async () => {
+        const { backend, ok, state } = runner.queue.health();
+        return { ok, detail: `${backend}: ${state}` };
+      },
+      ...wiring.healthChecks,
     },
-    ...wiring.healthChecks,
-  };
-  const health = async (): Promise<HealthStatus> => ({
-    ok: runner.accepting,
-    checks: await runHealthChecks(checks, logger),
-  });
+    logger,
+  );
   const app = createApp(config, logger, health, wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
@@ -128,19 +128,25 @@ function metricsHandler(telemetry: Telemetry) {
   };
 }
 
-/** Runs the checks side by side; a failing one is logged with its detail, which /health never shows. */
-async function runHealthChecks(
+/**
+ * What /health reports for an instance: whether it accepts work, and each named check, run side by
+ * side. A failing check is logged with its detail (an error message), which /health never shows.
+ */
+export function healthOf(
+  accepting: () => boolean,
   checks: Readonly<Record<string, HealthCheck>>,
   logger: Logger,
-): Promise<Record<string, boolean>> {
-  const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
-      const result = await check().catch((error: unknown) => ({ ok: false, detail: String(error) }));
-      if (!result.ok) logger.warn({ check: name, detail: result.detail }, "health check failed");
-      return [name, result.ok] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
+): () => Promise<HealthStatus> {
+  return async () => {
+    const entries = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        const result = await check().catch((error: unknown) => ({ ok: false, detail: String(error) }));
+        if (!result.ok) logger.warn({ check: name, detail: result.detail }, "health check failed");
+        return [name, result.ok] as const;
+      }),
+    );
+    return { ok: accepting(), checks: Object.fromEntries(entries) };
+  };
 }
 
 /**

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "./app.js";
 import { type AppConfig, ConfigError, loadAppConfig } from "./config.js";
 import { BullMqQueue } from "./jobs/bullmq-queue.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
+import { JobLeases } from "./jobs/leases.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { resumeUnfinishedJobs } from "./jobs/resume.js";
 import { JobRunner } from "./jobs/runner.js";
@@ -26,7 +28,8 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 /**
  * With a shared queue, jobs the store holds but Redis never got (an instance died between writing
  * and queuing one, or Redis was down then) are queued again this often, once they are this old (so a
- * job another instance is queuing right now is left to it).
+ * job another instance is queuing right now is left to it). With a shared database and in-process
+ * queues, the same pass runs the jobs of instances that died (their leases lapsed).
  */
 const REQUEUE_EVERY_MS = 60 * 1000;
 const REQUEUE_MIN_AGE_MS = 30 * 1000;
@@ -59,7 +62,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const telemetry = createTelemetry();
-  const queue = await openQueue(config, logger, telemetry);
+  // With a shared database and in-process queues, each instance leases the jobs it runs (see leases.ts).
+  const leases = config.databaseUrl && !config.queue ? new JobLeases(store, randomUUID(), logger) : null;
+  const queue = await openQueue(config, logger, telemetry, leases);
   const runner = new JobRunner({
     queue,
     maxConcurrent: config.jobs.maxConcurrent,
@@ -111,13 +116,18 @@ async function main(): Promise<void> {
   // Unfinished jobs are queued again. In process that is every one of them (they lived only in the
   // last run's memory); with Redis the queue still holds its jobs, and queuing one it knows is a
   // no-op, so this only recovers the ones Redis never got, now and then periodically.
+  // With leases, the periodic pass also picks up the jobs of an instance that died (its leases lapse).
   const shared = queue.backend === "bullmq";
-  const resume = (minAgeMs: number) =>
-    resumeUnfinishedJobs(store, runner, logger, { minAgeMs }).catch((error: unknown) =>
+  const resume = (minAgeMs: number, periodic = false) =>
+    resumeUnfinishedJobs(store, runner, logger, { minAgeMs, periodic }).catch((error: unknown) =>
       logger.error({ err: error }, "could not queue unfinished jobs again"),
     );
+  leases?.startHeartbeat();
   await resume(shared ? REQUEUE_MIN_AGE_MS : 0);
-  const requeue = shared ? setInterval(() => void resume(REQUEUE_MIN_AGE_MS), REQUEUE_EVERY_MS) : null;
+  const requeue =
+    shared || leases
+      ? setInterval(() => void resume(shared ? REQUEUE_MIN_AGE_MS : 0, true), REQUEUE_EVERY_MS)
+      : null;
   requeue?.unref();
   const purge = setInterval(() => void purgeOldData(store, config.retentionDays, logger), PURGE_EVERY_MS);
   purge.unref();
@@ -129,6 +139,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping: no new work is accepted");
     if (requeue) clearInterval(requeue);
+    leases?.stop();
     const { drained, unfinished } = await runner.shutdown(config.jobs.shutdownTimeoutMs);
     if (!drained) logger.warn({ unfinished }, "shutdown deadline reached with jobs still running");
     await app.stop().catch((error: unknown) => logger.warn({ err: error }, "error while stopping"));
@@ -146,7 +157,12 @@ async function main(): Promise<void> {
  * The job queue: in this process by default; BullMQ on Redis with REDIS_URL, so any instance's worker
  * runs any instance's jobs. Start-up stops with a clear message when Redis cannot be reached.
  */
-async function openQueue(config: AppConfig, logger: Logger, telemetry: Telemetry): Promise<JobQueue> {
+async function openQueue(
+  config: AppConfig,
+  logger: Logger,
+  telemetry: Telemetry,
+  leases: JobLeases | null,
+): Promise<JobQueue> {
   const observer = queueObserver(telemetry);
   let queue: JobQueue;
   if (config.queue) {
@@ -173,6 +189,7 @@ async function openQueue(config: AppConfig, logger: Logger, telemetry: Telemetry
       { maxConcurrent: config.jobs.maxConcurrent, perUserConcurrent: config.jobs.perUserConcurrent },
       logger,
       observer,
+      leases,
     );
   }
   watchQueueDepth(telemetry, () => queue.counts());

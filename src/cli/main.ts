@@ -75,7 +75,11 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       model = gemini.summaryModel;
       columnClassifier = gemini.columnClassifier;
     }
-    const analysis = await analyzeFile(file, { limits: config.limits, columnClassifier });
+    // The region/category x month grid is for comparisons, not for the printed report or its JSON.
+    const { groupMonths: _grid, ...analysis } = await analyzeFile(file, {
+      limits: config.limits,
+      columnClassifier,
+    });
     const summary = await summarize(analysis, {
       model,
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import { FairQueue } from "./fair-queue.js";
+import type { JobLeases } from "./leases.js";
 import type {
   EnqueueOptions,
   JobHandler,
@@ -30,6 +31,8 @@ export class InProcessQueue implements JobQueue {
     limits: { maxConcurrent: number; perUserConcurrent: number },
     private readonly logger: Logger,
     private readonly observer: QueueObserver | null = null,
+    /** With a database shared by several instances: run only the jobs this instance holds the lease on. */
+    private readonly leases: JobLeases | null = null,
   ) {
     this.fair = new FairQueue(limits, (jobId, error) =>
       logger.error({ jobId, err: error }, "job failed unexpectedly"),
@@ -46,6 +49,16 @@ export class InProcessQueue implements JobQueue {
     // The same id twice (a resume racing a live submit) is one job, as with BullMQ's job ids.
     if (this.known.has(job.id)) return;
     this.known.add(job.id);
+    try {
+      if (this.leases && !(await this.leases.take(job.id))) {
+        // Another live instance runs it (it accepted it, or resumed it first).
+        this.known.delete(job.id);
+        return;
+      }
+    } catch (error) {
+      this.known.delete(job.id);
+      throw error;
+    }
     // In memory, "safely queued" comes with the process: announce first, then queue.
     await options.announce?.().catch((error: unknown) => {
       this.logger.warn({ jobId: job.id, err: error }, "job announcement failed");

@@ -12,6 +12,9 @@ export const RESUME_WINDOW_MS = 6 * 60 * 60 * 1000;
  * between writing a job and queuing it, or a Redis outage at that moment. Jobs queued in Redis are
  * left where they are (not resumed twice).
  *
+ * With a shared database but in-process queues, the queue takes the job's lease first (leases.ts), so
+ * only jobs whose instance died are run here.
+ *
  * `minAgeMs` leaves alone jobs younger than that: another instance may be between writing one and
  * queuing it. Jobs past the resume window are marked failed instead.
  */
@@ -19,7 +22,7 @@ export async function resumeUnfinishedJobs(
   store: Store,
   runner: JobRunner,
   logger: Logger,
-  options: { minAgeMs: number; now?: number } = { minAgeMs: 0 },
+  options: { minAgeMs: number; now?: number; periodic?: boolean } = { minAgeMs: 0 },
 ): Promise<{ resumed: number; stale: number }> {
   const now = options.now ?? Date.now();
   let resumed = 0;
@@ -35,7 +38,10 @@ export async function resumeUnfinishedJobs(
       continue;
     }
     if (now - record.updatedAt < options.minAgeMs) continue;
-    logger.info({ jobId: record.id, stage: record.stage }, "queuing an unfinished job again");
+    // Every minute most of these are no-ops (Redis has the job, or another instance holds its lease).
+    const log = { jobId: record.id, stage: record.stage };
+    if (options.periodic) logger.debug(log, "queuing an unfinished job again");
+    else logger.info(log, "queuing an unfinished job again");
     await runner.enqueue(record);
     resumed++;
   }

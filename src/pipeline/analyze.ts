@@ -11,7 +11,7 @@ import {
 } from "./columns/classify.js";
 import { statInputFile } from "./input-file.js";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
-import type { Metrics } from "./metrics.js";
+import type { GroupMonthGrid, Metrics } from "./metrics.js";
 import { describeQuality } from "./notes.js";
 import { readCsv, tooLarge } from "./read/csv.js";
 import { cfbDirectoryOffset, sniff } from "./read/sniff.js";
@@ -33,6 +33,11 @@ export interface SourceInfo {
 
 export interface Analysis extends Metrics {
   source: SourceInfo;
+  /**
+   * Region x month and category x month sums, for comparing uploads. Not part of what is shown or
+   * printed (the CLI's JSON leaves it out); absent from analyses cached before it existed.
+   */
+  groupMonths?: GroupMonthGrid;
 }
 
 export interface AnalyzeOptions {
@@ -215,7 +220,7 @@ function problemToError(problem: TableProblem, sheetNames?: string[]): InputErro
 
 function withSource(result: TableResult, source: SourceInfo): Analysis {
   const metrics = result.metrics;
-  const analysis: Analysis = { source, ...metrics };
+  const analysis: Analysis = { source, ...metrics, groupMonths: result.groupMonths };
   analysis.notes = describeQuality(analysis);
   return analysis;
 }

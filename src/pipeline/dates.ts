@@ -90,11 +90,25 @@ export function parseDateCell(cell: Cell, reading: DateReading): DayKey {
   return Number.NaN;
 }
 
+/** 2000-01-01 and 2100-01-01 in Unix seconds: the sales dates a timestamp column can hold. */
+const UNIX_SECONDS_FROM = 946_684_800;
+const UNIX_SECONDS_TO = 4_102_444_800;
+
 function parseDateNumber(n: number, reading: DateReading): DayKey {
   if (n >= 19000101 && n <= 22001231 && Number.isInteger(n)) {
     return ymdKey(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
   }
-  return reading.serialNumbers ? excelSerialToKey(n, reading.date1904) : Number.NaN;
+  if (!reading.serialNumbers) return Number.NaN;
+  // Under a date header, numbers this large are Unix timestamps (databases, Stripe, Shopify APIs), in
+  // seconds or milliseconds; the calendar day is taken in UTC, like every other date here.
+  if (n >= UNIX_SECONDS_FROM && n < UNIX_SECONDS_TO) return unixDay(n * 1000);
+  if (n >= UNIX_SECONDS_FROM * 1000 && n < UNIX_SECONDS_TO * 1000) return unixDay(n);
+  return excelSerialToKey(n, reading.date1904);
+}
+
+function unixDay(ms: number): DayKey {
+  const d = new Date(ms);
+  return ymdKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
 const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
@@ -104,6 +118,8 @@ const DAY_NAME_MONTH_YEAR =
 const MONTH_NAME_DAY_YEAR =
   /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
 const MONTH_NAME_YEAR = /^([a-z]{3,9})\.?[\s\-/]+(\d{4})$/i;
+/** Excel's "mmm-yy" ("Mar-24") and "Mar '24"; "Mar 24" alone is left alone: it may be 24 March. */
+const MONTH_NAME_SHORT_YEAR = /^([a-z]{3,9})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/i;
 const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
 const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 
@@ -156,6 +172,11 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   if (m) {
     const month = monthNumber(m[1] as string);
     if (month) return ymdKey(Number(m[2]), month, 1);
+  }
+  m = MONTH_NAME_SHORT_YEAR.exec(text);
+  if (m) {
+    const month = monthNumber(m[1] as string);
+    if (month) return ymdKey(fullYear(m[2] as string), month, 1);
   }
   m = YEAR_MONTH.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);

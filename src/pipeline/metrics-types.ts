@@ -83,6 +83,11 @@ export interface Quality {
   negativeUnits: number;
   /** Rows where the revenue column disagrees with units x unit price by more than 1%. */
   revenueMismatchRows: number;
+  /**
+   * The ratio of revenue to units x unit price that (nearly) every mismatching row shares (1.05: a 5%
+   * tax or fee included throughout); null when the rows differ in no one consistent way.
+   */
+  revenueMismatchRatio?: number | null;
   negativeRevenue: number;
   extraFieldRows: number;
   currencies: string[];

@@ -11,10 +11,12 @@ import {
   resolveKey,
   withoutTime,
 } from "./dates.js";
-import { Group, mergeGroup } from "./group.js";
+import { Group, MonthlyGroup, mergeGroup } from "./group.js";
 import { OverflowGroups, type Pooled } from "./groups.js";
 import { HashSet53 } from "./hash-set53.js";
 import type {
+  GroupMonthGrid,
+  GroupMonthRow,
   GroupRevenue,
   Metrics,
   MonthRevenue,
@@ -31,6 +33,7 @@ import {
   numberReading,
   parseNumber,
 } from "./numbers.js";
+import { MismatchRatios } from "./price-check.js";
 import type { Role, Schema } from "./schema.js";
 import { DealStages, dealValue } from "./shapes/crm.js";
 import { Discounts } from "./shapes/discount.js";
@@ -69,12 +72,16 @@ const TOP_PRODUCTS = 20;
 const BLANK_GROUP = "(blank)";
 
 /** The groups of one breakdown by name, with the names that arrived after the first MAX_GROUPS. */
-class GroupTable extends Map<string, Group> {
+class GroupTable extends Map<string, MonthlyGroup> {
   late: OverflowGroups | null = null;
+  /** All the names past MAX_GROUPS as one group, for their sums by month (GroupMonthGrid's pooled row). */
+  latePool: MonthlyGroup | null = null;
 
-  addLate(name: string, revenue: number, cancelled: boolean): void {
+  addLate(name: string, revenue: number, cancelled: boolean, units: number, month: number): void {
     this.late ??= new OverflowGroups("revenue");
     this.late.add(name, revenue, cancelled);
+    this.latePool ??= new MonthlyGroup();
+    this.latePool.add(revenue, cancelled, units, month);
   }
 }
 
@@ -126,7 +133,10 @@ export class MetricsFold {
   private rowMonth = -1;
   private lastMonthBucket = Number.NaN;
   private lastMonthIndex = -1;
+  /** Set by `finish`: the months of revenueByMonth, and each month index's yyyymm (NaN: invalid date). */
+  private finished: { months: MonthRevenue[]; monthIds: number[] } | null = null;
 
+  private readonly mismatchRatios = new MismatchRatios();
   readonly quality: Quality = {
     blankRows: 0,
     repeatedHeaderRows: 0,
@@ -177,7 +187,7 @@ export class MetricsFold {
     this.iCurrency = i.currency;
     const shape = schema.shape;
     this.deals = shape?.deals
-      ? new DealStages(shape.deals.stageColumn, schema.headers[shape.deals.stageColumn] ?? "")
+      ? new DealStages(shape.deals, schema.headers[shape.deals.stageColumn] ?? "")
       : null;
     this.lines = shape?.orderLines ? new OrderLines(shape.orderLines) : null;
     this.discounts = shape?.discount ? new Discounts(shape.discount) : null;
@@ -394,6 +404,7 @@ export class MetricsFold {
     const expected = units * parseNumber(priceCell, this.numbers);
     if (!Number.isNaN(expected) && Math.abs(revenue - expected) > Math.max(0.01, Math.abs(revenue) * 0.01)) {
       this.quality.revenueMismatchRows++;
+      this.mismatchRatios.add(revenue, expected);
     }
   }
 
@@ -488,7 +499,11 @@ export class MetricsFold {
     // Multi-line orders spread an order's units over lines the order-level breakdowns skip: no
     // per-group units there rather than partial ones.
     const units = this.iUnits >= 0 && this.lines === null;
-    const change = this.groupChange(last, previous);
+    const order = this.quality.dayOrder ?? "month-first";
+    // Ambiguous dates were bucketed by their whole key: their month is known only now.
+    const monthIds = this.monthBuckets.map((b) => (b >= 0 ? b : Math.floor(resolveKey(b, order) / 100)));
+    this.finished = { months, monthIds };
+    const change = this.groupChange(last, previous, monthIds);
     const regions = this.iRegion >= 0 ? breakdown(this.regions, total, units, change) : null;
     const categories = this.iCategory >= 0 ? breakdown(this.categories, total, units, change) : null;
     const products = this.iProduct >= 0 ? breakdown(this.products, total, units, null) : null;
@@ -540,7 +555,10 @@ export class MetricsFold {
       topTransaction: this.topTransaction(),
       pipeline: this.deals?.finish({ count: this.rows - this.setAsideRows, value: total }) ?? null,
       shape: this.shapeReading(),
-      quality: this.quality,
+      quality: {
+        ...this.quality,
+        revenueMismatchRatio: this.mismatchRatios.commonRatio(this.quality.revenueMismatchRows),
+      },
       notes: [],
     };
     return metrics;
@@ -554,30 +572,45 @@ export class MetricsFold {
   private groupChange(
     last: MonthRevenue | undefined,
     previous: MonthRevenue | undefined,
-  ): ((group: Group) => number | null) | null {
+    monthIds: number[],
+  ): ((group: MonthlyGroup) => number | null) | null {
     if (!last || !previous || last.partial) return null;
-    const monthId = (m: MonthRevenue) => Number(m.month.slice(0, 4)) * 100 + Number(m.month.slice(5, 7));
-    const latestId = monthId(last);
-    const previousId = monthId(previous);
-    const order = this.quality.dayOrder ?? "month-first";
-    // Ambiguous dates were bucketed by their whole key: their month is known only now.
-    const months = this.monthBuckets.map((b) => (b >= 0 ? b : Math.floor(resolveKey(b, order) / 100)));
+    const latestId = monthId(last.month);
+    const previousId = monthId(previous.month);
     return (group) => {
-      if (group.months === null) return null;
       const latest = new ExactSum();
       const before = new ExactSum();
       let seenBefore = false;
-      group.months.forEach((sum, index) => {
-        const month = months[index];
-        if (month === latestId) latest.add(sum.value);
-        else if (month === previousId) {
-          before.add(sum.value);
+      for (let slot = 1; slot < group.slots; slot++) {
+        const month = monthIds[slot - 1];
+        if (month === latestId) latest.add(group.grossAt(slot));
+        else if (month === previousId && group.hasRowsAt(slot)) {
+          before.add(group.grossAt(slot));
           seenBefore = true;
         }
-      });
+      }
       const base = before.value;
       if (!seenBefore || base === 0) return null;
       return roundRatio((latest.value - base) / Math.abs(base));
+    };
+  }
+
+  /**
+   * Region x month and category x month sums (see GroupMonthGrid), for comparisons. Call after
+   * `finish`, which settles the months (and the day order of ambiguous dates).
+   */
+  groupMonthGrid(): GroupMonthGrid {
+    if (this.finished === null) throw new Error("groupMonthGrid() needs finish() first");
+    const { months, monthIds } = this.finished;
+    const dated = months.length > 0;
+    // Multi-line orders leave units off the order-level breakdowns (see finish): no units here either.
+    const units = this.iUnits >= 0 && this.lines === null;
+    const grid = (column: number, groups: GroupTable) =>
+      column >= 0 && dated ? monthRows(groups, months, monthIds, units) : null;
+    return {
+      months: months.map((m) => m.month),
+      region: grid(this.iRegion, this.regions),
+      category: grid(this.iCategory, this.categories),
     };
   }
 
@@ -699,26 +732,55 @@ function addToGroup(
     group = groups.get(name);
     if (group === undefined) {
       if (groups.size >= MAX_GROUPS) {
-        groups.addLate(name, revenue, cancelled);
+        groups.addLate(name, revenue, cancelled, units, month);
         return;
       }
-      group = new Group();
+      group = new MonthlyGroup();
       groups.set(detach(name), group);
     }
   }
-  group.rows++;
-  group.revenue.add(revenue);
-  if (!cancelled) group.net.add(revenue);
-  if (!Number.isNaN(units)) group.units.add(units);
-  if (month >= 0) {
-    group.months ??= [];
-    let sum = group.months[month];
-    if (sum === undefined) {
-      sum = new ExactSum();
-      group.months[month] = sum;
+  group.add(revenue, cancelled, units, month);
+}
+
+/** "2026-03" as monthSeries' month id, 202603. */
+function monthId(month: string): number {
+  return Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+}
+
+/**
+ * One breakdown's rows of GroupMonthGrid: each named group, then the pool of names past MAX_GROUPS,
+ * with each month index's slot summed (exactly) into its calendar month.
+ */
+function monthRows(
+  groups: GroupTable,
+  months: MonthRevenue[],
+  monthIds: number[],
+  hasUnits: boolean,
+): GroupMonthRow[] {
+  const position = new Map(months.map((m, i) => [monthId(m.month), i]));
+  // Month index -> position in `months`; -1 for an index whose dates turned out invalid.
+  const slotPosition = monthIds.map((id) => position.get(id) ?? -1);
+  const row = (name: string, group: MonthlyGroup): GroupMonthRow => {
+    const gross = months.map(() => new ExactSum());
+    const net = months.map(() => new ExactSum());
+    const units = months.map(() => new ExactSum());
+    for (let slot = 1; slot < group.slots; slot++) {
+      const at = slotPosition[slot - 1] ?? -1;
+      if (at < 0) continue;
+      gross[at]?.add(group.grossAt(slot));
+      net[at]?.add(group.netAt(slot));
+      units[at]?.add(group.unitsAt(slot));
     }
-    sum.add(revenue);
-  }
+    return {
+      name,
+      revenue: gross.map((s) => roundMoney(s.value)),
+      net: net.map((s) => roundMoney(s.value)),
+      units: hasUnits ? units.map((s) => roundRatio(s.value, 4)) : null,
+    };
+  };
+  const rows = [...groups].map(([name, group]) => row(name, group));
+  if (groups.latePool !== null) rows.push({ ...row("(other)", groups.latePool), pooled: true });
+  return rows;
 }
 
 /**
@@ -750,7 +812,7 @@ function breakdown(
   groups: GroupTable,
   total: number,
   hasUnits: boolean,
-  changeOf: ((group: Group) => number | null) | null,
+  changeOf: ((group: MonthlyGroup) => number | null) | null,
 ): { list: GroupRevenue[]; pooled: PooledGroups | null } {
   const entry = (
     name: string,
@@ -758,7 +820,7 @@ function breakdown(
     net: number,
     rows: number,
     units: number | null,
-    group: Group | null,
+    group: MonthlyGroup | null,
   ): GroupRevenue => ({
     name,
     revenue: roundMoney(revenue),
@@ -768,9 +830,7 @@ function breakdown(
     units: hasUnits && units !== null ? roundRatio(units, 4) : null,
     ...(changeOf !== null ? { change: group !== null ? changeOf(group) : null } : {}),
   });
-  const list = [...groups].map(([name, g]) =>
-    entry(name, g.revenue.value, g.net.value, g.rows, g.units.value, g),
-  );
+  const list = [...groups].map(([name, g]) => entry(name, g.revenue, g.net, g.rows, g.units, g));
   const late = groups.late?.finish();
   // Names past MAX_GROUPS keep revenue only: their units and months are not known.
   for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows, null, null));

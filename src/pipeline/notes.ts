@@ -1,6 +1,7 @@
 import type { Analysis } from "./analyze.js";
 import { formatDecimal } from "./decimal-format.js";
 import { MAX_GROUPS, type PooledGroups } from "./metrics.js";
+import { ratioMeaning } from "./price-check.js";
 import type { Role } from "./schema.js";
 import { shapeNotes } from "./shapes/notes.js";
 
@@ -84,7 +85,19 @@ export function describeQuality(a: Analysis): string[] {
       `${plural(q.ambiguousDates, "date")} could be read as day/month or month/day; read as ${q.dayOrder === "day-first" ? "day/month" : "month/day"} because ${q.dayOrderReason}.`,
     );
   }
-  if (q.revenueMismatchRows > 0) {
+  const ratio = q.revenueMismatchRatio ?? null;
+  const meaning = ratioMeaning(ratio);
+  const { revenue, units, unitPrice } = a.columns;
+  if (q.revenueMismatchRows > 0 && ratio !== null && (meaning === "surcharge" || meaning === "discount")) {
+    const why = meaning === "surcharge" ? "a tax or fee included" : "a discount applied";
+    notes.push(
+      `${revenue} is ${percent(Math.abs(ratio - 1))} ${ratio > 1 ? "above" : "below"} ${units} x ${unitPrice} on ${plural(q.revenueMismatchRows, "row")}, the same ratio throughout (${why}, most likely); ${revenue} was used as written.`,
+    );
+  } else if (q.revenueMismatchRows > 0 && ratio !== null && meaning === "scale") {
+    notes.push(
+      `${plural(q.revenueMismatchRows, "row has", "rows have")} ${revenue} exactly ${fmt(ratio)} times ${units} x ${unitPrice}: one of these columns is probably in other units on those rows; ${revenue} was used as written.`,
+    );
+  } else if (q.revenueMismatchRows > 0) {
     notes.push(
       `${plural(q.revenueMismatchRows, "row has", "rows have")} ${a.columns.revenue} different from ${a.columns.units} x ${a.columns.unitPrice} (discounts, or an error in the file); ${a.columns.revenue} was used as written.`,
     );

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
 import type { Limits } from "./limits.js";
-import { type Metrics, MetricsFold } from "./metrics.js";
+import { type GroupMonthGrid, type Metrics, MetricsFold } from "./metrics.js";
 import { numberReading } from "./numbers.js";
 import { ColumnKind, type ColumnTyping, convertCell } from "./read/csv-tokenizer.js";
 import { type InferOptions, inferSchema, type Schema } from "./schema.js";
@@ -22,6 +22,8 @@ export interface TableResult {
   headerRow: number;
   schema: Schema;
   metrics: Metrics;
+  /** Region and category sums by month, for comparisons (kept apart from the metrics the UI shows). */
+  groupMonths: GroupMonthGrid;
 }
 
 export interface TableProblem {
@@ -118,7 +120,13 @@ export class TableBuilder {
         error: this.failure ?? new InputError("no-table", NO_TABLE),
       };
     }
-    return { headerRow: this.headerRow, schema: this.schema, metrics: this.fold.finish(this.skipped) };
+    const metrics = this.fold.finish(this.skipped);
+    return {
+      headerRow: this.headerRow,
+      schema: this.schema,
+      metrics,
+      groupMonths: this.fold.groupMonthGrid(),
+    };
   }
 
   private chooseHeader(): void {

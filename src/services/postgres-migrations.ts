@@ -112,6 +112,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
       CREATE INDEX rate_slots_key ON rate_slots (key, taken_at);
     `,
   },
+  {
+    version: 2,
+    description: "jobs remember the earlier upload an explicit comparison (/insights compare) is with",
+    up: `
+      ALTER TABLE jobs ADD COLUMN compare_with TEXT;
+    `,
+  },
+  {
+    version: 3,
+    description: "job leases: which instance runs an unfinished job, until when",
+    up: `
+      ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+      ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+      CREATE INDEX jobs_lease_owner ON jobs (lease_owner) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION: number = checkMigrations(POSTGRES_MIGRATIONS);

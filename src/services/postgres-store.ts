@@ -117,6 +117,8 @@ export async function migratePostgres(
   const known = migrations.length;
   // Its own connection, without the statement timeout: waiting for another instance's upgrade is fine.
   const client = new pg.Client({ ...config, statement_timeout: 0 });
+  // A connection lost between queries is reported as an event; the next query fails with the reason.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     // Locked per schema: each throwaway test schema (and each app sharing a server) migrates on its own.
@@ -178,6 +180,7 @@ interface JobRow {
   error: string | null;
   progress_ts: string | null;
   summary_ts: string | null;
+  compare_with: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -237,7 +240,7 @@ const PATCH_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof JobPatch, string])[];
 
 const JOB_COLUMNS = `id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage, status,
-  error, progress_ts, summary_ts, created_at, updated_at`;
+  error, progress_ts, summary_ts, compare_with, created_at, updated_at`;
 const SUMMARY_COLUMNS = `channel, thread_ts, file_id, message_ts, content_hash, file_name, requester, net_revenue,
   currency_symbol, created_at`;
 const SNAPSHOT_COLUMNS = `channel, file_id, thread_ts, content_hash, file_name, header_signature, posted_at, snapshot,
@@ -328,8 +331,8 @@ class PostgresStore implements Store {
     const now = this.now();
     const { rows } = await this.pool.query<JobRow>(
       `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage,
-         status, error, progress_ts, summary_ts, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, 'accepted', NULL, NULL, NULL, $9, $9)
+         status, error, progress_ts, summary_ts, compare_with, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, 'accepted', NULL, NULL, NULL, $9, $10, $10)
        RETURNING ${JOB_COLUMNS}`,
       [
         job.id,
@@ -340,6 +343,7 @@ class PostgresStore implements Store {
         job.requester,
         JSON.stringify(job.recipients),
         INITIAL_STAGE,
+        job.compareWith ?? null,
         now,
       ],
     );
@@ -377,6 +381,31 @@ class PostgresStore implements Store {
       `SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, seq`,
     );
     return rows.map(toJob);
+  }
+
+  /**
+   * One UPDATE: two instances leasing the same job meet on its row lock; the second re-reads the row
+   * after the first commits, sees a live lease of another owner, and updates nothing.
+   */
+  async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    const now = this.now();
+    const result = await this.pool.query(
+      `UPDATE jobs SET lease_owner = $2, lease_until = $3
+       WHERE id = $1 AND status IN ('accepted', 'running')
+         AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until <= $4)`,
+      [id, owner, now + leaseMs, now],
+    );
+    return result.rowCount === 1;
+  }
+
+  async renewLeases(owner: string, leaseMs: number): Promise<number> {
+    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    const result = await this.pool.query(
+      "UPDATE jobs SET lease_until = $1 WHERE lease_owner = $2 AND status IN ('accepted', 'running')",
+      [this.now() + leaseMs, owner],
+    );
+    return result.rowCount ?? 0;
   }
 
   async saveAnalysis(analysis: StoredAnalysis): Promise<void> {
@@ -595,6 +624,7 @@ function toJob(row: JobRow): JobRecord {
     error: row.error,
     progressTs: row.progress_ts,
     summaryTs: row.summary_ts,
+    compareWith: row.compare_with,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

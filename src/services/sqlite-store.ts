@@ -152,6 +152,22 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX rate_slots_key ON rate_slots (key, taken_at);
     `,
   },
+  {
+    version: 5,
+    description: "jobs remember the earlier upload an explicit comparison (/insights compare) is with",
+    up: `
+      ALTER TABLE jobs ADD COLUMN compare_with TEXT;
+    `,
+  },
+  {
+    version: 6,
+    description:
+      "job leases: which instance runs an unfinished job, until when (the same contract as PostgreSQL)",
+    up: `
+      ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+      ALTER TABLE jobs ADD COLUMN lease_until INTEGER;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION: number = checkMigrations(MIGRATIONS);
@@ -178,6 +194,7 @@ interface JobRow {
   error: string | null;
   progress_ts: string | null;
   summary_ts: string | null;
+  compare_with: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -302,9 +319,9 @@ function prepareStatements(db: Database.Database) {
     insertKey: db.prepare<[string, number]>("INSERT INTO dedupe (key, expires_at) VALUES (?, ?)"),
     insertJob: db.prepare<Record<string, string | number | null>>(
       `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients,
-         stage, status, error, progress_ts, summary_ts, created_at, updated_at)
+         stage, status, error, progress_ts, summary_ts, compare_with, created_at, updated_at)
        VALUES (@id, @trigger, @channel, @threadTs, @fileId, NULL, @requester, @recipients,
-         @stage, 'accepted', NULL, NULL, NULL, @now, @now)`,
+         @stage, 'accepted', NULL, NULL, NULL, @compareWith, @now, @now)`,
     ),
     updateJob: db.prepare<Record<string, string | number | null>>(
       `UPDATE jobs SET
@@ -370,6 +387,14 @@ function prepareStatements(db: Database.Database) {
     dropOldSlots: db.prepare<[string, number]>("DELETE FROM rate_slots WHERE key = ? AND taken_at <= ?"),
     countSlots: db.prepare<[string], number>("SELECT count(*) FROM rate_slots WHERE key = ?").pluck(),
     insertSlot: db.prepare<[string, number]>("INSERT INTO rate_slots (key, taken_at) VALUES (?, ?)"),
+    leaseJob: db.prepare<Record<string, string | number>>(
+      `UPDATE jobs SET lease_owner = @owner, lease_until = @until
+       WHERE id = @id AND status IN ('accepted', 'running')
+         AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)`,
+    ),
+    renewLeases: db.prepare<[number, string]>(
+      "UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status IN ('accepted', 'running')",
+    ),
     purgeJobs: db.prepare<[number]>("DELETE FROM jobs WHERE updated_at < ?"),
     purgeAnalyses: db.prepare<[number]>("DELETE FROM analyses WHERE created_at < ?"),
     purgeThreads: db.prepare<[number]>("DELETE FROM thread_summaries WHERE created_at < ?"),
@@ -447,6 +472,7 @@ class SqliteStore implements Store {
       fileId: job.fileId,
       requester: job.requester,
       recipients: JSON.stringify(job.recipients),
+      compareWith: job.compareWith ?? null,
       stage: INITIAL_STAGE,
       now,
     });
@@ -480,6 +506,17 @@ class SqliteStore implements Store {
 
   async unfinishedJobs(): Promise<JobRecord[]> {
     return this.sql.unfinishedJobs.all().map(toJob);
+  }
+
+  async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    const now = this.now();
+    return this.sql.leaseJob.run({ id, owner, until: now + leaseMs, now }).changes === 1;
+  }
+
+  async renewLeases(owner: string, leaseMs: number): Promise<number> {
+    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    return this.sql.renewLeases.run(this.now() + leaseMs, owner).changes;
   }
 
   async saveAnalysis(analysis: StoredAnalysis): Promise<void> {
@@ -607,6 +644,7 @@ function toJob(row: JobRow): JobRecord {
     error: row.error,
     progressTs: row.progress_ts,
     summaryTs: row.summary_ts,
+    compareWith: row.compare_with,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

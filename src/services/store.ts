@@ -18,9 +18,15 @@ export interface NewJob {
   fileId: string;
   requester: string;
   recipients: string[];
+  /**
+   * /insights compare: the Slack file id of the earlier upload to compare this one with, whatever the
+   * series rule says. Absent or null: the previous upload of the same series, if any.
+   */
+  compareWith?: string | null;
 }
 
 export interface JobRecord extends NewJob {
+  compareWith: string | null;
   contentHash: string | null;
   stage: string;
   status: JobStatus;
@@ -126,6 +132,15 @@ export interface Store {
   getJob(id: string): Promise<JobRecord | null>;
   /** Accepted or running jobs, oldest first: what a restart resumes. */
   unfinishedJobs(): Promise<JobRecord[]>;
+  /**
+   * Takes the lease on an unfinished job for `owner` (one running instance) until `leaseMs` from now.
+   * True when no other owner's lease is live (none yet, or it expired: that instance died) or `owner`
+   * held it already (then renewed); false when another owner's lease is live, or the job is finished or
+   * unknown. Atomic: of several instances resuming the same job at once, exactly one gets it.
+   */
+  leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Extends every lease `owner` holds on an unfinished job to `leaseMs` from now (its heartbeat); how many. */
+  renewLeases(owner: string, leaseMs: number): Promise<number>;
   /** Replaces what was stored for the same content and engine version. */
   saveAnalysis(analysis: StoredAnalysis): Promise<void>;
   /** What the engine at `analysisVersion` stored for this content, if anything. */

@@ -345,7 +345,9 @@ describe("upload -> summary in the thread", () => {
     expect(ephemeral.thread_ts).toBeNull();
     expect(ephemeral.text).toMatch(/people\.csv: No revenue column found\. Columns: name, age, city/);
     expect(slack.messages(ALLOWED_CHANNEL).filter((m) => m.thread_ts === "1767609003.000100")).toEqual([]);
-    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+    const health = await fetch(`${baseUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "ok", queue: "ok" });
   });
 
   it("answers a non-sales CSV shared in a busy thread inside that thread, visibly", async () => {

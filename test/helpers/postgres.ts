@@ -56,9 +56,8 @@ export async function connectTestPostgres(): Promise<TestPostgres | null> {
     if (process.env.CI === "true") {
       throw new Error(`CI=true but PostgreSQL at ${description} does not answer: ${reason}`);
     }
-    console.warn(
-      `Skipping PostgreSQL tests: nothing answers at ${description} (${reason}); set TEST_DATABASE_URL to run them.`,
-    );
+    const hint = process.env.TEST_DATABASE_URL ? "" : "; set TEST_DATABASE_URL to run them";
+    console.warn(`Skipping PostgreSQL tests: nothing answers at ${description} (${reason})${hint}.`);
     return null;
   }
   const created: string[] = [];

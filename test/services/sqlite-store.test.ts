@@ -235,6 +235,8 @@ describe("migrations", () => {
       error: null,
       progressTs: "2.2",
       summaryTs: null,
+      // Jobs from before migration 5 were never explicit comparisons.
+      compareWith: null,
       createdAt: T0,
       updatedAt: T0 + 5,
     });

@@ -301,6 +301,7 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
           error: null,
           progressTs: null,
           summaryTs: null,
+          compareWith: null,
           createdAt: T0,
           updatedAt: T0,
         };
@@ -308,6 +309,16 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
         expect(await store.getJob("j1")).toStrictEqual(expected);
         recipients.push("late@example.com");
         expect(created.recipients).toHaveLength(2);
+      });
+
+      it("keeps the earlier upload an explicit comparison is with, across a reopen", async () => {
+        const t = await target();
+        const store = await t.open();
+        await store.createJob(newJob("cmp", { fileId: "F47", compareWith: "F46" }));
+        await store.close();
+        const again = await t.open();
+        expect((await again.getJob("cmp"))?.compareWith).toBe("F46");
+        expect((await again.unfinishedJobs()).map((j) => [j.id, j.compareWith])).toEqual([["cmp", "F46"]]);
       });
 
       it("returns null for an unknown job and refuses a duplicate id", async () => {
@@ -408,6 +419,78 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
         await b.updateJob("j1", { status: "running", stage: "read" });
         expect(await a.getJob("j1")).toMatchObject({ status: "running", stage: "read" });
         expect((await b.unfinishedJobs()).map((j) => j.id)).toEqual(["j1"]);
+      });
+    });
+
+    describe("job leases", () => {
+      it("go to one instance at a time, are renewed by their holder, and pass on once expired", async () => {
+        const c = clock();
+        const store = await fresh(c.now);
+        await store.createJob(newJob("j1"));
+        expect(await store.leaseJob("j1", "instance-a", 1_000)).toBe(true);
+        expect(await store.leaseJob("j1", "instance-b", 1_000)).toBe(false);
+        c.t = T0 + 600;
+        // Leasing again renews: from T0 + 600, so still A's at T0 + 1_500.
+        expect(await store.leaseJob("j1", "instance-a", 1_000)).toBe(true);
+        c.t = T0 + 1_500;
+        expect(await store.leaseJob("j1", "instance-b", 1_000)).toBe(false);
+        c.t = T0 + 1_600;
+        expect(await store.leaseJob("j1", "instance-b", 1_000)).toBe(true);
+        expect(await store.leaseJob("j1", "instance-a", 1_000)).toBe(false);
+      });
+
+      it("are not given for a finished or unknown job, and need a positive duration", async () => {
+        const store = await fresh();
+        await store.createJob(newJob("done"));
+        await store.updateJob("done", { status: "done" });
+        await store.createJob(newJob("running"));
+        await store.updateJob("running", { status: "running" });
+        expect(await store.leaseJob("done", "instance-a", HOUR)).toBe(false);
+        expect(await store.leaseJob("ghost", "instance-a", HOUR)).toBe(false);
+        expect(await store.leaseJob("running", "instance-a", HOUR)).toBe(true);
+        await expect(store.leaseJob("running", "instance-a", 0)).rejects.toThrow(RangeError);
+        await expect(store.renewLeases("instance-a", Number.NaN)).rejects.toThrow(RangeError);
+      });
+
+      it("are all renewed by their holder's heartbeat, finished jobs aside, and leave the job record as it was", async () => {
+        const c = clock();
+        const store = await fresh(c.now);
+        for (const id of ["a1", "a2", "a3", "b1"]) await store.createJob(newJob(id));
+        for (const id of ["a1", "a2", "a3"]) expect(await store.leaseJob(id, "instance-a", 1_000)).toBe(true);
+        expect(await store.leaseJob("b1", "instance-b", 1_000)).toBe(true);
+        await store.updateJob("a3", { status: "done" });
+        const before = await store.getJob("a1");
+
+        c.t = T0 + 900;
+        expect(await store.renewLeases("instance-a", 1_000)).toBe(2);
+        c.t = T0 + 1_500;
+        // A's leases run to T0 + 1_900; B's expired at T0 + 1_000.
+        expect(await store.leaseJob("a1", "instance-c", 1_000)).toBe(false);
+        expect(await store.leaseJob("b1", "instance-c", 1_000)).toBe(true);
+        expect(await store.getJob("a1")).toStrictEqual(before);
+        expect(await store.renewLeases("nobody", 1_000)).toBe(0);
+        c.t = T0 + 1_900;
+        expect(await store.leaseJob("a2", "instance-c", 1_000)).toBe(true);
+      });
+
+      it("go to exactly one of several instances resuming the same jobs at once", async () => {
+        const t = await target();
+        const stores = [await t.open(), await t.open(), await t.open()];
+        const ids = Array.from({ length: 30 }, (_, i) => `job-${i}`);
+        for (const id of ids) await stores[0]?.createJob(newJob(id));
+        const won = await Promise.all(
+          stores.map(async (store, n) => {
+            const mine: string[] = [];
+            await Promise.all(
+              ids.map(async (id) => {
+                if (await store.leaseJob(id, `instance-${n}`, HOUR)) mine.push(id);
+              }),
+            );
+            return mine;
+          }),
+        );
+        const all = won.flat();
+        expect(all.sort()).toEqual([...ids].sort());
       });
     });
 

@@ -79,16 +79,25 @@ function knownBinary(head: Uint8Array): string | null {
   return null;
 }
 
-/** Text files have no NUL bytes and almost no control characters other than tab and line breaks. */
+/** Control characters a text file may hold a few of, however short it is (one stray byte in a cell). */
+const STRAY_CONTROLS = 8;
+const SUB = 0x1a;
+
+/**
+ * Text files have no NUL bytes and almost no control characters other than tab and line breaks. A
+ * DOS-era end-of-file mark (Ctrl-Z) at the end does not count, nor do a few stray control bytes in a
+ * short file: a 60-byte CSV with one of them is still a CSV (1% of it would be less than one byte).
+ */
 function looksBinary(head: Uint8Array): boolean {
-  const n = Math.min(head.length, 8192);
+  let n = Math.min(head.length, 8192);
+  if (n === head.length) while (n > 0 && head[n - 1] === SUB) n--;
   let control = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i] as number;
     if (b === 0) return true;
     if (b < 9 || (b > 13 && b < 32) || b === 127) control++;
   }
-  return control > n * 0.01;
+  return control > STRAY_CONTROLS && control > n * 0.01;
 }
 
 function startsWith(bytes: Uint8Array, magic: number[]): boolean {

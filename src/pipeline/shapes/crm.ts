@@ -2,6 +2,7 @@ import { type Cell, cellText } from "../cell.js";
 import { foldText } from "../columns/normalise.js";
 import { isAmount, type NumberReading, parseNumber } from "../numbers.js";
 import { ExactSum, roundMoney, roundRatio } from "../sum.js";
+import type { DealsPlan } from "./plan.js";
 
 /** Where a deal stands: won deals are sales, lost and open ones are not (yet). */
 export type DealOutcome = "won" | "lost" | "open";
@@ -82,6 +83,34 @@ export function stageOutcome(value: string): "won" | "lost" | null {
   return won ? "won" : "lost";
 }
 
+const TRUE_WORDS = new Set([
+  "true",
+  "yes",
+  "y",
+  "1",
+  "x",
+  "t",
+  "wahr",
+  "ja",
+  "si",
+  "sim",
+  "oui",
+  "vrai",
+  "verdadero",
+]);
+const FALSE_WORDS = new Set(["false", "no", "n", "0", "f", "falsch", "nein", "nao", "non", "faux", "falso"]);
+
+/** A true/false cell of an outcome flag; null when the cell is neither (a blank counts as false). */
+export function dealFlag(cell: Cell): boolean | null {
+  if (typeof cell === "boolean") return cell;
+  if (typeof cell === "number") return cell === 1 ? true : cell === 0 ? false : null;
+  const text = foldText(cellText(cell));
+  if (text === "") return false;
+  if (TRUE_WORDS.has(text)) return true;
+  if (FALSE_WORDS.has(text)) return false;
+  return null;
+}
+
 export interface DealBucket {
   count: number;
   value: number;
@@ -113,12 +142,19 @@ export class DealStages {
     open: { count: 0, value: new ExactSum() },
   };
 
+  private readonly stageColumn: number;
+  private readonly flags: DealsPlan["flags"] | null;
+
   constructor(
-    private readonly stageColumn: number,
+    plan: DealsPlan,
     private readonly stageHeader: string,
-  ) {}
+  ) {
+    this.stageColumn = plan.stageColumn;
+    this.flags = plan.flags ?? null;
+  }
 
   outcome(cells: Cell[]): DealOutcome {
+    if (this.flags) return flagOutcome(cells, this.flags);
     const cell = cells[this.stageColumn];
     const raw = typeof cell === "string" ? cell : cellText(cell);
     let outcome = this.outcomeByCell.get(raw);
@@ -154,6 +190,13 @@ export class DealStages {
       winRateByValue: closedValue > 0 ? roundRatio(won.value / closedValue) : null,
     };
   }
+}
+
+function flagOutcome(cells: Cell[], flags: NonNullable<DealsPlan["flags"]>): DealOutcome {
+  if (dealFlag(cells[flags.won]) === true) return "won";
+  if (flags.lost >= 0 && dealFlag(cells[flags.lost]) === true) return "lost";
+  if (flags.closed >= 0) return dealFlag(cells[flags.closed]) === true ? "lost" : "open";
+  return "open";
 }
 
 /** The value of a set-aside deal: the revenue cell, or units x price when revenue is derived. */

@@ -4,10 +4,10 @@ import { headerMeaning } from "../columns/lexicon.js";
 import { foldText, normaliseHeader } from "../columns/normalise.js";
 import { isAmount, type NumberReading, numberReading, parseNumber } from "../numbers.js";
 import type { Schema } from "../schema.js";
-import { stageOutcome } from "./crm.js";
+import { dealFlag, stageOutcome } from "./crm.js";
 import { netOf } from "./discount.js";
 import { readPayments } from "./payments.js";
-import type { DiscountPlan, OrderLinesPlan, ShapePlan } from "./plan.js";
+import type { DealsPlan, DiscountPlan, OrderLinesPlan, ShapePlan } from "./plan.js";
 import { type WidePlan, wideReading } from "./wide.js";
 
 /**
@@ -62,11 +62,49 @@ const MAX_STAGES = 40;
  * A stage column: text values among which at least one names a won deal, and a lost one too (or the
  * header says stage or status). A won deal is a CRM word: order exports say shipped or completed.
  */
-function detectDeals(
-  schema: Schema,
-  sample: Cell[][],
-  concepts: Set<Concept>[],
-): { stageColumn: number } | null {
+function detectDeals(schema: Schema, sample: Cell[][], concepts: Set<Concept>[]): DealsPlan | null {
+  return detectDealStages(schema, sample, concepts) ?? detectDealFlags(schema, sample);
+}
+
+/** Header words of a won, closed or lost flag: "IsWon", "Won", "Is Closed Won", "Is closed lost", "Closed". */
+const FLAG_HEADERS: Record<"won" | "closed" | "lost", string[]> = {
+  won: ["is won", "won", "is closed won", "closed won", "deal won"],
+  closed: ["is closed", "closed", "is deal closed", "deal closed"],
+  lost: ["is lost", "lost", "is closed lost", "closed lost", "deal lost"],
+};
+
+/**
+ * Outcome flags (true/false columns) instead of stage names, as Salesforce (IsWon, IsClosed) and
+ * HubSpot ("Is Closed Won", "Is closed lost") export them: a won flag and a closed or lost one, both
+ * holding only true/false-like values in the sample. A won flag alone cannot tell lost deals from
+ * open ones, so it is not enough.
+ */
+function detectDealFlags(schema: Schema, sample: Cell[][]): DealsPlan | null {
+  const found = { won: -1, closed: -1, lost: -1 };
+  schema.headers.forEach((header, column) => {
+    const words = normaliseHeader(header).words.join(" ");
+    for (const flag of ["won", "closed", "lost"] as const) {
+      if (found[flag] < 0 && FLAG_HEADERS[flag].includes(words) && isFlagColumn(sample, column)) {
+        found[flag] = column;
+      }
+    }
+  });
+  if (found.won < 0 || (found.closed < 0 && found.lost < 0)) return null;
+  return { stageColumn: found.won, flags: found };
+}
+
+function isFlagColumn(sample: Cell[][], column: number): boolean {
+  let read = 0;
+  for (const row of sample) {
+    const cell = row[column];
+    if (isBlankCell(cell)) continue;
+    if (dealFlag(cell) === null) return false;
+    read++;
+  }
+  return read > 0;
+}
+
+function detectDealStages(schema: Schema, sample: Cell[][], concepts: Set<Concept>[]): DealsPlan | null {
   const { index } = schema;
   const money = [index.revenue, index.units, index.unitPrice, index.date];
   let best: { column: number; score: number } | null = null;

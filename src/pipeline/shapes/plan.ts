@@ -6,7 +6,7 @@ import type { WideReading } from "./wide.js";
  */
 export interface ShapePlan {
   /** CRM/opportunity export: only won deals are sales; the stage column says which. */
-  deals: { stageColumn: number } | null;
+  deals: DealsPlan | null;
   /** Multi-line orders: order-level columns are filled only on the first line of each order. */
   orderLines: OrderLinesPlan | null;
   /** A discount next to a gross line value: revenue is read net of it. */
@@ -15,6 +15,17 @@ export interface ShapePlan {
   payments: PaymentsPlan | null;
   /** A wide table (one column per month or quarter) the table builder read as long. */
   wide?: WideReading;
+}
+
+export interface DealsPlan {
+  /** The stage column ("Closed Won", "Negotiation"), or the won flag when `flags` is set. */
+  stageColumn: number;
+  /**
+   * Salesforce and HubSpot exports can carry the outcome as true/false columns (IsWon, IsClosed,
+   * "Is closed lost") instead of stage names: won if the won flag is set, lost if the lost flag is
+   * set or the deal is closed without being won, open otherwise. -1 for a flag the file lacks.
+   */
+  flags?: { won: number; closed: number; lost: number };
 }
 
 export interface PaymentsPlan {

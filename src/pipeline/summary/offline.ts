@@ -1,6 +1,7 @@
 import { formatDateRange, formatInteger, formatMoney, formatMonth, formatPercent } from "../../ui/format.js";
 import type { Analysis } from "../analyze.js";
 import type { GroupRevenue } from "../metrics.js";
+import { ratioMeaning } from "../price-check.js";
 import type { ExecutiveSummary, SummarySentence } from "./types.js";
 
 /** A region or category above this share of revenue is a concentration risk worth naming. */
@@ -170,7 +171,9 @@ function qualityRisk(a: Analysis): string | null {
   const rows = (n: number) => `${formatInteger(n)} ${n === 1 ? "row" : "rows"}`;
   const unusable = q.missingRevenue + q.invalidRevenue + q.outOfRangeRevenue;
   if (unusable > 0) return `${rows(unusable)} had no usable revenue value and count as zero.`;
-  if (q.revenueMismatchRows > 0) {
+  // One ratio throughout (a tax included) is a fact the notes state, not a risk to the figures.
+  const meaning = ratioMeaning(q.revenueMismatchRatio);
+  if (q.revenueMismatchRows > 0 && meaning !== "surcharge" && meaning !== "discount") {
     return `${rows(q.revenueMismatchRows)} show a revenue that differs from units times price; check the source data.`;
   }
   if (q.duplicateRows > 0)
