@@ -50,8 +50,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY sample_data ./sample_data
-# DATA_DIR: the SQLite state (insights.db) and the e-mail outbox. Owned by `node` so a fresh Docker
-# volume inherits the ownership; Fly.io mounts a fresh volume with the image user's uid/gid.
+# DATA_DIR: the SQLite state (insights.db) and the e-mail outbox (with DATABASE_URL the state is in
+# PostgreSQL, and with REDIS_URL the job queue in Redis: no volume needed beyond the outbox). Owned by
+# `node` so a fresh Docker volume inherits the ownership; Fly.io mounts a fresh volume with the image
+# user's uid/gid.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App } from "@slack/bolt";
 import type { InsightsDeps } from "./analyze-file.js";
 import type { AppConfig } from "./config.js";
+import { queuedJobHandler } from "./jobs/run-queued-job.js";
 import type { JobRunner } from "./jobs/runner.js";
 import { emailSummaryAction } from "./listeners/actions/email-summary.js";
 import { insightsCommand } from "./listeners/commands/insights.js";
@@ -92,12 +93,23 @@ export function buildApp(wiring: Wiring): App {
   const { config, logger, runner } = wiring;
   const health = healthOf(
     () => runner.accepting,
-    { database: () => wiring.jobs.store.health(), ...wiring.healthChecks },
+    {
+      database: () => wiring.jobs.store.health(),
+      queue: async () => {
+        const { backend, ok, state } = runner.queue.health();
+        return { ok, detail: `${backend}: ${state}` };
+      },
+      ...wiring.healthChecks,
+    },
     logger,
   );
   const app = createApp(config, logger, health, wiring.jobs.telemetry);
   const jobs: InsightsDeps = { ...wiring.jobs, slack: wiring.messenger(app) };
   registerListeners(app, { config, runner, jobs, logger, workspace: workspaceOf(app.client) });
+  // Queued jobs (this process's, or with a shared queue any instance's) run through the use case.
+  void runner.start(queuedJobHandler(jobs)).catch((error: unknown) => {
+    logger.fatal({ err: error }, "the job queue's worker could not start");
+  });
   return app;
 }
 

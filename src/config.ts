@@ -58,6 +58,15 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.max(600_000).default(25_000),
   DATA_RETENTION_DAYS: positiveInt.max(3650).default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The shared job queue (BullMQ). Unset: jobs wait and run in the process that received them.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/, "must be letters, digits, '.', '_' or '-'")
+    .default("sib"),
 });
 
 export interface GeminiConfig {
@@ -120,6 +129,8 @@ export interface AppConfig extends Config {
     perUserPerHour: number;
     shutdownTimeoutMs: number;
   };
+  /** Where jobs wait: null for this process's memory, else BullMQ on this Redis. */
+  queue: { redisUrl: string; prefix: string } | null;
   /** Jobs, analyses, summaries and the e-mail audit trail older than this are purged. */
   retentionDays: number;
   /** PostgreSQL connection URL (it holds the password: log it only through describeStore); null: SQLite in dataDir. */
@@ -142,6 +153,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError(
       "Invalid configuration: SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  // Jobs queued in Redis are run by any instance, which loads them from the store: a store in one
+  // instance's local SQLite file would leave the others nothing to load.
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid configuration: REDIS_URL needs DATABASE_URL as well (a shared job queue needs a shared database: instances cannot read each other's SQLite file)",
     );
   }
   const defaultEmailTo = list(e.DEFAULT_EMAIL_TO);
@@ -173,6 +191,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perUserPerHour: e.USER_JOBS_PER_HOUR,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    queue: e.REDIS_URL ? { redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX } : null,
     retentionDays: e.DATA_RETENTION_DAYS,
     databaseUrl: e.DATABASE_URL ?? null,
   };

@@ -1,8 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runInsightsJob } from "./analyze-file.js";
 import { buildApp } from "./app.js";
 import { type AppConfig, ConfigError, loadAppConfig } from "./config.js";
+import { BullMqQueue } from "./jobs/bullmq-queue.js";
+import { InProcessQueue } from "./jobs/in-process-queue.js";
+import { JobLeases } from "./jobs/leases.js";
+import type { JobQueue } from "./jobs/queue.js";
+import { resumeUnfinishedJobs } from "./jobs/resume.js";
 import { JobRunner } from "./jobs/runner.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createEmailSender } from "./services/email.js";
@@ -11,11 +16,23 @@ import { describeStore, openStore, StoreOpenError } from "./services/open-store.
 import { createSlackFiles } from "./services/slack-files.js";
 import { createSlackMessenger } from "./services/slack-messenger.js";
 import type { Store } from "./services/store.js";
-import { createTelemetry, instrumentModel } from "./telemetry.js";
+import {
+  createTelemetry,
+  instrumentModel,
+  queueObserver,
+  type Telemetry,
+  watchQueueDepth,
+} from "./telemetry.js";
 
-/** Jobs older than this when the app starts are reported as failed, not resumed: the moment has passed. */
-const RESUME_WINDOW_MS = 6 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * With a shared queue, jobs the store holds but Redis never got (an instance died between writing
+ * and queuing one, or Redis was down then) are queued again this often, once they are this old (so a
+ * job another instance is queuing right now is left to it). With a shared database and in-process
+ * queues, the same pass runs the jobs of instances that died (their leases lapsed).
+ */
+const REQUEUE_EVERY_MS = 60 * 1000;
+const REQUEUE_MIN_AGE_MS = 30 * 1000;
 
 /** Process entry: config, logger, services, app; start; stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -45,7 +62,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const telemetry = createTelemetry();
+  // With a shared database and in-process queues, each instance leases the jobs it runs (see leases.ts).
+  const leases = config.databaseUrl && !config.queue ? new JobLeases(store, randomUUID(), logger) : null;
+  const queue = await openQueue(config, logger, telemetry, leases);
   const runner = new JobRunner({
+    queue,
     maxConcurrent: config.jobs.maxConcurrent,
     perUserConcurrent: config.jobs.perUserConcurrent,
     perUserPerHour: config.jobs.perUserPerHour,
@@ -92,10 +113,22 @@ async function main(): Promise<void> {
     { mode: config.slack.appToken ? "socket" : "http", port: config.slack.port },
     "Sales Insight Bot is running",
   );
-  const messenger = createSlackMessenger(app.client);
-  await resumeUnfinishedJobs(store, runner, logger, (record) =>
-    runInsightsJob(record, { ...jobs, slack: messenger }),
-  );
+  // Unfinished jobs are queued again. In process that is every one of them (they lived only in the
+  // last run's memory); with Redis the queue still holds its jobs, and queuing one it knows is a
+  // no-op, so this only recovers the ones Redis never got, now and then periodically.
+  // With leases, the periodic pass also picks up the jobs of an instance that died (its leases lapse).
+  const shared = queue.backend === "bullmq";
+  const resume = (minAgeMs: number, periodic = false) =>
+    resumeUnfinishedJobs(store, runner, logger, { minAgeMs, periodic }).catch((error: unknown) =>
+      logger.error({ err: error }, "could not queue unfinished jobs again"),
+    );
+  leases?.startHeartbeat();
+  await resume(shared ? REQUEUE_MIN_AGE_MS : 0);
+  const requeue =
+    shared || leases
+      ? setInterval(() => void resume(shared ? REQUEUE_MIN_AGE_MS : 0, true), REQUEUE_EVERY_MS)
+      : null;
+  requeue?.unref();
   const purge = setInterval(() => void purgeOldData(store, config.retentionDays, logger), PURGE_EVERY_MS);
   purge.unref();
   await purgeOldData(store, config.retentionDays, logger);
@@ -105,10 +138,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: no new work is accepted");
+    if (requeue) clearInterval(requeue);
+    leases?.stop();
     const { drained, unfinished } = await runner.shutdown(config.jobs.shutdownTimeoutMs);
     if (!drained) logger.warn({ unfinished }, "shutdown deadline reached with jobs still running");
     await app.stop().catch((error: unknown) => logger.warn({ err: error }, "error while stopping"));
     clearInterval(purge);
+    await runner.close();
     await store.close();
     logger.info("stopped");
     process.exit(0);
@@ -118,28 +154,47 @@ async function main(): Promise<void> {
 }
 
 /**
- * Jobs accepted but not finished when the process last stopped (a crash, a deploy) run again. The
- * use case is safe to repeat: it reuses the progress message and the e-mail idempotency key.
+ * The job queue: in this process by default; BullMQ on Redis with REDIS_URL, so any instance's worker
+ * runs any instance's jobs. Start-up stops with a clear message when Redis cannot be reached.
  */
-async function resumeUnfinishedJobs(
-  store: Store,
-  runner: JobRunner,
+async function openQueue(
+  config: AppConfig,
   logger: Logger,
-  run: (record: Parameters<typeof runInsightsJob>[0]) => Promise<void>,
-): Promise<void> {
-  const now = Date.now();
-  for (const record of await store.unfinishedJobs()) {
-    if (now - record.createdAt > RESUME_WINDOW_MS) {
-      await store.updateJob(record.id, {
-        status: "failed",
-        error: "The app restarted too long after this request to resume it.",
-      });
-      logger.warn({ jobId: record.id }, "stale unfinished job marked failed");
-      continue;
+  telemetry: Telemetry,
+  leases: JobLeases | null,
+): Promise<JobQueue> {
+  const observer = queueObserver(telemetry);
+  let queue: JobQueue;
+  if (config.queue) {
+    const bullmq = new BullMqQueue({
+      url: config.queue.redisUrl,
+      prefix: config.queue.prefix,
+      concurrency: config.jobs.maxConcurrent,
+      logger,
+      observer,
+    });
+    try {
+      await bullmq.connect();
+    } catch (error) {
+      logger.fatal({ err: error }, "could not reach Redis");
+      process.stderr.write(
+        `Could not start: the job queue's Redis could not be reached (${(error as Error).message}). Check REDIS_URL.\n`,
+      );
+      await bullmq.close();
+      process.exit(1);
     }
-    logger.info({ jobId: record.id, stage: record.stage }, "resuming a job interrupted by a restart");
-    runner.submit(record.id, () => run(record), { user: record.requester });
+    queue = bullmq;
+  } else {
+    queue = new InProcessQueue(
+      { maxConcurrent: config.jobs.maxConcurrent, perUserConcurrent: config.jobs.perUserConcurrent },
+      logger,
+      observer,
+      leases,
+    );
   }
+  watchQueueDepth(telemetry, () => queue.counts());
+  logger.info({ queue: queue.backend, prefix: config.queue?.prefix }, "job queue ready");
+  return queue;
 }
 
 async function purgeOldData(store: Store, retentionDays: number, logger: Logger): Promise<void> {

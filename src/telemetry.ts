@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { QueueCounts, QueueObserver } from "./jobs/queue.js";
 import { type SummaryModel, SummaryModelError } from "./pipeline/summary/model.js";
 
 /**
@@ -13,6 +14,10 @@ export interface Telemetry {
   geminiFailures: Counter<"reason">;
   emails: Counter<"outcome" | "via">;
   filesRefused: Counter<"reason">;
+  /** Time from queuing a job to its first start. */
+  queueWaitSeconds: Histogram;
+  /** Jobs whose worker died, put back to run on another (counted by the instance that found them). */
+  queueStalled: Counter;
 }
 
 export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
@@ -59,7 +64,49 @@ export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Tel
       labelNames: ["reason"],
       registers,
     }),
+    queueWaitSeconds: new Histogram({
+      name: "sib_queue_wait_seconds",
+      help: "Time jobs waited in the queue before they first started.",
+      buckets: [0.01, 0.05, 0.25, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    queueStalled: new Counter({
+      name: "sib_queue_stalled_jobs_total",
+      help: "Jobs whose worker died mid-run and that were put back to run again (found by this instance).",
+      registers,
+    }),
   };
+}
+
+/** Feeds the queue's events into the metrics above. */
+export function queueObserver(telemetry: Telemetry): QueueObserver {
+  return {
+    started: (waitedMs) => telemetry.queueWaitSeconds.observe(waitedMs / 1000),
+    stalled: () => telemetry.queueStalled.inc(),
+  };
+}
+
+/**
+ * sib_queue_jobs{state}: jobs waiting, running, delayed (backing off before a retry) and failed, read
+ * from the queue when /metrics is scraped. With BullMQ these are the whole cluster's numbers (every
+ * instance reports the same), so sum them with max(), not sum().
+ */
+export function watchQueueDepth(telemetry: Telemetry, counts: () => Promise<QueueCounts>): void {
+  new Gauge({
+    name: "sib_queue_jobs",
+    help: "Jobs in the queue by state (waiting, active, delayed, failed); with Redis, across all instances.",
+    labelNames: ["state"],
+    registers: [telemetry.registry],
+    async collect() {
+      try {
+        const c = await counts();
+        for (const [state, value] of Object.entries(c)) this.set({ state }, value);
+      } catch {
+        // Redis unreachable: no depth this scrape (health says why) rather than a failed scrape.
+        this.reset();
+      }
+    },
+  });
 }
 
 /** Times each Gemini call and counts its failures, without the pipeline knowing. */

@@ -35,6 +35,22 @@ describe("configuration", () => {
     );
   });
 
+  it("queues jobs in process unless REDIS_URL is set, and then only with a shared database", () => {
+    expect(loadAppConfig(base).queue).toBeNull();
+    const redis = "rediss://default:r3dis-pw@fly-sib.upstash.io:6379";
+    expect(() => loadAppConfig({ ...base, REDIS_URL: redis })).toThrow(/REDIS_URL needs DATABASE_URL/);
+    const shared = { ...base, REDIS_URL: redis, DATABASE_URL: "postgres://bot:pw@db/insights" };
+    expect(loadAppConfig(shared).queue).toEqual({ redisUrl: redis, prefix: "sib" });
+    expect(loadAppConfig({ ...shared, QUEUE_PREFIX: "sib-staging" }).queue?.prefix).toBe("sib-staging");
+    expect(() => loadAppConfig({ ...shared, REDIS_URL: "http://r3dis-pw@cache" })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/REDIS_URL: must be a redis:\/\//) }),
+    );
+    expect(() => loadAppConfig({ ...shared, REDIS_URL: "http://r3dis-pw@cache" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("r3dis-pw") }),
+    );
+    expect(() => loadAppConfig({ ...shared, QUEUE_PREFIX: "a:b" })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it("Socket Mode needs no signing secret", () => {
     expect(loadAppConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slack.appToken).toBe(
       "xapp-1",

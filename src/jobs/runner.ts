@@ -1,20 +1,26 @@
 import type { Logger } from "../logger.js";
-import { FairQueue } from "./fair-queue.js";
+import { InProcessQueue } from "./in-process-queue.js";
+import type { EnqueueOptions, JobHandler, JobQueue, QueuedJobRef, QueueHealth } from "./queue.js";
 
 const DEDUPE_TTL_MS = 60 * 60 * 1000;
 const RATE_WINDOW_MS = 60 * 60 * 1000;
 
 /**
- * Where accepted work waits and runs: a fair queue (a cap on jobs in flight, a per-person cap, free
- * slots given to people in turn), a generous per-person hourly cap beyond which people are asked to
- * slow down, a memory of what was already accepted (Slack delivers at least once), and a drain for
- * shutdown. Bursts are queued, not refused: eight files dropped at once get eight summaries.
+ * Where accepted work goes: a job queue (in this process by default, BullMQ on Redis when several
+ * instances share the work; see src/jobs/queue.ts), a generous per-person hourly cap beyond which
+ * people are asked to slow down, a memory of what was already accepted (Slack delivers at least
+ * once), and a drain for shutdown. Bursts are queued, not refused: eight files dropped at once get
+ * eight summaries.
+ *
+ * The dedupe memory and the hourly cap live in the store when one is given (main.ts always gives
+ * it), not in the queue's Redis: the store is already shared by every instance that shares the
+ * queue (REDIS_URL requires DATABASE_URL), its claim is one atomic statement, and a dedupe key must
+ * outlive a Redis flush or eviction (an evicted key would let a Slack retry through as a second job).
  */
 export class JobRunner {
-  private readonly queue: FairQueue;
+  readonly queue: JobQueue;
   private readonly seen = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
-  private readonly running = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -33,16 +39,31 @@ export class JobRunner {
        * memory otherwise.
        */
       takeRateSlot?: (user: string, limit: number, windowMs: number) => Promise<boolean>;
+      /** Where jobs wait and run; in this process (with the limits above) when absent. */
+      queue?: JobQueue;
     },
   ) {
-    this.queue = new FairQueue(
-      { maxConcurrent: options.maxConcurrent, perUserConcurrent: options.perUserConcurrent ?? 1 },
-      (jobId, error) => options.logger.error({ jobId, err: error }, "job failed unexpectedly"),
-    );
+    this.queue =
+      options.queue ??
+      new InProcessQueue(
+        { maxConcurrent: options.maxConcurrent, perUserConcurrent: options.perUserConcurrent ?? 1 },
+        options.logger,
+      );
   }
 
   get accepting(): boolean {
     return !this.closed;
+  }
+
+  /** Whether the app can take work: not shutting down, and its queue reachable. */
+  health(): { ok: boolean; queue: QueueHealth } {
+    const queue = this.queue.health();
+    return { ok: !this.closed && queue.ok, queue };
+  }
+
+  /** Starts running queued jobs (this process's worker) through `handler`. */
+  start(handler: JobHandler): Promise<void> {
+    return this.queue.start(handler);
   }
 
   /** True the first time any of `keys` is seen (within `ttlMs`, an hour by default); false for a repeat. */
@@ -71,41 +92,28 @@ export class JobRunner {
   }
 
   /**
-   * Queues `work` (it must report its own failures to the user). `user` is whose job it is;
-   * `onWaiting` hears how many jobs will start before it, while it waits.
+   * Queues a job already written to the store. The handler given to `start` runs it (in this
+   * process or, with BullMQ, in any instance's worker). Queuing the same job twice is a no-op.
    */
-  submit(
-    jobId: string,
-    work: () => Promise<void>,
-    options: { user?: string; onWaiting?: (ahead: number) => void } = {},
-  ): void {
-    if (this.closed) throw new Error("the job runner is shutting down");
-    const run = this.queue.enqueue({
-      id: jobId,
-      user: options.user ?? "",
-      work,
-      ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
-    });
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+  async enqueue(job: QueuedJobRef, options: EnqueueOptions = {}): Promise<void> {
+    if (this.closed && this.queue.backend === "in-process")
+      throw new Error("the job runner is shutting down");
+    await this.queue.enqueue(job, options);
   }
 
   /**
-   * Stops taking work and waits, up to `timeoutMs`, for the jobs already accepted, queued ones
-   * included: each was promised an answer.
+   * Stops taking work into this process and waits, up to `timeoutMs`, for the jobs it accepted (in
+   * process: the queued ones too, each was promised an answer; with BullMQ the queued ones stay in
+   * Redis for the other instances, or for this one after its restart).
    */
   async shutdown(timeoutMs: number): Promise<{ drained: boolean; unfinished: number }> {
     this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const outcome = await Promise.race([
-      Promise.allSettled([...this.running]).then(() => "drained" as const),
-      timeout,
-    ]);
-    clearTimeout(timer);
-    return { drained: outcome === "drained", unfinished: this.running.size };
+    return this.queue.drain(timeoutMs);
+  }
+
+  /** Releases the queue's connections, once nothing more will be queued. */
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
   private now(): number {

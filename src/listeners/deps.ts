@@ -1,10 +1,4 @@
-import {
-  acceptJob,
-  announceJob,
-  type InsightsDeps,
-  runInsightsJob,
-  showQueuePosition,
-} from "../analyze-file.js";
+import { acceptJob, announceJob, type InsightsDeps, showQueuePosition } from "../analyze-file.js";
 import type { AppConfig } from "../config.js";
 import { type Allowlist, isAllowed } from "../config.js";
 import type { JobRunner } from "../jobs/runner.js";
@@ -111,8 +105,12 @@ export async function refuseUploadPrivately(
 }
 
 /**
- * Records the job (before anything is posted), posts its queued message, and queues it. Callers
- * starting several jobs await each in turn, so the messages land in that order.
+ * Records the job (before anything is posted), queues it with its "Queued" message, and returns once
+ * the message is up. The queue posts the message after the job is safely queued (with Redis: held
+ * back until then) and before any worker, in this instance or another, may start it and update that
+ * message. Callers starting several jobs await each in turn, so the messages land in that order.
+ * A job the queue could not take (Redis unreachable) stays accepted in the store and is queued again
+ * by the periodic resume; it is still announced, so the person sees "Queued".
  */
 export async function startJob(
   deps: ListenerDeps,
@@ -120,23 +118,20 @@ export async function startJob(
   fileName: string | null = null,
 ): Promise<void> {
   const record = await acceptJob(job, deps.jobs);
-  // Queue-position updates run one after another and before the job itself, so a late "3 ahead"
-  // never overwrites the job's own progress.
-  let messages = announceJob(record, deps.jobs, fileName);
-  deps.runner.submit(
-    record.id,
-    async () => {
-      await messages;
-      await runInsightsJob(record, deps.jobs);
-    },
-    {
-      user: job.requester,
-      onWaiting: (ahead) => {
-        messages = messages.then(() => showQueuePosition(record, deps.jobs, fileName, ahead));
-      },
-    },
-  );
-  await messages;
+  const announce = () => announceJob(record, deps.jobs, fileName);
+  try {
+    await deps.runner.enqueue(record, {
+      announce,
+      onWaiting: (ahead) => showQueuePosition(record, deps.jobs, fileName, ahead),
+    });
+  } catch (error) {
+    if (deps.runner.queue.backend === "in-process") throw error;
+    deps.logger.error(
+      { jobId: record.id, err: error },
+      "could not queue the job: it stays accepted and is queued again when the queue is back",
+    );
+    await announce();
+  }
 }
 
 /**

@@ -348,7 +348,7 @@ describe("upload -> summary in the thread", () => {
     expect(slack.messages(ALLOWED_CHANNEL).filter((m) => m.thread_ts === "1767609003.000100")).toEqual([]);
     const health = await fetch(`${baseUrl}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", database: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", database: "ok", queue: "ok" });
   });
 
   it("answers a non-sales CSV shared in a busy thread inside that thread, visibly", async () => {

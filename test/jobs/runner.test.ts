@@ -64,27 +64,72 @@ describe("JobRunner", async () => {
     await store.close();
   });
 
-  it("caps jobs in flight and drains on shutdown", async () => {
+  it("caps jobs in flight and drains on shutdown, queued jobs included", async () => {
     const runner = new JobRunner({ maxConcurrent: 2, perUserConcurrent: 2, perUserPerHour: 100, logger });
     let active = 0;
     let peak = 0;
-    const job = () => async () => {
+    const ran: string[] = [];
+    await runner.start(async (jobId) => {
       active++;
       peak = Math.max(peak, active);
       await new Promise((r) => setTimeout(r, 20));
+      ran.push(jobId);
       active--;
-    };
-    for (let i = 0; i < 6; i++) runner.submit(`j${i}`, job());
+    });
+    for (let i = 0; i < 6; i++) await runner.enqueue({ id: `j${i}`, requester: "U1", trigger: "upload" });
     const result = await runner.shutdown(5_000);
     expect(peak).toBe(2);
+    expect(ran.sort()).toEqual(["j0", "j1", "j2", "j3", "j4", "j5"]);
     expect(result.drained).toBe(true);
     expect(runner.accepting).toBe(false);
-    expect(() => runner.submit("late", job())).toThrow(/shutting down/);
+    await expect(runner.enqueue({ id: "late", requester: "U1", trigger: "upload" })).rejects.toThrow(
+      /shutting down/,
+    );
+  });
+
+  it("runs a job queued twice (a resume racing a live submit) once", async () => {
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 100, logger });
+    const ran: string[] = [];
+    for (const id of ["a", "a", "b"]) await runner.enqueue({ id, requester: "U1", trigger: "upload" });
+    await runner.start(async (jobId) => {
+      ran.push(jobId);
+    });
+    await runner.shutdown(1_000);
+    expect(ran).toEqual(["a", "b"]);
+  });
+
+  it("starts a waiting job only after its last position message has landed", async () => {
+    const runner = new JobRunner({ maxConcurrent: 1, perUserConcurrent: 1, perUserPerHour: 100, logger });
+    const events: string[] = [];
+    await runner.start(async (jobId) => {
+      events.push(`run ${jobId}`);
+      await new Promise((r) => setTimeout(r, 10));
+    });
+    await runner.enqueue({ id: "first", requester: "U1", trigger: "upload" });
+    await runner.enqueue(
+      { id: "second", requester: "U2", trigger: "upload" },
+      {
+        onWaiting: async (ahead) => {
+          await new Promise((r) => setTimeout(r, 30));
+          events.push(`second: ${ahead} ahead`);
+        },
+      },
+    );
+    await runner.shutdown(2_000);
+    expect(events).toEqual(["run first", "second: 0 ahead", "run second"]);
   });
 
   it("reports a job still running at the shutdown deadline", async () => {
     const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 100, logger });
-    runner.submit("slow", () => new Promise((r) => setTimeout(r, 500)));
+    await runner.start(() => new Promise((r) => setTimeout(r, 500)));
+    await runner.enqueue({ id: "slow", requester: "U1", trigger: "upload" });
     expect(await runner.shutdown(20)).toEqual({ drained: false, unfinished: 1 });
+  });
+
+  it("reports its queue in health, and not ok once shutting down", async () => {
+    const runner = new JobRunner({ maxConcurrent: 1, perUserPerHour: 100, logger });
+    expect(runner.health()).toEqual({ ok: true, queue: { ok: true, backend: "in-process", state: "ready" } });
+    await runner.shutdown(10);
+    expect(runner.health().ok).toBe(false);
   });
 });
