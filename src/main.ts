@@ -139,9 +139,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping: no new work is accepted");
     if (requeue) clearInterval(requeue);
-    leases?.stop();
     const { drained, unfinished } = await runner.shutdown(config.jobs.shutdownTimeoutMs);
     if (!drained) logger.warn({ unfinished }, "shutdown deadline reached with jobs still running");
+    // Jobs cut short here are the next instance's to resume, right away.
+    await leases?.release();
     await app.stop().catch((error: unknown) => logger.warn({ err: error }, "error while stopping"));
     clearInterval(purge);
     await runner.close();

@@ -48,14 +48,16 @@ afterAll(async () => {
 });
 
 /** Shared settings for one test's instances: its own database schema and Redis prefix. */
-async function sharedEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+async function sharedEnv(
+  extra: Record<string, string> = {},
+  withRedis = true,
+): Promise<Record<string, string>> {
   const prefix = throwawayPrefix();
   prefixes.push(prefix);
   return {
     SLACK_API_URL: slack.apiUrl,
     DATABASE_URL: await (postgres as TestPostgres).freshSchemaUrl(),
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
+    ...(withRedis ? { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix } : {}),
     MAX_CONCURRENT_JOBS: "1",
     RESEND_API_KEY: "re_multi_instance",
     RESEND_BASE_URL: resend.baseUrl,
@@ -231,6 +233,41 @@ describe.skipIf(!postgres)("several instances on one PostgreSQL and one Redis", 
     await waitFor(() => done() === 8, "every queued upload's summary", 60_000, allOutput(a, b));
     await new Promise((r) => setTimeout(r, 1_000));
     for (const upload of sent) expect(summariesIn(upload.ts)).toHaveLength(1);
+    gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
+  }, 120_000);
+
+  it("a shared database without Redis: an instance starting up leaves a live instance's jobs alone", async () => {
+    const env = await sharedEnv(
+      {
+        GEMINI_API_KEY: "gemini-multi-instance",
+        GEMINI_BASE_URL: gemini.baseUrl,
+        GEMINI_TIMEOUT_MS: "60000",
+      },
+      false,
+    );
+    gemini.setFallback({ ...geminiText(SAMPLE_GEMINI_ANSWER), delayMs: 1_500 });
+    const a = await start("a", env);
+    const sent = [newUpload(), newUpload(), newUpload()];
+    for (const u of sent) expect((await deliver(a, uploadEvent(u.eventId, u.fileId, u.ts))).status).toBe(200);
+    await waitFor(
+      () => logsOf(a, "job accepted").length === 3,
+      "A to accept the three uploads",
+      20_000,
+      allOutput(a),
+    );
+    // A rolling deploy brings up B while A still runs the first and holds the other two in memory.
+    const b = await start("b", env);
+    await waitFor(
+      () => sent.every((u) => summariesIn(u.ts).length > 0),
+      "the three summaries",
+      60_000,
+      allOutput(a, b),
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const u of sent) expect(summariesIn(u.ts)).toHaveLength(1);
+    expect(logsOf(a, "summary posted")).toHaveLength(3);
+    expect(logsOf(b, "summary posted")).toHaveLength(0);
+    expect(logsOf(b, "job stage")).toHaveLength(0);
     gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
   }, 120_000);
 });

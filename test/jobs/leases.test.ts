@@ -62,4 +62,26 @@ describe("job leases with in-process queues on a shared database", () => {
     expect(c.ran).toEqual(["j1", "j2"]);
     await store.close();
   });
+
+  it("lets go of its jobs on shutdown, so the next instance resumes them at once", async () => {
+    let now = 1_000_000;
+    const store = openSqliteStore(":memory:", { now: () => now });
+    await store.createJob({
+      id: "j1",
+      trigger: "upload",
+      channel: "C1",
+      threadTs: "1.1",
+      fileId: "F",
+      requester: "U1",
+      recipients: [],
+    });
+    const old = new JobLeases(store, "old-process", logger, 60_000);
+    expect(await old.take("j1")).toBe(true);
+    const next = new JobLeases(store, "new-process", logger, 60_000);
+    expect(await next.take("j1")).toBe(false);
+    await old.release();
+    now += 2;
+    expect(await next.take("j1")).toBe(true);
+    await store.close();
+  });
 });
