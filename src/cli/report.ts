@@ -1,9 +1,12 @@
 import type { Analysis } from "../pipeline/analyze.js";
+import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
+import { whatChangedContent } from "../ui/comparison-text.js";
 import { cleanText, clip } from "../ui/escape.js";
 import { formatPercent } from "../ui/format.js";
 import { summaryFooter } from "../ui/summary-content.js";
+import { whatChangedLines } from "./what-changed.js";
 
 const TOP_GROUPS = 8;
 
@@ -14,13 +17,21 @@ const TOP_GROUPS = 8;
  */
 const label = cleanText;
 
-/** A plain-text report for a terminal: the summary, then the same figures as --json, laid out for people. */
-export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): string {
+/**
+ * A plain-text report for a terminal: "What changed" when there is a comparison (first, as in the
+ * Slack message), the summary, then the same figures as --json, laid out for people.
+ */
+export function renderTextReport(
+  a: Analysis,
+  summary?: ExecutiveSummary,
+  comparison: ComparisonContext | null = null,
+): string {
   const money = moneyFormatter(a.currency?.code ?? null, a.currency?.symbol ?? null);
   const lines: string[] = [];
   const where = a.source.sheet ? ` (sheet "${label(a.source.sheet)}")` : "";
   lines.push(`Sales insights: ${label(a.source.name)}${where}`);
   lines.push("");
+  if (comparison) lines.push(...whatChangedLines(whatChangedContent(comparison, summary?.whatChanged)), "");
   if (summary) lines.push(...summaryLines(summary), "");
   lines.push(
     `  Rows analysed      ${int(a.rows)}${a.rowsSkipped.count > 0 ? `  (${int(a.rowsSkipped.count)} skipped)` : ""}`,
