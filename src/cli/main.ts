@@ -2,14 +2,16 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AppError, isInputError } from "../errors.js";
-import { analyzeFile } from "../pipeline/analyze.js";
+import { type Analysis, analyzeFile } from "../pipeline/analyze.js";
 import type { ColumnClassifier } from "../pipeline/columns/classify.js";
+import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
 import { describeCharts } from "../ui/charts/describe.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
 import { isConfigError, loadCliConfig } from "./config.js";
 import { renderTextReport } from "./report.js";
+import { latestMonthsComparison } from "./what-changed.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -84,20 +86,20 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       model = gemini.summaryModel;
       columnClassifier = gemini.columnClassifier;
     }
+    const analysed = await analyzeFile(file, { limits: config.limits, columnClassifier });
+    const comparison = fileOwnComparison(analysed, io);
     // The region/category x month grid is for comparisons, not for the printed report or its JSON.
-    const { groupMonths: _grid, ...analysis } = await analyzeFile(file, {
-      limits: config.limits,
-      columnClassifier,
-    });
+    const { groupMonths: _grid, ...analysis } = analysed;
     const summary = await summarize(analysis, {
       model,
+      comparison,
       ...(values.offline ? { offlineReason: "offline mode (--offline)" } : {}),
     });
     const charts = describeCharts(analysis);
     io.stdout(
       values.json
-        ? `${jsonForTerminal({ ...analysis, summary, charts })}\n`
-        : renderTextReport(analysis, summary),
+        ? `${jsonForTerminal({ ...analysis, summary, charts, comparison: comparison?.comparison ?? null })}\n`
+        : renderTextReport(analysis, summary, comparison),
     );
     if (values.charts !== undefined) {
       let written: string[];
@@ -130,6 +132,20 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     io.stderr(`Cannot analyse ${shownFile}: ${cleanText(message)}. Set DEBUG=1 for details.\n`);
     if (io.env.DEBUG) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.internal;
+  }
+}
+
+/**
+ * The file's latest month against the one before, as the Slack summary shows for a first upload; null
+ * when the file has no two months. A failure leaves the section out (as in the app) rather than the
+ * whole report, and says why only with DEBUG.
+ */
+function fileOwnComparison(analysis: Analysis, io: CliIo): ComparisonContext | null {
+  try {
+    return latestMonthsComparison(analysis);
+  } catch (error) {
+    if (io.env.DEBUG) io.stderr(`The comparison was left out: ${(error as Error)?.stack ?? String(error)}\n`);
+    return null;
   }
 }
 

@@ -1,9 +1,13 @@
 import type { Analysis } from "../pipeline/analyze.js";
+import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
+import { changeColumnTitle, changeText, hasChange } from "../ui/breakdown-rows.js";
+import { whatChangedContent } from "../ui/comparison-text.js";
 import { cleanText, clip } from "../ui/escape.js";
 import { formatPercent } from "../ui/format.js";
 import { summaryFooter } from "../ui/summary-content.js";
+import { whatChangedLines } from "./what-changed.js";
 
 const TOP_GROUPS = 8;
 
@@ -14,13 +18,21 @@ const TOP_GROUPS = 8;
  */
 const label = cleanText;
 
-/** A plain-text report for a terminal: the summary, then the same figures as --json, laid out for people. */
-export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): string {
+/**
+ * A plain-text report for a terminal: "What changed" when there is a comparison (first, as in the
+ * Slack message), the summary, then the same figures as --json, laid out for people.
+ */
+export function renderTextReport(
+  a: Analysis,
+  summary?: ExecutiveSummary,
+  comparison: ComparisonContext | null = null,
+): string {
   const money = moneyFormatter(a.currency?.code ?? null, a.currency?.symbol ?? null);
   const lines: string[] = [];
   const where = a.source.sheet ? ` (sheet "${label(a.source.sheet)}")` : "";
   lines.push(`Sales insights: ${label(a.source.name)}${where}`);
   lines.push("");
+  if (comparison) lines.push(...whatChangedLines(whatChangedContent(comparison, summary?.whatChanged)), "");
   if (summary) lines.push(...summaryLines(summary), "");
   lines.push(
     `  Rows analysed      ${int(a.rows)}${a.rowsSkipped.count > 0 ? `  (${int(a.rowsSkipped.count)} skipped)` : ""}`,
@@ -72,12 +84,14 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
       .join(", ");
     lines.push(`  Largest row        ${money(t.revenue)} (row ${t.rowNumber}${parts ? `: ${parts}` : ""})`);
   }
+  const changeTitle = changeColumnTitle(a.monthOverMonth);
   section(
     lines,
     `Revenue by region (${label(a.columns.region ?? "")})`,
     a.revenueByRegion,
     a.pooled.region,
     money,
+    changeTitle,
   );
   section(
     lines,
@@ -85,6 +99,7 @@ export function renderTextReport(a: Analysis, summary?: ExecutiveSummary): strin
     a.revenueByCategory,
     a.pooled.category,
     money,
+    changeTitle,
   );
   if (a.revenueByMonth.length > 0) {
     lines.push("", "Revenue by month");
@@ -132,12 +147,25 @@ function section(
   groups: GroupRevenue[] | null,
   pooled: PooledGroups | null,
   money: (n: number) => string,
+  changeTitle: string,
 ): void {
   if (!groups || groups.length === 0) return;
   lines.push("", title);
-  for (const g of groups.slice(0, TOP_GROUPS)) {
+  // The change vs the month before where Metrics.monthOverMonth applies (the groups carry it then),
+  // under a header naming the two months.
+  const withChange = hasChange(groups);
+  const changeWidth = Math.max(changeTitle.length, 8);
+  if (withChange) {
     lines.push(
-      `  ${clip(label(g.name), 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}`,
+      `  ${"".padEnd(28)} ${"Revenue".padStart(16)}  ${"Share".padStart(6)}  ${changeTitle.padStart(changeWidth)}`,
+    );
+  }
+  for (const g of groups.slice(0, TOP_GROUPS)) {
+    const change = withChange
+      ? `  ${changeText({ change: g.change ?? null, isNew: g.newInLatestMonth === true }).padStart(changeWidth)}`
+      : "";
+    lines.push(
+      `  ${clip(label(g.name), 28).padEnd(28)} ${money(g.revenue).padStart(16)}  ${pct(g.share).padStart(6)}${change}`,
     );
   }
   if (groups.length > TOP_GROUPS) lines.push(`  … ${groups.length - TOP_GROUPS} more in --json`);

@@ -21,6 +21,12 @@ export interface GroupRevenue {
    * when the comparison does not apply: no date column, a single month, or a partial latest month.
    */
   change?: number | null;
+  /**
+   * Present (true) only where `change` applies and the group is new in the latest month: no revenue
+   * the month before, sales in the latest one. Its `change` is null (no percentage from nothing); the
+   * tables say "new" rather than "n/a", which stays for a change that is not known.
+   */
+  newInLatestMonth?: true;
 }
 
 /** The names of a breakdown that are not listed by name (past the first MAX_GROUPS), as one figure. */

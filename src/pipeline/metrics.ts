@@ -573,7 +573,7 @@ export class MetricsFold {
     last: MonthRevenue | undefined,
     previous: MonthRevenue | undefined,
     monthIds: number[],
-  ): ((group: MonthlyGroup) => number | null) | null {
+  ): ((group: MonthlyGroup) => GroupChange) | null {
     if (!last || !previous || last.partial) return null;
     const latestId = monthId(last.month);
     const previousId = monthId(previous.month);
@@ -590,7 +590,7 @@ export class MetricsFold {
         }
       }
       const base = before.value;
-      if (!seenBefore || base === 0) return null;
+      if (!seenBefore || base === 0) return latest.value > 0 ? NEW_IN_LATEST_MONTH : null;
       return roundRatio((latest.value - base) / Math.abs(base));
     };
   }
@@ -812,7 +812,7 @@ function breakdown(
   groups: GroupTable,
   total: number,
   hasUnits: boolean,
-  changeOf: ((group: MonthlyGroup) => number | null) | null,
+  changeOf: ((group: MonthlyGroup) => GroupChange) | null,
 ): { list: GroupRevenue[]; pooled: PooledGroups | null } {
   const entry = (
     name: string,
@@ -828,7 +828,7 @@ function breakdown(
     netRevenue: roundMoney(net),
     rows,
     units: hasUnits && units !== null ? roundRatio(units, 4) : null,
-    ...(changeOf !== null ? { change: group !== null ? changeOf(group) : null } : {}),
+    ...(changeOf !== null ? changeFields(group !== null ? changeOf(group) : null) : {}),
   });
   const list = [...groups].map(([name, g]) => entry(name, g.revenue, g.net, g.rows, g.units, g));
   const late = groups.late?.finish();
@@ -836,6 +836,14 @@ function breakdown(
   for (const g of late?.named ?? []) list.push(entry(g.name, g.revenue, g.net, g.rows, null, null));
   list.sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name));
   return { list, pooled: pooledGroups(late?.pooled ?? null, total) };
+}
+
+/** A group's change vs the month before: a fraction, new (nothing before, sales now), or not known. */
+type GroupChange = number | typeof NEW_IN_LATEST_MONTH | null;
+const NEW_IN_LATEST_MONTH = "new";
+
+function changeFields(change: GroupChange): Pick<GroupRevenue, "change" | "newInLatestMonth"> {
+  return change === NEW_IN_LATEST_MONTH ? { change: null, newInLatestMonth: true } : { change };
 }
 
 function pooledGroups(pooled: Pooled | null, total: number): PooledGroups | null {

@@ -1,6 +1,6 @@
 import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import { ExactSum, roundMoney } from "../pipeline/sum.js";
-import { formatInteger, formatPercent } from "./format.js";
+import { formatInteger, formatPercent, formatShortMonth } from "./format.js";
 
 /**
  * A breakdown (regions or categories) as table rows, every group by name up to `maxRows`; past that
@@ -23,6 +23,8 @@ export interface BreakdownRow {
    * revenue the month before, a name past 5,000, the Other row). See `hasChange` for the column.
    */
   change: number | null;
+  /** No revenue the month before, sales in the latest month (GroupRevenue.newInLatestMonth). */
+  isNew: boolean;
   /** The pooled "Other" row. */
   other: boolean;
 }
@@ -43,6 +45,7 @@ export function breakdownRows(
     rows: g.rows,
     units: g.units ?? null,
     change: g.change ?? null,
+    isNew: g.newInLatestMonth === true,
     other: false,
   }));
   if (!needsOther) return out;
@@ -75,6 +78,7 @@ export function breakdownRows(
     units: unitsKnown ? Math.round(units.value * 10_000) / 10_000 : null,
     // The pooled groups' months are not kept apart, so the Other row has no change of its own.
     change: null,
+    isNew: false,
     other: true,
   });
   return out;
@@ -86,6 +90,24 @@ export function breakdownRows(
  */
 export function hasChange(groups: GroupRevenue[]): boolean {
   return groups.length > 0 && groups.every((g) => g.change !== undefined);
+}
+
+/**
+ * The change column's cell text: a signed percentage, "new" for a group with no sales the month
+ * before, "n/a" when not known (a name past the first 5,000, the Other row, no sales in either month).
+ */
+export function changeText(row: Pick<BreakdownRow, "change" | "isNew">): string {
+  if (row.change !== null) return formatChange(row.change);
+  return row.isNew ? "new" : "n/a";
+}
+
+/**
+ * The change column's title, naming the two months it compares ("Mar vs Feb", from
+ * Metrics.monthOverMonth); "Change" when they are not known.
+ */
+export function changeColumnTitle(monthOverMonth: { from: string; to: string } | null): string {
+  if (!monthOverMonth) return "Change";
+  return `${formatShortMonth(monthOverMonth.to)} vs ${formatShortMonth(monthOverMonth.from)}`;
 }
 
 /** A change as a signed percentage: 0.5 -> "+50%", -0.125 -> "-12.5%", 0 -> "0%". */

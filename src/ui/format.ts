@@ -78,6 +78,12 @@ function plainFixed(value: number, digits: number): string {
 }
 
 /** "2026-01" -> "Jan 2026". */
+/** "2026-03" -> "Mar": for a column title where the year is plain from the table. */
+export function formatShortMonth(month: string): string {
+  const m = month.split("-")[1];
+  return MONTHS[Number(m) - 1] ?? month;
+}
+
 export function formatMonth(month: string): string {
   const [year, m] = month.split("-");
   return `${MONTHS[Number(m) - 1] ?? m} ${year}`;

@@ -249,7 +249,14 @@ describe("sales-insight analyze with Gemini (fake server on 127.0.0.1)", () => {
             actions: ["Grow sales outside North."],
           }),
         ),
-        geminiText(SAMPLE_GEMINI_ANSWER),
+        // The file's latest month is compared with the one before (as in the app), so the model is
+        // asked what changed too; its sentence is checked against the comparison's figures.
+        geminiText(
+          JSON.stringify({
+            ...JSON.parse(SAMPLE_GEMINI_ANSWER),
+            whatChanged: ["Net revenue fell 58.4% in Mar 2026, a month with only 1 day of sales."],
+          }),
+        ),
       );
       const env = {
         GEMINI_API_KEY: "test-key-not-secret",
@@ -267,7 +274,13 @@ describe("sales-insight analyze with Gemini (fake server on 127.0.0.1)", () => {
       });
       expect(gemini.requests).toHaveLength(2);
       expect(gemini.requests[0]?.url).toBe("/v1beta/models/gemini-test:generateContent");
-      expect(gemini.requests[1]?.rawBody).toMatch(/not in the metrics: \$9\.9M/);
+      expect(gemini.requests[1]?.rawBody).toMatch(/not in the metrics or the comparison: \$9\.9M/);
+      // The comparison travels as aggregates, as in the app.
+      expect(gemini.requests[0]?.rawBody).toMatch(/<comparison>.*latest-months/);
+      expect(json.summary.whatChanged).toEqual([
+        { text: "Net revenue fell 58.4% in Mar 2026, a month with only 1 day of sales.", source: "gemini" },
+      ]);
+      expect(json.comparison.periods.relation).toBe("latest-months");
       // Aggregates only: the category and region names travel, row-level values do not.
       expect(gemini.requests[0]?.rawBody).not.toMatch(/2026-01-12|2026-01-20/);
       const offline = await run(["analyze", `${SAMPLE_DATA}sales_q1_2026.csv`, "--offline"], env);

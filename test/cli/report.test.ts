@@ -43,3 +43,42 @@ describe("text report", () => {
     expect(latest).toMatch(/\+[\d,]+(\.\d)?%/);
   });
 });
+
+describe("text report: change vs the month before per region and category", () => {
+  /** January to March, every day: North 100 -> 100 -> 120, Gone only in January, Late only in March. */
+  function threeMonths(): string {
+    const lines = ["Date,Region,Revenue"];
+    for (const [month, days] of [
+      [1, 31],
+      [2, 28],
+      [3, 31],
+    ] as const) {
+      for (let d = 1; d <= days; d++) {
+        const date = `2026-0${month}-${String(d).padStart(2, "0")}`;
+        lines.push(`${date},North,${d === 1 ? (month === 3 ? 120 : 100) : 0}`);
+        if (month === 1) lines.push(`${date},Gone,5`);
+        if (month === 3) lines.push(`${date},Late,7`);
+      }
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  it("names the two months in the column header and says new for a group with no sales before", async () => {
+    const text = await report(files.write("three-months.csv", threeMonths()));
+    const lines = text.split("\n");
+    const title = lines.findIndex((l) => l.startsWith("Revenue by region"));
+    expect(lines[title + 1]).toMatch(/Revenue\s+Share\s+Mar vs Feb$/);
+    const row = (name: string) => lines.slice(title).find((l) => l.trimStart().startsWith(`${name} `));
+    expect(row("North")).toMatch(/\+20%$/);
+    expect(row("Late")).toMatch(/\bnew$/);
+    // No sales in February or March: not new, not known.
+    expect(row("Gone")).toMatch(/\bn\/a$/);
+  });
+
+  it("has no change column when the file has one month", async () => {
+    const text = await report(
+      files.write("one-month.csv", "Date,Region,Revenue\n2026-01-05,North,10\n2026-01-06,South,20\n"),
+    );
+    expect(text).not.toMatch(/ vs |\bnew$|n\/a$/m);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeFile } from "../../src/pipeline/analyze.js";
+import { breakdownRows, changeText } from "../../src/ui/breakdown-rows.js";
 import { buildSummaryEmail } from "../../src/ui/email/summary-email.js";
 import { breakdownTableBlock, type TableCell } from "../../src/ui/slack/data-blocks.js";
 import { tempFiles } from "../helpers/files.js";
@@ -14,7 +15,7 @@ function analyze(name: string, rows: (string | number)[][]) {
   return analyzeFile(files.write(name, csv([HEADER, ...rows])));
 }
 
-/** North 100 -> 150 (+50%), South 200 -> 100 (-50%); East only in the latest month (no change). */
+/** North 100 -> 150 (+50%), South 200 -> 100 (-50%); East only in the latest month (new). */
 const TWO_MONTHS = [
   ["2026-01-10", "North", "Tools", 60],
   ["2026-01-11", "North", "Tools", 40],
@@ -23,6 +24,28 @@ const TWO_MONTHS = [
   ["2026-02-11", "South", "Toys", 100],
   ["2026-02-12", "East", "Books", 30],
 ];
+
+/**
+ * North 100 -> 100 -> 120 (+20% in March), Gone only in January (no sales in either compared month),
+ * Late only in March (new). Every day of each month has a row, so no month is partial.
+ */
+const THREE_MONTHS: (string | number)[][] = [];
+for (const [month, days] of [
+  [1, 31],
+  [2, 28],
+  [3, 31],
+] as const) {
+  for (let d = 1; d <= days; d++) {
+    const date = `2026-0${month}-${String(d).padStart(2, "0")}`;
+    const north = d === 1 ? (month === 3 ? 120 : 100) : 0;
+    THREE_MONTHS.push([date, "North", "Tools", north]);
+    if (month === 1) THREE_MONTHS.push([date, "Gone", "Toys", 5]);
+    if (month === 3) THREE_MONTHS.push([date, "Late", "Books", 7]);
+  }
+}
+
+/** Slack's table header without a change column (no units in these files). */
+const NO_CHANGE_HEADER = ["Breakdown", "Name", "Gross revenue", "Net revenue", "Share", "Rows"];
 
 /** The table's cells by column header, for each row. */
 function tableRows(rows: TableCell[][]): Record<string, TableCell>[] {
@@ -38,6 +61,22 @@ describe("change vs the previous month per region and category", () => {
       Object.fromEntries((groups ?? []).map((g) => [g.name, g.change]));
     expect(change(a.revenueByRegion)).toEqual({ North: 0.5, South: -0.5, East: null });
     expect(change(a.revenueByCategory)).toEqual({ Tools: 0.5, Toys: -0.5, Books: null });
+    const isNew = (groups: typeof a.revenueByRegion) =>
+      (groups ?? []).filter((g) => g.newInLatestMonth === true).map((g) => g.name);
+    expect(isNew(a.revenueByRegion)).toEqual(["East"]);
+    expect(isNew(a.revenueByCategory)).toEqual(["Books"]);
+  });
+
+  it("tells a group new in the latest month from one with no sales in either month", async () => {
+    // January, February and March: Gone sold only in January, Late only in March.
+    const a = await analyze("three-months.csv", THREE_MONTHS);
+    expect(a.monthOverMonth).toMatchObject({ from: "2026-02", to: "2026-03" });
+    const byName = Object.fromEntries((a.revenueByRegion ?? []).map((g) => [g.name, g]));
+    expect(byName.North).toMatchObject({ change: 0.2 });
+    expect(byName.North).not.toHaveProperty("newInLatestMonth");
+    expect(byName.Late).toMatchObject({ change: null, newInLatestMonth: true });
+    expect(byName.Gone?.change).toBeNull();
+    expect(byName.Gone).not.toHaveProperty("newInLatestMonth");
   });
 
   it("does not depend on the rows being sorted by date", async () => {
@@ -75,26 +114,69 @@ describe("change vs the previous month per region and category", () => {
     ]);
   });
 
-  it("shows the changes as a sortable Change column in Slack's table", async () => {
+  it("shows the changes as a sortable column named by its months in Slack's table", async () => {
     const block = breakdownTableBlock(await analyze("two-months-slack.csv", TWO_MONTHS));
     expect(block).not.toBeNull();
     if (!block) return;
     expect(dataBlockErrors([block])).toEqual([]);
+    expect(block.rows[0]?.map((c) => c.text)).toContain("Feb vs Jan");
+    expect(block.rows[0]?.map((c) => c.text)).not.toContain("Change");
     const rows = tableRows(block.rows);
-    const byName = Object.fromEntries(rows.map((r) => [`${r.Breakdown?.text} ${r.Name?.text}`, r.Change]));
+    const byName = Object.fromEntries(
+      rows.map((r) => [`${r.Breakdown?.text} ${r.Name?.text}`, r["Feb vs Jan"]]),
+    );
     expect(byName["Region North"]).toEqual({ type: "raw_number", value: 50, text: "+50%" });
     expect(byName["Region South"]).toEqual({ type: "raw_number", value: -50, text: "-50%" });
     expect(byName["Category Tools"]).toEqual({ type: "raw_number", value: 50, text: "+50%" });
-    expect(byName["Region East"]?.text).toBe("n/a");
+    // New in February: "new", sorted above every percentage of the table.
+    expect(byName["Region East"]).toEqual({ type: "raw_number", value: 51, text: "new" });
+    expect(byName["Category Books"]?.text).toBe("new");
+  });
+
+  it("keeps n/a in Slack's table for a group with no sales in either month", async () => {
+    const block = breakdownTableBlock(await analyze("three-months-slack.csv", THREE_MONTHS));
+    const rows = tableRows(block?.rows ?? []);
+    const byName = Object.fromEntries(rows.map((r) => [r.Name?.text, r["Mar vs Feb"]]));
+    expect(byName.Gone).toEqual({ type: "raw_number", value: 0, text: "n/a" });
+    expect(byName.Late?.text).toBe("new");
+    expect(byName.North?.text).toBe("+20%");
+  });
+
+  it("says n/a, not new, on the Other row even when every group it pools is new", () => {
+    const group = (name: string, revenue: number, extra: object) => ({
+      name,
+      revenue,
+      share: revenue / 1000,
+      netRevenue: revenue,
+      rows: 1,
+      ...extra,
+    });
+    const rows = breakdownRows(
+      [
+        group("North", 500, { change: 0.25 }),
+        group("A", 300, { change: null, newInLatestMonth: true as const }),
+        group("B", 200, { change: null, newInLatestMonth: true as const }),
+      ],
+      null,
+      1000,
+      2,
+    );
+    expect(rows.map((r) => [r.name, changeText(r)])).toEqual([
+      ["North", "+25%"],
+      ["Other (2 more)", "n/a"],
+    ]);
   });
 
   it("shows the changes in the e-mail's breakdown tables, HTML and text", async () => {
     const analysis = await analyze("two-months-email.csv", TWO_MONTHS);
     const email = await buildSummaryEmail(analysis, shortSummary(), { charts: false });
-    expect(email.html).toContain(">Change</th>");
+    expect(email.html).toContain(">Feb vs Jan</th>");
+    expect(email.html).not.toContain(">Change</th>");
     expect(email.html).toMatch(/North<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>\+50%<\/td>/);
     expect(email.html).toMatch(/South<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>-50%<\/td>/);
-    expect(email.text).toContain("gross · net · share · change");
+    expect(email.html).toMatch(/East<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>new<\/td>/);
+    expect(email.text).toContain("gross · net · share · Feb vs Jan");
+    expect(email.text).toMatch(/East · .* · new$/m);
     expect(email.text).toMatch(/North · .* · \+50%/);
     expect(email.text).toMatch(/South · .* · -50%/);
   });
@@ -107,10 +189,10 @@ describe("change vs the previous month per region and category", () => {
     expect(a.monthOverMonth).toBeNull();
     expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
     const block = breakdownTableBlock(a);
-    expect(block?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+    expect(block?.rows[0]?.map((c) => c.text)).toEqual(NO_CHANGE_HEADER);
     const email = await buildSummaryEmail(a, shortSummary(), { charts: false });
-    expect(email.html).not.toContain(">Change</th>");
-    expect(email.text).not.toContain("· change");
+    expect(email.html).not.toMatch(/>(?:Change|\w{3} vs \w{3})<\/th>/);
+    expect(email.text).toContain("gross · net · share\n");
   });
 
   it("has no change column when the file has no dates", async () => {
@@ -125,7 +207,7 @@ describe("change vs the previous month per region and category", () => {
       ),
     );
     expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
-    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).toEqual(NO_CHANGE_HEADER);
   });
 
   it("follows monthOverMonth's partial month: no column when the latest month is a stub", async () => {
@@ -144,7 +226,7 @@ describe("change vs the previous month per region and category", () => {
     expect(a.revenueByMonth.at(-1)).toMatchObject({ month: "2026-03", partial: true });
     expect(a.monthOverMonth).toMatchObject({ from: "2026-02", to: "2026-03" });
     expect(a.revenueByRegion?.every((g) => !("change" in g))).toBe(true);
-    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).not.toContain("Change");
+    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).toEqual(NO_CHANGE_HEADER);
 
     // The same log without the stub compares February with January.
     const full = await analyze("full.csv", rows.slice(0, 59));

@@ -134,7 +134,7 @@ describe("breakdownTableBlock", () => {
       "Net revenue",
       "Share",
       "Units",
-      "Change",
+      "Mar vs Feb",
       "Rows",
     ]);
     // North: 150 + 210 + 60 units (the cancelled row's included, like its revenue).

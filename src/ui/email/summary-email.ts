@@ -2,7 +2,7 @@ import mjml2html from "mjml";
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { ComparisonContext } from "../../pipeline/compare/context.js";
 import type { ExecutiveSummary } from "../../pipeline/summary/types.js";
-import { breakdownRows, exactMoney, formatChange, hasChange } from "../breakdown-rows.js";
+import { breakdownRows, changeColumnTitle, changeText, exactMoney, hasChange } from "../breakdown-rows.js";
 import { chartsWithComparison } from "../charts/compare-chart.js";
 import type { ChartDescription } from "../charts/describe.js";
 import { CHART_HEIGHT, CHART_WIDTH } from "../charts/size.js";
@@ -47,6 +47,8 @@ export interface FullTable {
   title: string;
   /** The latest month's revenue vs the previous month's, per row: only where that comparison applies. */
   withChange: boolean;
+  /** The change column's title, naming its months: "Mar vs Feb". */
+  changeTitle: string;
   rows: { name: string; revenue: string; netRevenue: string; share: string; change: string }[];
 }
 
@@ -143,12 +145,13 @@ export function fullTables(analysis: Analysis): FullTable[] {
     tables.push({
       title,
       withChange,
+      changeTitle: changeColumnTitle(analysis.monthOverMonth),
       rows: breakdownRows(groups, pooled, analysis.totalRevenue, MAX_TABLE_ROWS).map((r) => ({
         name: r.other ? r.name : cleanText(r.name) || "(blank)",
         revenue: exactMoney(r.revenue, prefix),
         netRevenue: exactMoney(r.netRevenue, prefix),
         share: formatPercent(r.share),
-        change: !withChange ? "" : r.change === null ? "n/a" : formatChange(r.change),
+        change: withChange ? changeText(r) : "",
       })),
     });
   };
@@ -298,7 +301,7 @@ function breakdownTable(
 function fullTable(table: FullTable): string {
   const th = (text: string, align: string, extra = "") =>
     `<th style="${CELL}text-align:${align};color:${COLOR.muted};font-weight:400;${extra}">${text}</th>`;
-  const change = table.withChange ? th("Change", "right", "width:64px;") : "";
+  const change = table.withChange ? th(h(table.changeTitle), "right", "width:84px;") : "";
   const head = `<tr>${th("Name", "left")}${th("Gross", "right", "width:112px;")}${th("Net", "right", "width:112px;")}${th("Share", "right", "width:60px;")}${change}</tr>`;
   const body = table.rows
     .map(
@@ -327,7 +330,7 @@ export function summaryText(
     for (const item of list.items) lines.push(`- ${item}`);
   }
   for (const t of extras.tables) {
-    lines.push("", `${t.title}: gross · net · share${t.withChange ? " · change" : ""}`);
+    lines.push("", `${t.title}: gross · net · share${t.withChange ? ` · ${t.changeTitle}` : ""}`);
     t.rows.forEach((r, i) => {
       const change = t.withChange ? ` · ${r.change}` : "";
       lines.push(`${i + 1}. ${tableName(r.name)} · ${r.revenue} · ${r.netRevenue} · ${r.share}${change}`);

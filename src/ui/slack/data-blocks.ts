@@ -1,6 +1,13 @@
 import type { Analysis } from "../../pipeline/analyze.js";
 import type { GroupRevenue, PooledGroups } from "../../pipeline/metrics.js";
-import { breakdownRows, exactMoney, formatChange, hasChange } from "../breakdown-rows.js";
+import {
+  type BreakdownRow,
+  breakdownRows,
+  changeColumnTitle,
+  changeText,
+  exactMoney,
+  hasChange,
+} from "../breakdown-rows.js";
 import type { ChartDescription } from "../charts/describe.js";
 import { cleanText } from "../escape.js";
 import { currencyPrefix, formatInteger } from "../format.js";
@@ -188,7 +195,9 @@ export function breakdownTableBlock(
   const withUnits = sections.every((s) => s.groups.every((g) => typeof g.units === "number"));
   // Change vs the previous month only where Metrics.monthOverMonth applies (the groups carry it then).
   const withChange = sections.every((s) => hasChange(s.groups));
-  const columns = { withUnits, withChange };
+  // A new group (nothing the month before) sorts above every percentage, an unknown change as 0.
+  const newSortValue = withChange ? highestChangeValue(sections) + 1 : 0;
+  const columns = { withUnits, withChange, newSortValue };
   // 8 columns at most, well within Slack's 20.
   const header: TableCell[] = [
     "Breakdown",
@@ -197,7 +206,7 @@ export function breakdownTableBlock(
     "Net revenue",
     "Share",
     ...(withUnits ? ["Units"] : []),
-    ...(withChange ? ["Change"] : []),
+    ...(withChange ? [changeColumnTitle(analysis.monthOverMonth)] : []),
     "Rows",
   ].map((t) => ({ type: "raw_text", text: t }));
 
@@ -243,7 +252,7 @@ function sectionRows(
   rows: number,
   money: (n: number) => TableCell,
   analysis: Analysis,
-  columns: { withUnits: boolean; withChange: boolean },
+  columns: { withUnits: boolean; withChange: boolean; newSortValue: number },
 ): TableCell[][] {
   return breakdownRows(section.groups, section.pooled, analysis.totalRevenue, rows).map(
     (row): TableCell[] => {
@@ -255,7 +264,7 @@ function sectionRows(
         money(row.netRevenue),
         { type: "raw_number", value: share, text: `${share.toFixed(1)}%` },
         ...(columns.withUnits ? [unitsCell(row.units)] : []),
-        ...(columns.withChange ? [changeCell(row.change)] : []),
+        ...(columns.withChange ? [changeCell(row, columns.newSortValue)] : []),
         { type: "raw_number", value: row.rows, text: formatInteger(row.rows) },
       ];
     },
@@ -271,12 +280,25 @@ function unitsCell(units: number | null): TableCell {
 
 /**
  * The change vs the previous month as a percentage, like the Share column (value 50 for +50%, so the
- * column sorts numerically); unknown (no sales the month before, the Other row) is "n/a" sorted as 0.
+ * column sorts numerically); a group with no sales the month before is "new", sorted above every
+ * percentage (`newSortValue`); unknown (a name past 5,000, the Other row) is "n/a" sorted as 0.
  */
-function changeCell(change: number | null): TableCell {
-  if (change === null) return { type: "raw_number", value: 0, text: "n/a" };
-  const value = Math.round(change * 1000) / 10 || 0;
-  return { type: "raw_number", value, text: formatChange(change) };
+function changeCell(row: BreakdownRow, newSortValue: number): TableCell {
+  const text = changeText(row);
+  if (row.change === null) return { type: "raw_number", value: row.isNew ? newSortValue : 0, text };
+  return { type: "raw_number", value: percentValue(row.change), text };
+}
+
+const percentValue = (change: number) => Math.round(change * 1000) / 10 || 0;
+
+/** The largest change cell value of the table (0 when none is positive). */
+function highestChangeValue(sections: TableSection[]): number {
+  let highest = 0;
+  for (const s of sections) {
+    for (const g of s.groups)
+      if (typeof g.change === "number") highest = Math.max(highest, percentValue(g.change));
+  }
+  return highest;
 }
 
 /** Exact money, to the cent, with thousands separators (the number sorts, the text shows). */
