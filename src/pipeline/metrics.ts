@@ -774,27 +774,63 @@ function monthRows(
   const position = new Map(months.map((m, i) => [monthId(m.month), i]));
   // Month index -> position in `months`; -1 for an index whose dates turned out invalid.
   const slotPosition = monthIds.map((id) => position.get(id) ?? -1);
+  const count = months.length;
+  // Several month indexes share a calendar month only with ambiguous dates (one index per day):
+  // otherwise each position takes one slot's sums as they are, which is what an ExactSum of that one
+  // value gives. Summing through ExactSum objects for every group and month took 0.2-0.6 s for
+  // 10,000 groups over 24 months.
+  const seen = new Uint8Array(count);
+  let shared = false;
+  for (const at of slotPosition) {
+    if (at < 0) continue;
+    if (seen[at] === 1) shared = true;
+    seen[at] = 1;
+  }
+  const gross = new Float64Array(count * 2);
+  const net = new Float64Array(count * 2);
+  const units = new Float64Array(count * 2);
   const row = (name: string, group: MonthlyGroup): GroupMonthRow => {
-    const gross = months.map(() => new ExactSum());
-    const net = months.map(() => new ExactSum());
-    const units = months.map(() => new ExactSum());
-    for (let slot = 1; slot < group.slots; slot++) {
-      const at = slotPosition[slot - 1] ?? -1;
+    gross.fill(0);
+    net.fill(0);
+    units.fill(0);
+    const slots = Math.min(group.slots, slotPosition.length + 1);
+    for (let slot = 1; slot < slots; slot++) {
+      const at = slotPosition[slot - 1] as number;
       if (at < 0) continue;
-      gross[at]?.add(group.grossAt(slot));
-      net[at]?.add(group.netAt(slot));
-      units[at]?.add(group.unitsAt(slot));
+      if (shared) {
+        addExact(gross, at, group.grossAt(slot));
+        addExact(net, at, group.netAt(slot));
+        addExact(units, at, group.unitsAt(slot));
+      } else {
+        gross[2 * at] = group.grossAt(slot);
+        net[2 * at] = group.netAt(slot);
+        units[2 * at] = group.unitsAt(slot);
+      }
     }
-    return {
-      name,
-      revenue: gross.map((s) => roundMoney(s.value)),
-      net: net.map((s) => roundMoney(s.value)),
-      units: hasUnits ? units.map((s) => roundRatio(s.value, 4)) : null,
-    };
+    const revenueRow = new Array<number>(count);
+    const netRow = new Array<number>(count);
+    const unitsRow = hasUnits ? new Array<number>(count) : null;
+    for (let at = 0; at < count; at++) {
+      revenueRow[at] = roundMoney((gross[2 * at] as number) + (gross[2 * at + 1] as number));
+      netRow[at] = roundMoney((net[2 * at] as number) + (net[2 * at + 1] as number));
+      if (unitsRow !== null)
+        unitsRow[at] = roundRatio((units[2 * at] as number) + (units[2 * at + 1] as number), 4);
+    }
+    return { name, revenue: revenueRow, net: netRow, units: unitsRow };
   };
-  const rows = [...groups].map(([name, group]) => row(name, group));
+  const rows: GroupMonthRow[] = [];
+  for (const [name, group] of groups) rows.push(row(name, group));
   if (groups.latePool !== null) rows.push({ ...row("(other)", groups.latePool), pooled: true });
   return rows;
+}
+
+/** ExactSum's Neumaier step on the sum at 2 * at (compensation at 2 * at + 1). */
+function addExact(sums: Float64Array, at: number, value: number): void {
+  const i = 2 * at;
+  const s = sums[i] as number;
+  const t = s + value;
+  sums[i + 1] = (sums[i + 1] as number) + (Math.abs(s) >= Math.abs(value) ? s - t + value : value - t + s);
+  sums[i] = t;
 }
 
 /**
