@@ -330,12 +330,17 @@ export class CsvTokenizer {
 
   private splitTypedLine(start: number, end: number, kinds: Uint8Array): Cell[] {
     const text = this.text;
+    const length = text.length;
+    const delimiter = this.delimiter;
     const cells = this.typing.reuseRow ? this.typedRow : [];
     let p = start;
     let d = this.nextDelimiter;
-    if (d < start) d = orEnd(text.indexOf(this.delimiter, start), text.length);
     let column = 0;
     for (; ; column++) {
+      // One search site for every field: a separate search for the first line of a chunk (the only
+      // line whose cached delimiter lies behind it) had no type feedback when V8 optimized this
+      // function, and the next chunk's first line threw that code away.
+      if (d < p) d = orEnd(text.indexOf(delimiter, p), length);
       const stop = Math.min(d, end);
       const kind = kinds[column];
       if (kind === ColumnKind.Number) cells[column] = plainNumberOrText(text, p, stop);
@@ -343,7 +348,6 @@ export class CsvTokenizer {
       else cells[column] = text.slice(p, stop);
       if (stop === end) break;
       p = d + 1;
-      d = orEnd(text.indexOf(this.delimiter, p), text.length);
     }
     if (cells.length !== column + 1) cells.length = column + 1;
     this.nextDelimiter = d;

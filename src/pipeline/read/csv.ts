@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { InputError } from "../../errors.js";
 import type { Cell } from "../cell.js";
 import type { Limits } from "../limits.js";
@@ -40,8 +40,7 @@ export async function readCsv(
     (tokenizer as CsvTokenizer).push(text, onRow);
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-    const buffer = chunk as Buffer;
+  for await (const buffer of fileChunks(path)) {
     bytes += buffer.length;
     if (bytes > limits.maxFileBytes) throw tooLarge(limits);
     const text = decoder.decode(buffer);
@@ -68,6 +67,34 @@ export async function readCsv(
   }
   tokenizer.end(onRow);
   return { encoding: decoder.encoding, delimiter, bytes };
+}
+
+/**
+ * The file's bytes in chunks of CHUNK_BYTES, read into two buffers used in turn: the next read is
+ * under way while the caller decodes the current chunk (which it must have copied out, as decoding
+ * does, before asking for the next one). Unlike a read stream, no buffer is allocated per chunk and
+ * no stream machinery runs per chunk.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, "r");
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let turn = 0;
+  let reading: Promise<{ bytesRead: number }> | null = file.read(buffers[0] as Buffer, 0, CHUNK_BYTES, null);
+  try {
+    while (reading !== null) {
+      const { bytesRead } = await reading;
+      reading = null;
+      if (bytesRead === 0) break;
+      const current = buffers[turn] as Buffer;
+      turn ^= 1;
+      reading = file.read(buffers[turn] as Buffer, 0, CHUNK_BYTES, null);
+      yield current.subarray(0, bytesRead);
+    }
+  } finally {
+    // A read still under way when the caller stops (an error, a limit) must end before the close.
+    await reading?.catch(() => undefined);
+    await file.close();
+  }
 }
 
 function startTokenizer(
