@@ -303,6 +303,10 @@ function finish(
  */
 function partialWarnings(side: "previous" | "current", snapshot: Snapshot, range: Range): PeriodWarning[] {
   if (range.start !== monthStart(monthOf(range.start))) return [];
+  // The rule the monthly series follows (time-series.ts): only a daily-dense log can call an edge month
+  // partial. Six orders over a quarter that end on 10 March say nothing about March being cut short,
+  // and the summary does not call it partial either; the unequal lengths are still said.
+  if (isSparse(snapshot)) return [];
   return partialMonths(range).map(({ month }) => ({
     kind: "partial-period",
     side,
@@ -310,6 +314,14 @@ function partialWarnings(side: "previous" | "current", snapshot: Snapshot, range
     daysWithData: snapshot.months.find((m) => m.month === month)?.daysWithData ?? 0,
     daysInMonth: daysInMonth(month),
   }));
+}
+
+/** Fewer than half of the file's days have sales (see time-series.ts, which reads "partial" the same way). */
+function isSparse(snapshot: Snapshot): boolean {
+  if (!snapshot.dateRange) return false;
+  const span = lengthInDays(snapshot.dateRange.start, snapshot.dateRange.end);
+  const days = snapshot.months.reduce((sum, m) => sum + m.daysWithData, 0);
+  return days / span < 0.5;
 }
 
 /** The longer side cut to the shorter one's length from its start, when both have day figures there. */
