@@ -20,6 +20,9 @@ import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
 import { type FakeGemini, startFakeGemini } from "./fake-gemini.js";
 import { type FakeResend, startFakeResend } from "./fake-resend.js";
 import { assertUserTeamPresent, type FakeSlack, startFakeSlack } from "./fake-slack.js";
+import { waitFor } from "./wait-for.js";
+
+export { waitFor };
 
 /**
  * The whole app in HTTP mode on 127.0.0.1, talking to fake Slack, Gemini and Resend servers (real
@@ -224,19 +227,4 @@ export async function startSlackAppHarness(options: SlackAppHarnessOptions): Pro
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` every 25 ms until it returns a truthy value, which it returns; throws after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
