@@ -1,16 +1,12 @@
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { acceptJob, type InsightsDeps, runInsightsJob } from "../src/analyze-file.js";
 import { createLogger } from "../src/logger.js";
-import { DEFAULT_LIMITS } from "../src/pipeline/limits.js";
 import type { EmailSender, OutgoingEmail } from "../src/services/email.js";
-import type { SlackFiles } from "../src/services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "../src/services/slack-messenger.js";
 import { openSqliteStore } from "../src/services/sqlite-store.js";
-import { createTelemetry } from "../src/telemetry.js";
 import { tempFiles } from "./helpers/files.js";
+import { insightsDeps, type SharedCsv, sharedCsvFiles, weekCsv } from "./helpers/insights-deps.js";
 
 /**
  * A comparison that the summary, the Slack message or the e-mail cannot be written with (a bug in the
@@ -42,40 +38,22 @@ vi.mock("../src/pipeline/summary/summarize.js", async (importOriginal) => {
 });
 
 const files = tempFiles();
-const HEADER = "Order Date,Region,Category,Units,Unit Price,Revenue";
-const week = (firstDay: string, northUnits: number) => {
-  const rows = [HEADER];
-  for (let d = 0; d < 7; d++) {
-    const day = new Date(Date.parse(`${firstDay}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
-    rows.push(`${day},North,Tools,${northUnits},100.00,${northUnits * 100}.00`);
-    rows.push(`${day},South,Toys,1,100.00,100.00`);
-  }
-  return `${rows.join("\n")}\n`;
-};
-const SERIES: Record<string, { name: string; csv: string; created: number }> = {
-  F46: { name: "sales_w46.csv", csv: week("2026-11-09", 2), created: Date.parse("2026-11-16T09:00:00Z") },
-  F47: { name: "sales_w47.csv", csv: week("2026-11-16", 3), created: Date.parse("2026-11-23T09:00:00Z") },
-};
-
-const sharedFiles: SlackFiles = {
-  info: async (fileId) => {
-    const f = SERIES[fileId];
-    if (!f) throw new Error(`no file ${fileId}`);
-    return {
-      id: fileId,
-      name: f.name,
-      title: f.name,
-      mimetype: "text/csv",
-      filetype: "csv",
-      size: f.csv.length,
-      urlPrivateDownload: "https://files.slack.com/x",
-      user: "U1",
-      created: f.created,
-    };
+const SERIES: Record<string, SharedCsv> = {
+  F46: {
+    name: "sales_w46.csv",
+    csv: weekCsv("2026-11-09", [
+      ["North", "Tools", 2, 100],
+      ["South", "Toys", 1, 100],
+    ]),
+    created: Date.parse("2026-11-16T09:00:00Z"),
   },
-  download: async (file, dest) => {
-    copyFileSync(files.write(`${file.id}.csv`, SERIES[file.id]?.csv ?? ""), dest);
-    return { bytes: 1 };
+  F47: {
+    name: "sales_w47.csv",
+    csv: weekCsv("2026-11-16", [
+      ["North", "Tools", 3, 100],
+      ["South", "Toys", 1, 100],
+    ]),
+    created: Date.parse("2026-11-23T09:00:00Z"),
   },
 };
 
@@ -108,15 +86,11 @@ beforeEach(() => {
       return { ok: true, id: "e1", via: "resend" };
     },
   };
-  deps = {
+  deps = insightsDeps(files, {
     slack,
-    files: sharedFiles,
-    model: null,
+    files: sharedCsvFiles(files, SERIES),
     email,
-    limits: DEFAULT_LIMITS,
-    workDir: join(files.dir, "work"),
     store: openSqliteStore(":memory:"),
-    telemetry: createTelemetry({ defaultMetrics: false }),
     logger: createLogger({
       level: "info",
       destination: new Writable({
@@ -126,7 +100,7 @@ beforeEach(() => {
         },
       }),
     }),
-  };
+  });
 });
 
 const job = (fileId: string, threadTs: string) => ({

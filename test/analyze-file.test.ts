@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { acceptJob, type InsightsDeps, runInsightsJob } from "../src/analyze-file.js";
-import { createLogger } from "../src/logger.js";
 import { analyzeFile } from "../src/pipeline/analyze.js";
-import { DEFAULT_LIMITS } from "../src/pipeline/limits.js";
 import { type SummaryModel, SummaryModelError } from "../src/pipeline/summary/model.js";
 import { summarize } from "../src/pipeline/summary/summarize.js";
 import { ANALYSIS_VERSION } from "../src/pipeline/version.js";
@@ -14,10 +11,10 @@ import type { SlackFileInfo, SlackFiles } from "../src/services/slack-files.js";
 import type { SlackMessage, SlackMessenger } from "../src/services/slack-messenger.js";
 import { openSqliteStore } from "../src/services/sqlite-store.js";
 import type { NewJob } from "../src/services/store.js";
-import { createTelemetry } from "../src/telemetry.js";
 import { AMBIGUOUS_ANSWER, ambiguousTable, scriptedClassifier } from "./helpers/column-help.js";
 import { FIXTURES, SAMPLE_DATA, tempFiles } from "./helpers/files.js";
 import { SAMPLE_GEMINI_ANSWER } from "./helpers/gemini-answers.js";
+import { insightsDeps, sharedCsvFiles, weekCsv } from "./helpers/insights-deps.js";
 
 /** The use case with in-process fakes: what it posts, in what order, and what it remembers. */
 const files = tempFiles();
@@ -118,18 +115,7 @@ function deps(
   email: EmailSender,
   extra: Partial<InsightsDeps> = {},
 ): InsightsDeps {
-  return {
-    slack,
-    files: filesService,
-    model: null,
-    email,
-    limits: DEFAULT_LIMITS,
-    workDir: join(files.dir, "work"),
-    store,
-    telemetry: createTelemetry({ defaultMetrics: false }),
-    logger: createLogger({ level: "silent" }),
-    ...extra,
-  };
+  return insightsDeps(files, { slack, files: filesService, email, store, ...extra });
 }
 
 const job = (overrides: Partial<NewJob> = {}): NewJob => ({
@@ -396,56 +382,21 @@ describe("runInsightsJob and the analysis cache", () => {
 });
 
 describe("runInsightsJob and comparisons", () => {
-  const HEADER = "Order Date,Region,Category,Units,Unit Price,Revenue";
-  /** A week of one order a day per region: [region, category, units, unit price]. */
-  const week = (firstDay: string, orders: [string, string, number, number][]) => {
-    const rows = [HEADER];
-    for (let d = 0; d < 7; d++) {
-      const day = new Date(Date.parse(`${firstDay}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
-      for (const [region, category, units, price] of orders)
-        rows.push(`${day},${region},${category},${units},${price.toFixed(2)},${(units * price).toFixed(2)}`);
-    }
-    return `${rows.join("\n")}\n`;
-  };
   // Net 2,100.00 then 2,660.00: +560.00, North +700.00, South -140.00.
-  const W46 = week("2026-11-09", [
+  const W46 = weekCsv("2026-11-09", [
     ["North", "Tools", 2, 100],
     ["South", "Toys", 1, 100],
   ]);
-  const W47 = week("2026-11-16", [
+  const W47 = weekCsv("2026-11-16", [
     ["North", "Tools", 3, 100],
     ["South", "Toys", 1, 80],
   ]);
   // Net 1,400.00: week 47 is +1,260.00 on it.
-  const W45 = week("2026-11-02", [
+  const W45 = weekCsv("2026-11-02", [
     ["North", "Tools", 1, 100],
     ["South", "Toys", 1, 100],
   ]);
 
-  /** Slack files by id, each with the time it was first shared (files.info `created`). */
-  function sharedFiles(list: Record<string, { name: string; csv: string; created: number }>): SlackFiles {
-    return {
-      info: async (fileId) => {
-        const f = list[fileId];
-        if (!f) throw new Error(`no file ${fileId}`);
-        return {
-          id: fileId,
-          name: f.name,
-          title: f.name,
-          mimetype: "text/csv",
-          filetype: "csv",
-          size: f.csv.length,
-          urlPrivateDownload: "https://files.slack.com/x",
-          user: "U1",
-          created: f.created,
-        };
-      },
-      download: async (file, dest) => {
-        copyFileSync(files.write(`${file.id}.csv`, list[file.id]?.csv ?? ""), dest);
-        return { bytes: 1 };
-      },
-    };
-  }
   const SERIES = {
     F46: { name: "sales_w46.csv", csv: W46, created: Date.parse("2026-11-16T09:00:00Z") },
     F47: { name: "sales_w47.csv", csv: W47, created: Date.parse("2026-11-23T09:00:00Z") },
@@ -456,7 +407,7 @@ describe("runInsightsJob and comparisons", () => {
 
   it("the next upload of a series gets What changed; its summary is never reused for another comparison", async () => {
     const { calls, messenger } = fakeSlack();
-    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender);
+    const d = deps(messenger, sharedCsvFiles(files, SERIES), fakeEmail().sender);
     await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
     expect(lastSummary(calls)).not.toMatch(/What changed/);
     await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
@@ -482,7 +433,7 @@ describe("runInsightsJob and comparisons", () => {
   it("a summary already in the thread is reused with its comparison, and e-mailed with the section", async () => {
     const { calls, messenger } = fakeSlack();
     const email = fakeEmail();
-    const d = deps(messenger, sharedFiles(SERIES), email.sender);
+    const d = deps(messenger, sharedCsvFiles(files, SERIES), email.sender);
     await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
     await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
     const posted = summaries(calls).length;
@@ -502,7 +453,7 @@ describe("runInsightsJob and comparisons", () => {
 
   it("an explicit comparison whose earlier file is not kept posts the summary and says how to fix it", async () => {
     const { calls, messenger } = fakeSlack();
-    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender);
+    const d = deps(messenger, sharedCsvFiles(files, SERIES), fakeEmail().sender);
     const explicit = job({ trigger: "command", fileId: "F47", threadTs: "200.1", compareWith: "F-PURGED" });
     await runInsightsJob(await acceptJob(explicit, d), d);
     expect(lastSummary(calls)).not.toMatch(/What changed/);
@@ -516,7 +467,7 @@ describe("runInsightsJob and comparisons", () => {
     const broken = Object.create(store, {
       recentSnapshots: { value: async () => Promise.reject(new Error("SQLITE_CORRUPT")) },
     });
-    const d = deps(messenger, sharedFiles(SERIES), fakeEmail().sender, { store: broken });
+    const d = deps(messenger, sharedCsvFiles(files, SERIES), fakeEmail().sender, { store: broken });
     await runInsightsJob(await acceptJob(job({ fileId: "F46", threadTs: "100.1" }), d), d);
     await runInsightsJob(await acceptJob(job({ fileId: "F47", threadTs: "200.1" }), d), d);
     expect(summaries(calls)).toHaveLength(2);

@@ -9,8 +9,6 @@ import type {
   EmailRecord,
   JobPatch,
   JobRecord,
-  JobStatus,
-  JobTrigger,
   NewJob,
   PurgeCounts,
   SnapshotRecord,
@@ -19,6 +17,22 @@ import type {
   StoreHealth,
   ThreadSummary,
 } from "./store.js";
+import {
+  DAY_MS,
+  type EmailRow,
+  INITIAL_STAGE,
+  type JobRow,
+  PATCH_COLUMNS,
+  requireNonNegative,
+  requirePositive,
+  rowLimit,
+  type SnapshotRow,
+  type ThreadSummaryRow,
+  toEmail,
+  toJob,
+  toSnapshot,
+  toThreadSummary,
+} from "./store-rows.js";
 
 /**
  * The Store on PostgreSQL (DATABASE_URL), for several instances sharing one state. The contract is the
@@ -41,8 +55,6 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const STATEMENT_TIMEOUT_MS = 30_000;
 /** How long /health waits for `SELECT 1`: Fly's check times out at a few seconds. */
 const HEALTH_TIMEOUT_MS = 2_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const INITIAL_STAGE = "accepted";
 
 /**
  * Advisory-lock namespaces (the first of pg_advisory_lock's two int4 keys), so this app's locks never
@@ -166,25 +178,6 @@ export async function migratePostgres(
 
 export { POSTGRES_SCHEMA_VERSION };
 
-interface JobRow {
-  id: string;
-  trigger: string;
-  channel: string;
-  thread_ts: string;
-  file_id: string;
-  content_hash: string | null;
-  requester: string;
-  recipients: string[];
-  stage: string;
-  status: string;
-  error: string | null;
-  progress_ts: string | null;
-  summary_ts: string | null;
-  compare_with: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
 interface AnalysisRow {
   content_hash: string;
   analysis_version: number;
@@ -193,51 +186,6 @@ interface AnalysisRow {
   summary: ExecutiveSummary | null;
   created_at: number;
 }
-
-interface ThreadSummaryRow {
-  channel: string;
-  thread_ts: string;
-  file_id: string;
-  message_ts: string;
-  content_hash: string;
-  file_name: string;
-  requester: string;
-  net_revenue: number;
-  currency_symbol: string | null;
-  created_at: number;
-}
-
-interface SnapshotRow {
-  channel: string;
-  file_id: string;
-  thread_ts: string;
-  content_hash: string;
-  file_name: string;
-  header_signature: string;
-  posted_at: number;
-  snapshot: string;
-  created_at: number;
-}
-
-interface EmailRow {
-  idempotency_key: string;
-  job_id: string;
-  recipients: string[];
-  provider_id: string | null;
-  status: string;
-  reason: string | null;
-  created_at: number;
-}
-
-/** The patchable job fields and their columns; a field left out of a patch (or undefined) keeps its value. */
-const PATCH_COLUMNS = [
-  ["contentHash", "content_hash"],
-  ["stage", "stage"],
-  ["status", "status"],
-  ["error", "error"],
-  ["progressTs", "progress_ts"],
-  ["summaryTs", "summary_ts"],
-] as const satisfies readonly (readonly [keyof JobPatch, string])[];
 
 const JOB_COLUMNS = `id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage, status,
   error, progress_ts, summary_ts, compare_with, created_at, updated_at`;
@@ -284,8 +232,7 @@ class PostgresStore implements Store {
    * multi-key claims lock rows in the same order and cannot deadlock.
    */
   async claim(keys: string[], ttlMs: number): Promise<boolean> {
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0)
-      throw new RangeError(`claim: ttlMs must be positive, got ${ttlMs}`);
+    requirePositive("claim", "ttlMs", ttlMs, true);
     const unique = [...new Set(keys)];
     if (unique.length === 0) return true;
     const now = this.now();
@@ -310,7 +257,7 @@ class PostgresStore implements Store {
    * would, on every conflict). Two keys with the same hashtext only wait for each other, never share slots.
    */
   async takeRateSlot(key: string, limit: number, windowMs: number): Promise<boolean> {
-    if (!(windowMs > 0)) throw new RangeError(`takeRateSlot: windowMs must be positive, got ${windowMs}`);
+    requirePositive("takeRateSlot", "windowMs", windowMs);
     const now = this.now();
     const windowStart = now - windowMs;
     return this.transaction(async (client) => {
@@ -329,7 +276,7 @@ class PostgresStore implements Store {
 
   async createJob(job: NewJob): Promise<JobRecord> {
     const now = this.now();
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.pool.query<JobRow<string[]>>(
       `INSERT INTO jobs (id, "trigger", channel, thread_ts, file_id, content_hash, requester, recipients, stage,
          status, error, progress_ts, summary_ts, compare_with, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, 'accepted', NULL, NULL, NULL, $9, $10, $10)
@@ -350,7 +297,7 @@ class PostgresStore implements Store {
     const row = rows[0];
     if (!row) throw new Error(`job ${job.id} was not stored`);
     // Read back rather than rebuilt, so the record is exactly what a restart will see.
-    return toJob(row);
+    return jobFromRow(row);
   }
 
   /** Sets the fields present in `patch` (null included) and `updatedAt`; an empty patch or unknown id does nothing. */
@@ -372,15 +319,18 @@ class PostgresStore implements Store {
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
-    const { rows } = await this.pool.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]);
-    return rows[0] ? toJob(rows[0]) : null;
+    const { rows } = await this.pool.query<JobRow<string[]>>(
+      `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? jobFromRow(rows[0]) : null;
   }
 
   async unfinishedJobs(): Promise<JobRecord[]> {
-    const { rows } = await this.pool.query<JobRow>(
+    const { rows } = await this.pool.query<JobRow<string[]>>(
       `SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, seq`,
     );
-    return rows.map(toJob);
+    return rows.map(jobFromRow);
   }
 
   /**
@@ -388,7 +338,7 @@ class PostgresStore implements Store {
    * after the first commits, sees a live lease of another owner, and updates nothing.
    */
   async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    requirePositive("leaseJob", "leaseMs", leaseMs);
     const now = this.now();
     const result = await this.pool.query(
       `UPDATE jobs SET lease_owner = $2, lease_until = $3
@@ -400,7 +350,7 @@ class PostgresStore implements Store {
   }
 
   async renewLeases(owner: string, leaseMs: number): Promise<number> {
-    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    requirePositive("renewLeases", "leaseMs", leaseMs);
     const result = await this.pool.query(
       "UPDATE jobs SET lease_until = $1 WHERE lease_owner = $2 AND status IN ('accepted', 'running')",
       [this.now() + leaseMs, owner],
@@ -475,8 +425,8 @@ class PostgresStore implements Store {
   }
 
   async recentSummaries(channel: string, limit: number): Promise<ThreadSummary[]> {
-    const n = Math.floor(limit);
-    if (!(n > 0)) return [];
+    const n = rowLimit(limit);
+    if (n === 0) return [];
     const { rows } = await this.pool.query<ThreadSummaryRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM thread_summaries WHERE channel = $1
        ORDER BY created_at DESC, seq DESC LIMIT $2`,
@@ -508,8 +458,8 @@ class PostgresStore implements Store {
   }
 
   async recentSnapshots(channel: string, limit: number): Promise<SnapshotRecord[]> {
-    const n = Math.floor(limit);
-    if (!(n > 0)) return [];
+    const n = rowLimit(limit);
+    if (n === 0) return [];
     const { rows } = await this.pool.query<SnapshotRow>(
       `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE channel = $1 ORDER BY posted_at DESC, seq DESC LIMIT $2`,
       [channel, n],
@@ -543,27 +493,18 @@ class PostgresStore implements Store {
   }
 
   async sentEmail(idempotencyKey: string): Promise<EmailRecord | null> {
-    const { rows } = await this.pool.query<EmailRow>(
+    const { rows } = await this.pool.query<EmailRow<string[]>>(
       `SELECT idempotency_key, job_id, recipients, provider_id, status, reason, created_at
        FROM emails WHERE idempotency_key = $1 AND status = 'sent'`,
       [idempotencyKey],
     );
     const row = rows[0];
-    if (!row) return null;
-    return {
-      idempotencyKey: row.idempotency_key,
-      jobId: row.job_id,
-      recipients: row.recipients,
-      providerId: row.provider_id,
-      status: row.status as EmailRecord["status"],
-      reason: row.reason,
-      createdAt: row.created_at,
-    };
+    return row ? toEmail(row, row.recipients) : null;
   }
 
   /** Jobs by last update, the rest by creation; dedupe keys once expired. One transaction: counts add up. */
   async purge(olderThanMs: number): Promise<PurgeCounts> {
-    if (!(olderThanMs >= 0)) throw new RangeError(`purge: olderThanMs must be 0 or more, got ${olderThanMs}`);
+    requireNonNegative("purge", "olderThanMs", olderThanMs);
     const now = this.now();
     const cutoff = now - olderThanMs;
     return this.transaction(async (client) => {
@@ -609,52 +550,7 @@ class PostgresStore implements Store {
   }
 }
 
-function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    trigger: row.trigger as JobTrigger,
-    channel: row.channel,
-    threadTs: row.thread_ts,
-    fileId: row.file_id,
-    requester: row.requester,
-    recipients: row.recipients,
-    contentHash: row.content_hash,
-    stage: row.stage,
-    status: row.status as JobStatus,
-    error: row.error,
-    progressTs: row.progress_ts,
-    summaryTs: row.summary_ts,
-    compareWith: row.compare_with,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toThreadSummary(row: ThreadSummaryRow): ThreadSummary {
-  return {
-    channel: row.channel,
-    threadTs: row.thread_ts,
-    fileId: row.file_id,
-    messageTs: row.message_ts,
-    contentHash: row.content_hash,
-    fileName: row.file_name,
-    requester: row.requester,
-    netRevenue: row.net_revenue,
-    currencySymbol: row.currency_symbol,
-    createdAt: row.created_at,
-  };
-}
-
-function toSnapshot(row: SnapshotRow): SnapshotRecord {
-  return {
-    channel: row.channel,
-    fileId: row.file_id,
-    threadTs: row.thread_ts,
-    contentHash: row.content_hash,
-    fileName: row.file_name,
-    headerSignature: row.header_signature,
-    postedAt: row.posted_at,
-    snapshot: row.snapshot,
-    createdAt: row.created_at,
-  };
+/** jsonb comes back decoded: the row already holds the recipients array. */
+function jobFromRow(row: JobRow<string[]>): JobRecord {
+  return toJob(row, row.recipients);
 }

@@ -6,8 +6,6 @@ import type {
   EmailRecord,
   JobPatch,
   JobRecord,
-  JobStatus,
-  JobTrigger,
   NewJob,
   PurgeCounts,
   SnapshotRecord,
@@ -16,6 +14,22 @@ import type {
   StoreHealth,
   ThreadSummary,
 } from "./store.js";
+import {
+  DAY_MS,
+  type EmailRow,
+  INITIAL_STAGE,
+  type JobRow,
+  PATCH_COLUMNS,
+  requireNonNegative,
+  requirePositive,
+  rowLimit,
+  type SnapshotRow,
+  type ThreadSummaryRow,
+  toEmail,
+  toJob,
+  toSnapshot,
+  toThreadSummary,
+} from "./store-rows.js";
 
 /**
  * The Store on one SQLite file (DATA_DIR/insights.db). One connection per process is the single
@@ -30,9 +44,6 @@ import type {
  */
 
 const BUSY_TIMEOUT_MS = 5_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Stage of a job that nothing has worked on yet. */
-const INITIAL_STAGE = "accepted";
 
 export interface Migration {
   version: number;
@@ -180,25 +191,6 @@ function checkMigrations(migrations: readonly Migration[]): number {
   return migrations.length;
 }
 
-interface JobRow {
-  id: string;
-  trigger: string;
-  channel: string;
-  thread_ts: string;
-  file_id: string;
-  content_hash: string | null;
-  requester: string;
-  recipients: string;
-  stage: string;
-  status: string;
-  error: string | null;
-  progress_ts: string | null;
-  summary_ts: string | null;
-  compare_with: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
 interface AnalysisRow {
   content_hash: string;
   analysis_version: number;
@@ -207,51 +199,6 @@ interface AnalysisRow {
   summary: string | null;
   created_at: number;
 }
-
-interface ThreadSummaryRow {
-  channel: string;
-  thread_ts: string;
-  file_id: string;
-  message_ts: string;
-  content_hash: string;
-  file_name: string;
-  requester: string;
-  net_revenue: number;
-  currency_symbol: string | null;
-  created_at: number;
-}
-
-interface SnapshotRow {
-  channel: string;
-  file_id: string;
-  thread_ts: string;
-  content_hash: string;
-  file_name: string;
-  header_signature: string;
-  posted_at: number;
-  snapshot: string;
-  created_at: number;
-}
-
-interface EmailRow {
-  idempotency_key: string;
-  job_id: string;
-  recipients: string;
-  provider_id: string | null;
-  status: string;
-  reason: string | null;
-  created_at: number;
-}
-
-/** The patchable job fields and their columns; a field left out of a patch (or undefined) keeps its value. */
-const PATCH_COLUMNS = [
-  ["contentHash", "content_hash"],
-  ["stage", "stage"],
-  ["status", "status"],
-  ["error", "error"],
-  ["progressTs", "progress_ts"],
-  ["summaryTs", "summary_ts"],
-] as const satisfies readonly (readonly [keyof JobPatch, string])[];
 
 /**
  * Opens (creating it and its folder if needed) and upgrades the database at `path`; ":memory:" gives
@@ -329,8 +276,8 @@ function prepareStatements(db: Database.Database) {
          updated_at = @now
        WHERE id = @id`,
     ),
-    getJob: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),
-    unfinishedJobs: db.prepare<[], JobRow>(
+    getJob: db.prepare<[string], JobRow<string>>("SELECT * FROM jobs WHERE id = ?"),
+    unfinishedJobs: db.prepare<[], JobRow<string>>(
       "SELECT * FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, rowid",
     ),
     saveAnalysis: db.prepare<[string, number, string, string, string | null, number]>(
@@ -368,7 +315,7 @@ function prepareStatements(db: Database.Database) {
          created_at = excluded.created_at
        WHERE emails.status <> 'sent'`,
     ),
-    sentEmail: db.prepare<[string], EmailRow>(
+    sentEmail: db.prepare<[string], EmailRow<string>>(
       "SELECT * FROM emails WHERE idempotency_key = ? AND status = 'sent'",
     ),
     saveSnapshot: db.prepare<Record<string, string | number>>(
@@ -456,8 +403,7 @@ class SqliteStore implements Store {
    * until `ttlMs` after the claim that inserted it; a repeat does not extend it. No keys: true.
    */
   async claim(keys: string[], ttlMs: number): Promise<boolean> {
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0)
-      throw new RangeError(`claim: ttlMs must be positive, got ${ttlMs}`);
+    requirePositive("claim", "ttlMs", ttlMs, true);
     const now = this.now();
     return this.claimKeys([...new Set(keys)], now + ttlMs, now);
   }
@@ -501,21 +447,21 @@ class SqliteStore implements Store {
 
   private jobById(id: string): JobRecord | null {
     const row = this.sql.getJob.get(id);
-    return row ? toJob(row) : null;
+    return row ? jobFromRow(row) : null;
   }
 
   async unfinishedJobs(): Promise<JobRecord[]> {
-    return this.sql.unfinishedJobs.all().map(toJob);
+    return this.sql.unfinishedJobs.all().map(jobFromRow);
   }
 
   async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    if (!(leaseMs > 0)) throw new RangeError(`leaseJob: leaseMs must be positive, got ${leaseMs}`);
+    requirePositive("leaseJob", "leaseMs", leaseMs);
     const now = this.now();
     return this.sql.leaseJob.run({ id, owner, until: now + leaseMs, now }).changes === 1;
   }
 
   async renewLeases(owner: string, leaseMs: number): Promise<number> {
-    if (!(leaseMs > 0)) throw new RangeError(`renewLeases: leaseMs must be positive, got ${leaseMs}`);
+    requirePositive("renewLeases", "leaseMs", leaseMs);
     return this.sql.renewLeases.run(this.now() + leaseMs, owner).changes;
   }
 
@@ -554,13 +500,13 @@ class SqliteStore implements Store {
 
   async recentSummaries(channel: string, limit: number): Promise<ThreadSummary[]> {
     // LIMIT -1 means "no limit" to SQLite; a non-positive limit here means none.
-    const n = Math.floor(limit);
-    if (!(n > 0)) return [];
+    const n = rowLimit(limit);
+    if (n === 0) return [];
     return this.sql.recentSummaries.all(channel, n).map(toThreadSummary);
   }
 
   async takeRateSlot(key: string, limit: number, windowMs: number): Promise<boolean> {
-    if (!(windowMs > 0)) throw new RangeError(`takeRateSlot: windowMs must be positive, got ${windowMs}`);
+    requirePositive("takeRateSlot", "windowMs", windowMs);
     const now = this.now();
     return this.takeSlot(key, Math.floor(limit), now - windowMs, now);
   }
@@ -570,8 +516,8 @@ class SqliteStore implements Store {
   }
 
   async recentSnapshots(channel: string, limit: number): Promise<SnapshotRecord[]> {
-    const n = Math.floor(limit);
-    if (!(n > 0)) return [];
+    const n = rowLimit(limit);
+    if (n === 0) return [];
     return this.sql.recentSnapshots.all(channel, n).map(toSnapshot);
   }
 
@@ -589,21 +535,12 @@ class SqliteStore implements Store {
 
   async sentEmail(idempotencyKey: string): Promise<EmailRecord | null> {
     const row = this.sql.sentEmail.get(idempotencyKey);
-    if (!row) return null;
-    return {
-      idempotencyKey: row.idempotency_key,
-      jobId: row.job_id,
-      recipients: JSON.parse(row.recipients) as string[],
-      providerId: row.provider_id,
-      status: row.status as EmailRecord["status"],
-      reason: row.reason,
-      createdAt: row.created_at,
-    };
+    return row ? toEmail(row, JSON.parse(row.recipients) as string[]) : null;
   }
 
   /** Jobs by last update, the rest by creation; dedupe keys once expired. */
   async purge(olderThanMs: number): Promise<PurgeCounts> {
-    if (!(olderThanMs >= 0)) throw new RangeError(`purge: olderThanMs must be 0 or more, got ${olderThanMs}`);
+    requireNonNegative("purge", "olderThanMs", olderThanMs);
     const now = this.now();
     return this.purgeAll(now - olderThanMs, now);
   }
@@ -629,52 +566,7 @@ class SqliteStore implements Store {
   }
 }
 
-function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    trigger: row.trigger as JobTrigger,
-    channel: row.channel,
-    threadTs: row.thread_ts,
-    fileId: row.file_id,
-    requester: row.requester,
-    recipients: JSON.parse(row.recipients) as string[],
-    contentHash: row.content_hash,
-    stage: row.stage,
-    status: row.status as JobStatus,
-    error: row.error,
-    progressTs: row.progress_ts,
-    summaryTs: row.summary_ts,
-    compareWith: row.compare_with,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toThreadSummary(row: ThreadSummaryRow): ThreadSummary {
-  return {
-    channel: row.channel,
-    threadTs: row.thread_ts,
-    fileId: row.file_id,
-    messageTs: row.message_ts,
-    contentHash: row.content_hash,
-    fileName: row.file_name,
-    requester: row.requester,
-    netRevenue: row.net_revenue,
-    currencySymbol: row.currency_symbol,
-    createdAt: row.created_at,
-  };
-}
-
-function toSnapshot(row: SnapshotRow): SnapshotRecord {
-  return {
-    channel: row.channel,
-    fileId: row.file_id,
-    threadTs: row.thread_ts,
-    contentHash: row.content_hash,
-    fileName: row.file_name,
-    headerSignature: row.header_signature,
-    postedAt: row.posted_at,
-    snapshot: row.snapshot,
-    createdAt: row.created_at,
-  };
+/** SQLite has no array type: recipients are stored as JSON text. */
+function jobFromRow(row: JobRow<string>): JobRecord {
+  return toJob(row, JSON.parse(row.recipients) as string[]);
 }

@@ -1,27 +1,10 @@
-import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import type { App } from "@slack/bolt";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.js";
-import { loadAppConfig } from "../../src/config.js";
-import { JobRunner } from "../../src/jobs/runner.js";
-import { createLogger } from "../../src/logger.js";
 import { decodeSnapshot } from "../../src/pipeline/compare/snapshot.js";
-import { createEmailSender } from "../../src/services/email.js";
-import { createGeminiSummaryModel } from "../../src/services/gemini.js";
-import { createSlackFiles } from "../../src/services/slack-files.js";
-import { createSlackMessenger } from "../../src/services/slack-messenger.js";
-import { openSqliteStore } from "../../src/services/sqlite-store.js";
 import type { Store } from "../../src/services/store.js";
-import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
-import { type FakeGemini, geminiError, startFakeGemini } from "../helpers/fake-gemini.js";
-import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
-import { type FakeSlack, startFakeSlack, TEAM_ID } from "../helpers/fake-slack.js";
+import { geminiError } from "../helpers/fake-gemini.js";
+import type { FakeResend } from "../helpers/fake-resend.js";
+import { type FakeSlack, TEAM_ID } from "../helpers/fake-slack.js";
+import { type SlackAppHarness, startSlackAppHarness, waitFor } from "../helpers/slack-app-harness.js";
 
 /**
  * Comparisons end to end: the whole app in HTTP mode on 127.0.0.1 against fake Slack, Gemini and
@@ -50,116 +33,52 @@ const CHANNELS = [
 ];
 const BOSS = "boss@example.com";
 
+let harness: SlackAppHarness;
 let slack: FakeSlack;
-let gemini: FakeGemini;
 let resend: FakeResend;
-let app: App;
-let server: Server;
-let baseUrl: string;
-let dataDir: string;
 let store: Store;
 /** Channels whose snapshot reads fail, as a database error would. */
 const brokenSnapshotReads = new Set<string>();
-const logLines: Record<string, unknown>[] = [];
-const logs = (msg: string) => logLines.filter((l) => l.msg === msg);
+const logs = (msg: string) => harness.logs(msg);
 let eventCounter = 0;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  for (const channel of CHANNELS) slack.addChannel(channel);
-  gemini = await startFakeGemini();
-  resend = await startFakeResend();
-  dataDir = mkdtempSync(join(tmpdir(), "sib-e2e-compare-"));
-  const config = loadAppConfig({
-    SLACK_BOT_TOKEN: "xoxb-e2e-test-token",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ALLOWED_USER_IDS: USER,
-    ALLOWED_CHANNEL_IDS: CHANNELS.join(","),
-    ALLOWED_EMAIL_DOMAINS: "example.com",
-    // Every upload is e-mailed: the e-mail of the second one must carry the same section.
-    DEFAULT_EMAIL_TO: BOSS,
-    GEMINI_API_KEY: "gemini-e2e-key",
-    GEMINI_BASE_URL: gemini.baseUrl,
-    GEMINI_TIMEOUT_MS: "2000",
-    RESEND_API_KEY: "re_e2e_key",
-    RESEND_BASE_URL: resend.baseUrl,
-    EMAIL_FROM: "Insights <insights@example.com>",
-    DATA_DIR: dataDir,
-    DATA_RETENTION_DAYS: "30",
-    LOG_LEVEL: "silent",
-  });
-  const logger = createLogger({
-    level: "info",
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n")) if (line) logLines.push(JSON.parse(line));
-        done();
+  harness = await startSlackAppHarness({
+    signingSecret: SIGNING_SECRET,
+    dataDirPrefix: "sib-e2e-compare-",
+    prepareSlack: (fake) => {
+      for (const channel of CHANNELS) fake.addChannel(channel);
+    },
+    env: {
+      ALLOWED_USER_IDS: USER,
+      ALLOWED_CHANNEL_IDS: CHANNELS.join(","),
+      ALLOWED_EMAIL_DOMAINS: "example.com",
+      // Every upload is e-mailed: the e-mail of the second one must carry the same section.
+      DEFAULT_EMAIL_TO: BOSS,
+      DATA_RETENTION_DAYS: "30",
+    },
+    wrapStore: (sqlite) => ({
+      ...bindAll(sqlite),
+      recentSnapshots: async (channel, limit) => {
+        if (brokenSnapshotReads.has(channel)) throw new Error("SQLITE_IOERR: disk I/O error");
+        return sqlite.recentSnapshots(channel, limit);
       },
     }),
   });
-  const sqlite = openSqliteStore(join(dataDir, "insights.db"));
-  store = {
-    ...bindAll(sqlite),
-    recentSnapshots: async (channel, limit) => {
-      if (brokenSnapshotReads.has(channel)) throw new Error("SQLITE_IOERR: disk I/O error");
-      return sqlite.recentSnapshots(channel, limit);
-    },
-  };
-  const telemetry = createTelemetry({ defaultMetrics: false });
-  const runner = new JobRunner({
-    maxConcurrent: 2,
-    perUserPerHour: 100,
-    logger,
-    claim: (keys, ttlMs) => store.claim(keys, ttlMs),
-    takeRateSlot: (key, limit, windowMs) => store.takeRateSlot(key, limit, windowMs),
-  });
-  app = buildApp({
-    config,
-    logger,
-    runner,
-    jobs: {
-      files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-      model: instrumentModel(
-        createGeminiSummaryModel({ ...config.gemini, apiKey: "gemini-e2e-key" }, { sleep: async () => {} }),
-        telemetry,
-      ),
-      email: createEmailSender(config.email, { sleep: async () => {} }),
-      limits: config.limits,
-      workDir: join(dataDir, "work"),
-      store,
-      telemetry,
-      logger,
-    },
-    messenger: (a) => createSlackMessenger(a.client),
-  });
-  await app.init();
-  server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ slack, resend, store } = harness);
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await Promise.all([slack?.close(), gemini?.close(), resend?.close()]);
-  rmSync(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 beforeEach(() => {
-  slack.calls.length = 0;
-  slack.responses.length = 0;
-  resend.requests.length = 0;
-  logLines.length = 0;
+  harness.reset();
   // Offline sentences only: the figures checked below are the engine's own.
-  gemini.setFallback(geminiError(503, "UNAVAILABLE", "down for the test"));
+  harness.gemini.setFallback(geminiError(503, "UNAVAILABLE", "down for the test"));
 });
 
-afterEach(async () => {
-  const jobIds = logs("job accepted").map((l) => String(l.jobId));
-  await waitFor(async () => {
-    const jobs = await Promise.all(jobIds.map((id) => store.getJob(id)));
-    return jobs.every((job) => job?.status === "done" || job?.status === "failed");
-  }, "this test's jobs to finish");
-});
+afterEach(() => harness.waitForJobs());
 
 function bindAll(target: Store): Store {
   const bound = {} as Record<string, unknown>;
@@ -221,18 +140,8 @@ const INVENTORY = Buffer.from(
 // ---------------------------------------------------------------------------------------------
 // Requests, signed as Slack signs them.
 
-function sign(body: string) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature };
-}
-
 async function post(body: string, contentType: string) {
-  const response = await fetch(`${baseUrl}/slack/events`, {
-    method: "POST",
-    headers: { "content-type": contentType, ...sign(body) },
-    body,
-  });
+  const response = await harness.post(body, contentType);
   expect(response.status).toBe(200);
 }
 
@@ -240,15 +149,12 @@ async function post(body: string, contentType: string) {
 async function upload(channel: string, fileId: string, name: string, content: Buffer, ts: string) {
   slack.shareFiles(channel, { ts, user: USER, files: [{ id: fileId, name, content }] });
   // The event as Slack sends it (the fixture slack-app.test.ts uses), for this file and message.
-  const envelope = JSON.parse(
-    readFileSync(new URL("../fixtures/slack/event-file-share.json", import.meta.url), "utf8").replaceAll(
-      "__API_URL__",
-      `${slack.baseUrl}/`,
-    ),
-  );
+  const envelope = harness.fileShareEnvelope();
   envelope.event_id = `EvCMP${++eventCounter}`;
   Object.assign(envelope.event, { user: USER, channel, ts, event_ts: ts });
-  Object.assign(envelope.event.files[0], {
+  const [file] = envelope.event.files;
+  if (!file) throw new Error("the file_share fixture shares no file");
+  Object.assign(file, {
     id: fileId,
     name,
     title: name,
@@ -284,20 +190,6 @@ async function command(channel: string, text: string) {
     }).toString(),
     "application/x-www-form-urlencoded",
   );
-}
-
-async function waitFor<T>(
-  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The summary of `fileId` as posted (the progress message updated with blocks naming the file). */

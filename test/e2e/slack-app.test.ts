@@ -1,29 +1,14 @@
-import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import type { App } from "@slack/bolt";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.js";
-import { loadAppConfig } from "../../src/config.js";
-import { JobRunner } from "../../src/jobs/runner.js";
-import { createLogger } from "../../src/logger.js";
-import { createEmailSender } from "../../src/services/email.js";
-import { createGeminiSummaryModel } from "../../src/services/gemini.js";
-import { createSlackFiles } from "../../src/services/slack-files.js";
-import { createSlackMessenger } from "../../src/services/slack-messenger.js";
-import { openSqliteStore } from "../../src/services/sqlite-store.js";
 import type { Store } from "../../src/services/store.js";
-import { createTelemetry, instrumentModel } from "../../src/telemetry.js";
-import { type FakeGemini, geminiError, geminiText, startFakeGemini } from "../helpers/fake-gemini.js";
-import { type FakeResend, startFakeResend } from "../helpers/fake-resend.js";
-import { assertUserTeamPresent, type FakeSlack, startFakeSlack } from "../helpers/fake-slack.js";
+import { type FakeGemini, geminiError, geminiText } from "../helpers/fake-gemini.js";
+import type { FakeResend } from "../helpers/fake-resend.js";
+import type { FakeSlack } from "../helpers/fake-slack.js";
 import { FIXTURES, SAMPLE_DATA } from "../helpers/files.js";
 import { SAMPLE_GEMINI_ANSWER } from "../helpers/gemini-answers.js";
+import { type SlackAppHarness, startSlackAppHarness, waitFor } from "../helpers/slack-app-harness.js";
 
 /**
  * The whole app in HTTP mode on 127.0.0.1, talking to fake Slack, Gemini and Resend servers (real
@@ -49,117 +34,43 @@ const MULTI_CHANNEL = "C0MULTI";
 const BURST_CHANNEL = "C0BURST";
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), "utf8");
 
+let harness: SlackAppHarness;
 let slack: FakeSlack;
 let gemini: FakeGemini;
 let resend: FakeResend;
-let app: App;
-let server: Server;
 let baseUrl: string;
 let dataDir: string;
 let store: Store;
 let eventCounter = 0;
-/** Every request body the app finished handling (all listeners settled), in order. */
-const processed: Record<string, unknown>[] = [];
-/** The app's log lines (level info and up), parsed. */
-const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  slack.addChannel(NOT_INVITED_CHANNEL, { name: "deals", botIsMember: false });
-  gemini = await startFakeGemini();
-  resend = await startFakeResend();
-  dataDir = mkdtempSync(join(tmpdir(), "sib-e2e-"));
-  const config = loadAppConfig({
-    SLACK_BOT_TOKEN: "xoxb-e2e-test-token",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ALLOWED_USER_IDS: ALLOWED_USER,
-    ALLOWED_CHANNEL_IDS: [
-      ALLOWED_CHANNEL,
-      INSIGHTS_CHANNEL,
-      METRICS_CHANNEL,
-      NOT_INVITED_CHANNEL,
-      THREADS_CHANNEL,
-      MULTI_CHANNEL,
-      BURST_CHANNEL,
-    ].join(","),
-    ALLOWED_EMAIL_DOMAINS: "example.com",
-    GEMINI_API_KEY: "gemini-e2e-key",
-    GEMINI_BASE_URL: gemini.baseUrl,
-    GEMINI_TIMEOUT_MS: "2000",
-    RESEND_API_KEY: "re_e2e_key",
-    RESEND_BASE_URL: resend.baseUrl,
-    EMAIL_FROM: "Insights <insights@example.com>",
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-  });
-  const logger = createLogger({
-    level: "info",
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n")) if (line) logLines.push(JSON.parse(line));
-        done();
-      },
-    }),
-  });
-  store = openSqliteStore(join(dataDir, "insights.db"));
-  const telemetry = createTelemetry({ defaultMetrics: false });
-  const runner = new JobRunner({
-    maxConcurrent: 2,
-    perUserPerHour: 100,
-    logger,
-    claim: (keys, ttlMs) => store.claim(keys, ttlMs),
-    takeRateSlot: (key, limit, windowMs) => store.takeRateSlot(key, limit, windowMs),
-  });
-  const apiKey = config.gemini.apiKey ?? "";
-  app = buildApp({
-    config,
-    logger,
-    runner,
-    jobs: {
-      files: createSlackFiles({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }),
-      model: instrumentModel(
-        createGeminiSummaryModel({ ...config.gemini, apiKey }, { sleep: async () => {} }),
-        telemetry,
-      ),
-      email: createEmailSender(config.email, { sleep: async () => {} }),
-      limits: config.limits,
-      workDir: join(dataDir, "work"),
-      store,
-      telemetry,
-      logger,
+  harness = await startSlackAppHarness({
+    signingSecret: SIGNING_SECRET,
+    dataDirPrefix: "sib-e2e-",
+    prepareSlack: (fake) => fake.addChannel(NOT_INVITED_CHANNEL, { name: "deals", botIsMember: false }),
+    env: {
+      ALLOWED_USER_IDS: ALLOWED_USER,
+      ALLOWED_CHANNEL_IDS: [
+        ALLOWED_CHANNEL,
+        INSIGHTS_CHANNEL,
+        METRICS_CHANNEL,
+        NOT_INVITED_CHANNEL,
+        THREADS_CHANNEL,
+        MULTI_CHANNEL,
+        BURST_CHANNEL,
+      ].join(","),
+      ALLOWED_EMAIL_DOMAINS: "example.com",
     },
-    messenger: (a) => createSlackMessenger(a.client),
   });
-  // Global middleware runs before the listeners, and `next()` resolves once they have all settled:
-  // the positive signal that a request was handled, whatever the listeners decided to do with it.
-  app.use(async ({ body, next }) => {
-    try {
-      await next();
-    } finally {
-      processed.push(body as Record<string, unknown>);
-    }
-  });
-  await app.init();
-  server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ slack, gemini, resend, baseUrl, dataDir, store } = harness);
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await Promise.all([slack?.close(), gemini?.close(), resend?.close()]);
-  rmSync(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 beforeEach(() => {
-  slack.calls.length = 0;
-  slack.ephemerals.length = 0;
-  slack.downloads.length = 0;
-  slack.responses.length = 0;
-  gemini.requests.length = 0;
-  resend.requests.length = 0;
-  processed.length = 0;
-  logLines.length = 0;
+  harness.reset();
   gemini.setFallback(geminiText(SAMPLE_GEMINI_ANSWER));
   resend.setFallback(undefined);
   // What one test remembers must not decide another's outcome: no cached analysis, no summary
@@ -173,34 +84,11 @@ beforeEach(() => {
   }
 });
 
-// A job still running when its test ends would post into the next test: every job a test started
-// must reach a final status in the store first (its last Slack call comes before that).
-afterEach(async () => {
-  const jobIds = logs("job accepted").map((l) => String(l.jobId));
-  await waitFor(async () => {
-    const jobs = await Promise.all(jobIds.map((id) => store.getJob(id)));
-    return jobs.every((job) => job?.status === "done" || job?.status === "failed");
-  }, "this test's jobs to finish");
-});
+afterEach(() => harness.waitForJobs());
 
-function sign(body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature };
-}
-
-async function post(body: string, contentType: string, extra: Record<string, string> = {}) {
-  // Every payload a test sends names its user's team, as Slack's do.
-  const parsed = contentType.includes("json")
-    ? (JSON.parse(body) as Record<string, unknown>)
-    : Object.fromEntries(new URLSearchParams(body));
-  const payload = typeof parsed.payload === "string" ? JSON.parse(parsed.payload) : parsed;
-  if (payload.type !== "url_verification") assertUserTeamPresent(payload);
-  return fetch(`${baseUrl}/slack/events`, {
-    method: "POST",
-    headers: { "content-type": contentType, ...sign(body), ...extra },
-    body,
-  });
-}
+const sign = (body: string, timestamp?: number) => harness.sign(body, timestamp);
+const post = (body: string, contentType: string, extra: Record<string, string> = {}) =>
+  harness.post(body, contentType, extra);
 
 function fileShareEvent(options: {
   fileId: string;
@@ -212,17 +100,17 @@ function fileShareEvent(options: {
   threadTs?: string;
   eventId?: string;
 }) {
-  const envelope = JSON.parse(
-    fixture("event-file-share.json").replaceAll("__API_URL__", `${slack.baseUrl}/`),
-  );
+  const envelope = harness.fileShareEnvelope();
   envelope.event_id = options.eventId ?? `Ev${++eventCounter}E2E`;
   envelope.event.user = options.user ?? ALLOWED_USER;
   envelope.event.channel = options.channel ?? ALLOWED_CHANNEL;
   envelope.event.ts = options.ts;
   envelope.event.event_ts = options.ts;
   if (options.threadTs) envelope.event.thread_ts = options.threadTs;
-  envelope.event.files[0].id = options.fileId;
-  envelope.event.files[0].name = options.name;
+  const [file] = envelope.event.files;
+  if (!file) throw new Error("the file_share fixture shares no file");
+  file.id = options.fileId;
+  file.name = options.name;
   // The message exists in the fake workspace too, as it would in Slack.
   slack.shareFiles(envelope.event.channel, {
     ts: options.ts,
@@ -237,26 +125,12 @@ function addCsv(fileId: string, path: string, name = path.split("/").pop() ?? "f
   slack.addFile({ id: fileId, name, content: readFileSync(path) });
 }
 
-async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** Waits until the app has handled `count` requests whose body matches (every listener settled). */
 function handled(match: (body: Record<string, unknown>) => boolean, what: string, count = 1) {
-  return waitFor(() => processed.filter(match).length >= count, what);
+  return waitFor(() => harness.processed.filter(match).length >= count, what);
 }
 
-const logs = (msg: string) => logLines.filter((l) => l.msg === msg);
+const logs = (msg: string) => harness.logs(msg);
 
 async function metrics(): Promise<string> {
   const response = await fetch(`${baseUrl}/metrics`);

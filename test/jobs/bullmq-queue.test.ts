@@ -4,6 +4,7 @@ import { BullMqQueue, type BullMqQueueOptions } from "../../src/jobs/bullmq-queu
 import type { JobAttempt, JobHandler } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/logger.js";
 import { dropPrefix, redisAvailable, TEST_REDIS_URL, throwawayPrefix } from "../helpers/redis.js";
+import { waitFor as waitUntil } from "../helpers/wait-for.js";
 
 /**
  * The BullMQ backend against a real Redis (each test under its own key prefix): a repeated enqueue is
@@ -30,19 +31,12 @@ afterAll(async () => {
   for (const prefix of prefixes) await dropPrefix(prefix);
 });
 
-async function waitFor<T>(
+/** Polls every 20 ms: the queue's events come within a few milliseconds. */
+const waitFor = <T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+) => waitUntil(check, what, timeoutMs, 20);
 
 const job = (id: string, requester = "U1") => ({ id, requester, trigger: "upload" });
 

@@ -4,7 +4,8 @@ import { POSTGRES_MIGRATIONS, type PostgresMigration } from "../../src/services/
 import { openPostgresStore, POSTGRES_SCHEMA_VERSION } from "../../src/services/postgres-store.js";
 import type { Store } from "../../src/services/store.js";
 import { connectTestPostgres, type TestPostgres } from "../helpers/postgres.js";
-import { describeStoreContract, HOUR } from "./store-contract.js";
+import { describeStoreContract } from "./store-contract.js";
+import { HOUR } from "./store-fixtures.js";
 
 // One line and a skip when no PostgreSQL answers (a failure under CI=true): see test/helpers/postgres.ts.
 const server = await connectTestPostgres();

@@ -3,30 +3,22 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Analysis, analyzeFile } from "../../src/pipeline/analyze.js";
-import { summarize } from "../../src/pipeline/summary/summarize.js";
+import type { Analysis } from "../../src/pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../src/pipeline/summary/types.js";
 import { ANALYSIS_VERSION } from "../../src/pipeline/version.js";
 import { MIGRATIONS, openSqliteStore, SCHEMA_VERSION } from "../../src/services/sqlite-store.js";
-import type { EmailRecord, NewJob, Store, ThreadSummary } from "../../src/services/store.js";
-import { SAMPLE_DATA, tempFiles } from "../helpers/files.js";
+import type { Store } from "../../src/services/store.js";
+import { tempFiles } from "../helpers/files.js";
 import { describeStoreContract } from "./store-contract.js";
+import { clock, email, HOUR, newJob, sampleAnalysis, T0, threadSummary } from "./store-fixtures.js";
 
 const files = tempFiles();
-const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-const HOUR = 3_600_000;
 
 let dbCount = 0;
 /** A fresh database file path in the temp folder (not created). */
 function dbPath(name = "store"): string {
   dbCount++;
   return join(files.dir, `${name}-${dbCount}.db`);
-}
-
-/** A settable clock. */
-function clock(start = T0) {
-  const c = { t: start, now: () => c.t };
-  return c;
 }
 
 const opened: { close(): void }[] = [];
@@ -46,53 +38,10 @@ function raw(path: string, options?: Database.Options): Database.Database {
   return db;
 }
 
-function newJob(id: string, overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    id,
-    trigger: "upload",
-    channel: "C1",
-    threadTs: "1767225600.000100",
-    fileId: `F-${id}`,
-    requester: "U1",
-    recipients: [],
-    ...overrides,
-  };
-}
-
-function threadSummary(overrides: Partial<ThreadSummary> = {}): ThreadSummary {
-  return {
-    channel: "C1",
-    threadTs: "1767225600.000100",
-    fileId: "F1",
-    messageTs: "1767225601.000200",
-    contentHash: "a".repeat(64),
-    fileName: "Q1 “sales” – 2026.csv",
-    requester: "U1",
-    netRevenue: 1_234_567.89,
-    currencySymbol: "€",
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
-function email(overrides: Partial<EmailRecord> = {}): EmailRecord {
-  return {
-    idempotencyKey: "key-1",
-    jobId: "job-1",
-    recipients: ["ana@example.com", "bo@example.org"],
-    providerId: "re_123",
-    status: "sent",
-    reason: null,
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
 let analysis: Analysis;
 let summary: ExecutiveSummary;
 beforeAll(async () => {
-  analysis = await analyzeFile(join(SAMPLE_DATA, "sales_q1_2026.csv"));
-  summary = await summarize(analysis, { model: null });
+  ({ analysis, summary } = await sampleAnalysis());
 });
 
 describeStoreContract("SQLite", async () => {

@@ -1,11 +1,19 @@
-import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Analysis, analyzeFile } from "../../src/pipeline/analyze.js";
-import { summarize } from "../../src/pipeline/summary/summarize.js";
+import type { Analysis } from "../../src/pipeline/analyze.js";
 import type { ExecutiveSummary } from "../../src/pipeline/summary/types.js";
 import { ANALYSIS_VERSION } from "../../src/pipeline/version.js";
-import type { EmailRecord, NewJob, SnapshotRecord, Store, ThreadSummary } from "../../src/services/store.js";
-import { SAMPLE_DATA } from "../helpers/files.js";
+import type { Store } from "../../src/services/store.js";
+import {
+  clock,
+  DAY,
+  email,
+  HOUR,
+  newJob,
+  sampleAnalysis,
+  snapshot,
+  T0,
+  threadSummary,
+} from "./store-fixtures.js";
 
 /**
  * The Store contract (src/services/store.ts), run against every implementation: SQLite
@@ -16,73 +24,6 @@ import { SAMPLE_DATA } from "../helpers/files.js";
 /** One empty database. Every `open` reaches the same database, as a restart or a second instance would. */
 export interface StoreTarget {
   open(now?: () => number): Promise<Store>;
-}
-
-export const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-export const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** A settable clock. */
-export function clock(start = T0) {
-  const c = { t: start, now: () => c.t };
-  return c;
-}
-
-export function newJob(id: string, overrides: Partial<NewJob> = {}): NewJob {
-  return {
-    id,
-    trigger: "upload",
-    channel: "C1",
-    threadTs: "1767225600.000100",
-    fileId: `F-${id}`,
-    requester: "U1",
-    recipients: [],
-    ...overrides,
-  };
-}
-
-function threadSummary(overrides: Partial<ThreadSummary> = {}): ThreadSummary {
-  return {
-    channel: "C1",
-    threadTs: "1767225600.000100",
-    fileId: "F1",
-    messageTs: "1767225601.000200",
-    contentHash: "a".repeat(64),
-    fileName: "Q1 “sales” – 2026.csv",
-    requester: "U1",
-    netRevenue: 1_234_567.89,
-    currencySymbol: "€",
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
-function snapshot(overrides: Partial<SnapshotRecord> = {}): SnapshotRecord {
-  return {
-    channel: "C1",
-    fileId: "F1",
-    threadTs: "1767225600.000100",
-    contentHash: "h1",
-    fileName: "sales_w46.csv",
-    headerSignature: "date=order date|revenue=amount",
-    postedAt: T0,
-    snapshot: '{"v":1}',
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
-function email(overrides: Partial<EmailRecord> = {}): EmailRecord {
-  return {
-    idempotencyKey: "key-1",
-    jobId: "job-1",
-    recipients: ["ana@example.com", "bo@example.org"],
-    providerId: "re_123",
-    status: "sent",
-    reason: null,
-    createdAt: T0,
-    ...overrides,
-  };
 }
 
 /** Runs `count` calls of `task`, at most `width` at a time, and returns their results in order. */
@@ -130,8 +71,7 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
     let analysis: Analysis;
     let summary: ExecutiveSummary;
     beforeAll(async () => {
-      analysis = await analyzeFile(join(SAMPLE_DATA, "sales_q1_2026.csv"));
-      summary = await summarize(analysis, { model: null });
+      ({ analysis, summary } = await sampleAnalysis());
     });
 
     describe("opening and closing", () => {
