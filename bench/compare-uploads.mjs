@@ -35,10 +35,12 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { isTruthy, positiveInt } from "./env.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIST = path.join(ROOT, "dist");
-const log = (msg) => process.stderr.write(`[bench compare-uploads] ${msg}\n`);
+const TAG = "[bench compare-uploads]";
+const log = (msg) => process.stderr.write(`${TAG} ${msg}\n`);
 
 if (!existsSync(path.join(DIST, "compare-uploads.js"))) {
   log("dist/compare-uploads.js not found: run `npm run build` first");
@@ -52,27 +54,12 @@ const { DEFAULT_LIMITS } = await dist("pipeline/limits.js");
 const { openSqliteStore } = await dist("services/sqlite-store.js");
 
 const SMOKE = isTruthy(process.env.BENCH_SMOKE);
-const ROWS = positiveInt("BENCH_COMPARE_ROWS", SMOKE ? 20_000 : 1_000_000);
-const REPEATS = positiveInt("BENCH_COMPARE_REPEATS", SMOKE ? 3 : 9);
+const ROWS = positiveInt("BENCH_COMPARE_ROWS", SMOKE ? 20_000 : 1_000_000, TAG);
+const REPEATS = positiveInt("BENCH_COMPARE_REPEATS", SMOKE ? 3 : 9, TAG);
 const CATEGORIES = Math.min(5_000, ROWS);
 const REGIONS = 50;
 const MAX_STORED_BYTES = 2 * 1024 * 1024;
 const MAX_STEP_MS = 50;
-
-function isTruthy(value) {
-  return value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
-}
-
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    log(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 /** A deterministic pseudo-random sequence (no Math.random: the files are the same on every run). */
 function lcg(seed) {

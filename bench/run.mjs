@@ -59,6 +59,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isTruthy, positiveInt } from "./env.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DATA_DIR = path.join(ROOT, "bench", ".data");
@@ -105,21 +106,6 @@ const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
 
 const displayPath = (p) => (p.startsWith(`${ROOT}${path.sep}`) ? path.relative(ROOT, p) : p);
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
-
-function isTruthy(value) {
-  return value !== undefined && !["", "0", "false", "no"].includes(value.toLowerCase());
-}
-
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    log(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Data files
