@@ -1,7 +1,7 @@
 import { type Cell, cellText, isBlankCell } from "../cell.js";
 import type { Concept } from "../columns/concepts.js";
 import { headerMeaning } from "../columns/lexicon.js";
-import { foldText, normaliseHeader } from "../columns/normalise.js";
+import { foldText, type NormalisedHeader, normaliseHeader } from "../columns/normalise.js";
 import { isAmount, type NumberReading, numberReading, parseNumber } from "../numbers.js";
 import type { Schema } from "../schema.js";
 import { dealFlag, stageOutcome } from "./crm.js";
@@ -16,13 +16,14 @@ import { type WidePlan, wideReading } from "./wide.js";
  * fold applies, or unchanged (no plan) for a plain table of one row per sale.
  */
 export function detectShapes(inferred: Schema, sample: Cell[][]): Schema {
-  const concepts = inferred.headers.map((h) => headerMeaning(normaliseHeader(h)).concepts);
+  const normalised = inferred.headers.map((h) => normaliseHeader(h));
+  const concepts = normalised.map((h) => headerMeaning(h).concepts);
   const numbers = numberReading(inferred.decimalComma);
   const payments = readPayments(inferred, sample, concepts, numbers);
   const schema = payments?.schema ?? inferred;
   const plan: ShapePlan = {
     payments: payments?.plan ?? null,
-    deals: detectDeals(schema, sample, concepts),
+    deals: detectDeals(schema, sample, concepts, normalised),
     orderLines: detectOrderLines(schema, sample),
     discount: detectDiscount(schema, sample, concepts, numbers),
   };
@@ -62,8 +63,13 @@ const MAX_STAGES = 40;
  * A stage column: text values among which at least one names a won deal, and a lost one too (or the
  * header says stage or status). A won deal is a CRM word: order exports say shipped or completed.
  */
-function detectDeals(schema: Schema, sample: Cell[][], concepts: Set<Concept>[]): DealsPlan | null {
-  return detectDealStages(schema, sample, concepts) ?? detectDealFlags(schema, sample);
+function detectDeals(
+  schema: Schema,
+  sample: Cell[][],
+  concepts: Set<Concept>[],
+  headers: NormalisedHeader[],
+): DealsPlan | null {
+  return detectDealStages(schema, sample, concepts) ?? detectDealFlags(headers, sample);
 }
 
 /** Header words of a won, closed or lost flag: "IsWon", "Won", "Is Closed Won", "Is closed lost", "Closed". */
@@ -79,10 +85,10 @@ const FLAG_HEADERS: Record<"won" | "closed" | "lost", string[]> = {
  * holding only true/false-like values in the sample. A won flag alone cannot tell lost deals from
  * open ones, so it is not enough.
  */
-function detectDealFlags(schema: Schema, sample: Cell[][]): DealsPlan | null {
+function detectDealFlags(headers: NormalisedHeader[], sample: Cell[][]): DealsPlan | null {
   const found = { won: -1, closed: -1, lost: -1 };
-  schema.headers.forEach((header, column) => {
-    const words = normaliseHeader(header).words.join(" ");
+  headers.forEach((header, column) => {
+    const words = header.words.join(" ");
     for (const flag of ["won", "closed", "lost"] as const) {
       if (found[flag] < 0 && FLAG_HEADERS[flag].includes(words) && isFlagColumn(sample, column)) {
         found[flag] = column;
