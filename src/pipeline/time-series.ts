@@ -6,6 +6,15 @@ import { roundMoney, roundRatio } from "./sum.js";
 /** ~3 months: longer spans are charted by month, so the daily series stays small (<= 93 entries). */
 export const DAILY_SERIES_MAX_DAYS = 92;
 
+/**
+ * Whether a log has sales on at least half of the days it spans: only such a log can call an edge
+ * month "partial" (six orders over a quarter are sparse by nature, but 30 days of data followed by one
+ * day of May means May is a stub). The monthly series and the comparisons both go by this.
+ */
+export function isDailyDense(daysWithData: number, spanDays: number): boolean {
+  return daysWithData / spanDays >= 0.5;
+}
+
 export function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
   if (days.size === 0) return [];
   const months = new Map<number, { group: Group; days: number }>();
@@ -20,9 +29,7 @@ export function monthSeries(days: Map<DayKey, Group>): MonthRevenue[] {
   const endKey = maxKey(days);
   const first = Math.floor(startKey / 100);
   const last = Math.floor(endKey / 100);
-  // Only a daily-dense log can call an edge month "partial": six orders over a quarter are sparse by
-  // nature, but 30 days of data followed by one day of May means May is a stub.
-  const dense = days.size / (daySpan(startKey, endKey) + 1) >= 0.5;
+  const dense = isDailyDense(days.size, daySpan(startKey, endKey) + 1);
   const series: MonthRevenue[] = [];
   // Months with no sales stay in the series as zeros: a gap is news, not something to skip over.
   for (let m = first, guard = 0; m <= last && guard < 1200; m = nextMonth(m), guard++) {

@@ -15,6 +15,8 @@
  * whole one), the partial month is flagged, and when both sides have day figures the same days are
  * compared too (days 1-10 of each month): totals only, as groups are not kept by day.
  */
+
+import { isDailyDense } from "../time-series.js";
 import {
   addDays,
   addMonths,
@@ -316,12 +318,12 @@ function partialWarnings(side: "previous" | "current", snapshot: Snapshot, range
   }));
 }
 
-/** Fewer than half of the file's days have sales (see time-series.ts, which reads "partial" the same way). */
+/** Too few of the file's days have sales to call an edge month partial (the monthly series' rule). */
 function isSparse(snapshot: Snapshot): boolean {
   if (!snapshot.dateRange) return false;
   const span = lengthInDays(snapshot.dateRange.start, snapshot.dateRange.end);
   const days = snapshot.months.reduce((sum, m) => sum + m.daysWithData, 0);
-  return days / span < 0.5;
+  return !isDailyDense(days, span);
 }
 
 /** The longer side cut to the shorter one's length from its start, when both have day figures there. */
