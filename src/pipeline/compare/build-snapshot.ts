@@ -5,6 +5,7 @@
  */
 import type { GroupMonthGrid, GroupMonthRow, GroupRevenue, Metrics, PooledGroups } from "../metrics-types.js";
 import { roundMoney } from "../sum.js";
+import { toCents } from "./decompose.js";
 import { headerSignature } from "./series.js";
 import {
   SNAPSHOT_VERSION,
@@ -133,7 +134,7 @@ export function gridOf(rows: readonly GroupMonthRow[]): SnapshotGrid {
       throw new RangeError("grid rows of different lengths");
     }
     const from = i * months;
-    for (let m = 0; m < months; m++) netCents[from + m] = cents(r.net[m] as number);
+    for (let m = 0; m < months; m++) netCents[from + m] = toCents(r.net[m] as number);
     if (units && r.units) units.set(r.units, from);
   });
   return {
@@ -143,9 +144,3 @@ export function gridOf(rows: readonly GroupMonthRow[]): SnapshotGrid {
     units,
   };
 }
-
-/** Money as whole cents, as stored (never -0). */
-export const cents = (value: number) => {
-  const c = Math.round(value * 100);
-  return c === 0 ? 0 : c;
-};

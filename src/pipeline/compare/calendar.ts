@@ -1,5 +1,7 @@
 /** ISO calendar arithmetic on "YYYY-MM-DD" days and "YYYY-MM" months (UTC, no time of day). */
 
+import { daysInMonth as daysInYearMonth, pad } from "../dates.js";
+
 const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01. */
@@ -25,9 +27,7 @@ export function monthOf(iso: string): string {
 }
 
 export function daysInMonth(month: string): number {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return daysInYearMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
 }
 
 export function monthStart(month: string): string {
@@ -35,13 +35,13 @@ export function monthStart(month: string): string {
 }
 
 export function monthEnd(month: string): string {
-  return `${month}-${String(daysInMonth(month)).padStart(2, "0")}`;
+  return `${month}-${pad(daysInMonth(month))}`;
 }
 
 export function addMonths(month: string, count: number): string {
   const year = Number(month.slice(0, 4));
   const index = year * 12 + Number(month.slice(5, 7)) - 1 + count;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
 }
 
 /** The months a range touches, ascending. */

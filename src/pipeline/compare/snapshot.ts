@@ -8,7 +8,8 @@
  * analysis is in build-snapshot.ts (re-exported here).
  */
 import { z } from "zod";
-import { cents, POOLED_NAME } from "./build-snapshot.js";
+import { POOLED_NAME } from "./build-snapshot.js";
+import { toCents } from "./decompose.js";
 import { decodeAll, decodeColumn, type EncodedColumn, encodeColumn } from "./packed.js";
 import {
   SNAPSHOT_VERSION,
@@ -100,8 +101,8 @@ function encodeGroups(groups: readonly SnapshotGroup[]): EncodedGroups {
   const scale = hasUnits ? unitScale(units) : 1;
   return {
     n: groups.map((g) => g.name),
-    r: encodeColumn(groups.map((g) => cents(g.revenue))),
-    e: encodeColumn(groups.map((g) => cents(g.net))),
+    r: encodeColumn(groups.map((g) => toCents(g.revenue))),
+    e: encodeColumn(groups.map((g) => toCents(g.net))),
     u: hasUnits ? encodeColumn(scaled(units, scale)) : null,
     s: scale,
     z: hasUnits ? nullIndices(groups.map((g) => g.units)) : [],
@@ -146,19 +147,19 @@ export function encodeSnapshot(snapshot: Snapshot): string {
     h: snapshot.headerSignature,
     c: snapshot.currency,
     t: [
-      cents(t.revenue),
-      cents(t.net),
+      toCents(t.revenue),
+      toCents(t.net),
       t.units === null ? null : Math.round(t.units * unitsScale),
       unitsScale,
       t.orders,
       t.rows,
     ],
-    x: x ? [x.count, cents(x.revenue), x.rate, x.revenueShare] : null,
+    x: x ? [x.count, toCents(x.revenue), x.rate, x.revenueShare] : null,
     r: snapshot.dateRange ? [snapshot.dateRange.start, snapshot.dateRange.end] : null,
     m: {
       k: snapshot.months.map((m) => m.month),
-      r: encodeColumn(snapshot.months.map((m) => cents(m.revenue))),
-      e: encodeColumn(snapshot.months.map((m) => cents(m.net))),
+      r: encodeColumn(snapshot.months.map((m) => toCents(m.revenue))),
+      e: encodeColumn(snapshot.months.map((m) => toCents(m.net))),
       w: encodeColumn(snapshot.months.map((m) => m.rows)),
       d: encodeColumn(snapshot.months.map((m) => m.daysWithData)),
       p: encodeColumn(snapshot.months.map((m) => (m.partial ? 1 : 0))),
@@ -166,8 +167,8 @@ export function encodeSnapshot(snapshot: Snapshot): string {
     y: snapshot.days
       ? {
           k: snapshot.days.map((d) => d.day),
-          r: encodeColumn(snapshot.days.map((d) => cents(d.revenue))),
-          e: encodeColumn(snapshot.days.map((d) => cents(d.net))),
+          r: encodeColumn(snapshot.days.map((d) => toCents(d.revenue))),
+          e: encodeColumn(snapshot.days.map((d) => toCents(d.net))),
           w: encodeColumn(snapshot.days.map((d) => d.rows)),
         }
       : null,
