@@ -31,7 +31,7 @@ async function historyText(deps: ListenerDeps, channel: string): Promise<string>
     return "No analyses in this channel yet. Drop a CSV or Excel file here, or run /insights.";
   const lines = recent.map((s) => {
     const when = new Date(s.createdAt).toISOString().slice(0, 16).replace("T", " ");
-    const link = `https://slack.com/archives/${s.channel}/p${s.threadTs.replace(".", "")}`;
+    const link = threadLink(s.channel, s.threadTs);
     const money = formatMoney(
       s.netRevenue,
       s.currencySymbol ? { code: null, symbol: s.currencySymbol } : null,
@@ -43,9 +43,8 @@ async function historyText(deps: ListenerDeps, channel: string): Promise<string>
 
 /** "the latest spreadsheet here, shared <date> in a thread": so nobody wonders which file was taken. */
 function describeShare(channel: string, latest: LatestSpreadsheets): string {
-  const link = `https://slack.com/archives/${channel}/p${latest.messageTs.replace(".", "")}`;
-  const when = new Date(Number(latest.messageTs) * 1000).toISOString().slice(0, 16).replace("T", " ");
-  return `the latest spreadsheet in this channel (<${link}|shared ${when} UTC${latest.inThread ? " in a thread" : ""}>)`;
+  const link = threadLink(channel, latest.messageTs);
+  return `the latest spreadsheet in this channel (<${link}|shared ${postedWhen(latest.messageTs)}${latest.inThread ? " in a thread" : ""}>)`;
 }
 
 export function insightsCommand(deps: ListenerDeps) {
@@ -127,7 +126,7 @@ function postedWhen(ts: string): string {
 
 /** "<link|sales_w46.csv> (shared 2026-11-16 09:00 UTC in a thread)" */
 function describeFile(channel: string, file: SharedSpreadsheet): string {
-  const link = `https://slack.com/archives/${channel}/p${file.messageTs.replace(".", "")}`;
+  const link = threadLink(channel, file.messageTs);
   return `<${link}|${escapeSlackText(file.name)}> (shared ${postedWhen(file.messageTs)}${file.inThread ? " in a thread" : ""})`;
 }
 
