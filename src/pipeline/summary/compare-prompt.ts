@@ -1,7 +1,6 @@
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../compare/types.js";
 import { periodLabel, periodNotes } from "./compare-wording.js";
-
-const NAME_LIMIT = 60;
+import { promptLabel } from "./prompt-label.js";
 
 /** What the model is told about the comparison block, added to the system instruction when there is one. */
 export const COMPARISON_INSTRUCTION = [
@@ -69,7 +68,7 @@ function change(ch: Change) {
 
 function group(g: GroupContribution) {
   return {
-    name: label(g.name),
+    name: promptLabel(g.name),
     ...change(g),
     contributionPoints: g.points === null ? null : round(g.points),
     status: g.status,
@@ -107,10 +106,4 @@ function breakdown(b: BreakdownChange) {
 /** Two decimals: enough for any figure written with one, and no float noise (11.799999999). */
 function round(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-/** Names are data from the file: shortened, so a cell cannot smuggle an essay into the prompt. */
-function label(name: string): string {
-  const flat = name.replace(/\s+/g, " ").trim();
-  return flat.length > NAME_LIMIT ? `${flat.slice(0, NAME_LIMIT - 1)}…` : flat;
 }

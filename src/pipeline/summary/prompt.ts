@@ -4,9 +4,9 @@ import type { GroupRevenue, PooledGroups } from "../metrics.js";
 import { COMPARISON_INSTRUCTION, promptComparison } from "./compare-prompt.js";
 import { otherGroup, PROMPT_GROUPS } from "./facts.js";
 import type { SummaryRequest } from "./model.js";
+import { promptLabel } from "./prompt-label.js";
 
 const MONTHS_SHOWN = 24;
-const NAME_LIMIT = 60;
 const STATUSES_SHOWN = 10;
 
 export const SUMMARY_SCHEMA: Record<string, unknown> = {
@@ -114,8 +114,8 @@ export function promptMetrics(a: Analysis) {
       ? {
           revenue: a.topTransaction.revenue,
           date: a.topTransaction.date,
-          region: a.topTransaction.region && label(a.topTransaction.region),
-          category: a.topTransaction.category && label(a.topTransaction.category),
+          region: a.topTransaction.region && promptLabel(a.topTransaction.region),
+          category: a.topTransaction.category && promptLabel(a.topTransaction.category),
         }
       : null,
     dataQualityNotes: a.notes,
@@ -126,7 +126,7 @@ function groups(list: GroupRevenue[] | null, pooled: PooledGroups | null, noun: 
   if (!list) return null;
   const shown: { name: string; revenue: number; share: number }[] = list
     .slice(0, PROMPT_GROUPS)
-    .map((g) => ({ name: label(g.name), revenue: g.revenue, share: g.share }));
+    .map((g) => ({ name: promptLabel(g.name), revenue: g.revenue, share: g.share }));
   const other = otherGroup(list, pooled);
   if (other)
     shown.push({ name: `Other (${other.count} ${noun})`, revenue: other.revenue, share: other.share });
@@ -135,7 +135,7 @@ function groups(list: GroupRevenue[] | null, pooled: PooledGroups | null, noun: 
 
 function topStatuses(counts: Record<string, number>, pooledRows: number): Record<string, number> {
   const entries = Object.entries(counts);
-  const shown = Object.fromEntries(entries.slice(0, STATUSES_SHOWN).map(([k, v]) => [label(k), v]));
+  const shown = Object.fromEntries(entries.slice(0, STATUSES_SHOWN).map(([k, v]) => [promptLabel(k), v]));
   const rest = entries.slice(STATUSES_SHOWN).reduce((sum, [, v]) => sum + v, pooledRows);
   if (rest > 0) shown["Other statuses"] = rest;
   return shown;
@@ -151,10 +151,4 @@ function plainNumbers(_key: string, value: unknown): unknown {
   const abs = Math.abs(value);
   if (abs < 1e21 && (abs >= 1e-6 || abs === 0)) return value;
   return abs >= 1e21 ? BigInt(Math.round(value)).toString() : "0";
-}
-
-/** Names are data from the file: shortened, so a cell cannot smuggle an essay into the prompt. */
-function label(name: string): string {
-  const flat = name.replace(/\s+/g, " ").trim();
-  return flat.length > NAME_LIMIT ? `${flat.slice(0, NAME_LIMIT - 1)}…` : flat;
 }
