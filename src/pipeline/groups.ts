@@ -15,6 +15,7 @@
  * Memory is bounded: the hash table grows to MAX_SLOTS (about 6 MB); names that first appear once it
  * is full are pooled without being told apart. Everything not reported by name is pooled, exactly.
  */
+import { detach } from "./detach.js";
 import { ExactSum } from "./sum.js";
 
 const INITIAL_SLOTS = 1 << 12;
@@ -251,9 +252,4 @@ function addTo(sum: Float64Array, error: Float64Array, slot: number, value: numb
   const t = s + value;
   error[slot] = (error[slot] as number) + (Math.abs(s) >= Math.abs(value) ? s - t + value : value - t + s);
   sum[slot] = t;
-}
-
-/** A copy of a string that does not pin the text chunk it was sliced from (see metrics.ts). */
-function detach(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
