@@ -14,7 +14,7 @@ const SLOTS = 256;
  * stay the right answer for that text for the cache's lifetime.
  *
  * A text kept in a slot must not pin a chunk of the file: V8 makes a slice of 13 characters or more a
- * view into the string it was cut from (a 256 KiB chunk), so only shorter texts are kept as they come
+ * view into the string it was cut from (a 96 KiB chunk), so only shorter texts are kept as they come
  * (`remember`); a longer one only when the caller has a copy of its own (`set`, e.g. the Map's key).
  */
 export class LabelCache<T> {
