@@ -137,6 +137,9 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   if (length < 4) return Number.NaN;
   const iso = parseIsoDate(s);
   if (iso > 0) return iso;
+  // Every form below has a year in digits: a label ("Electronics", "Delivered") skips eight regexes.
+  // Schema inference tries each of the sample's 1,000 rows of every column as a date.
+  if (!hasDigit(s)) return Number.NaN;
   let m = TWO_PART_YEAR_FIRST.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
   m = NUMERIC_DAY_MONTH.exec(s);
@@ -182,6 +185,14 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);
   if (/^\d+(?:\.\d+)?$/.test(s)) return parseDateNumber(Number(s), reading);
   return Number.NaN;
+}
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
 }
 
 /**
