@@ -25,6 +25,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build's second step bundles the CLI and runs it once on the sample file for V8's code cache.
+COPY scripts/bundle-cli.mjs ./scripts/
+COPY sample_data ./sample_data
 RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 # Only the compiled addon is needed at run time, not the SQLite sources and object files.

@@ -31,7 +31,9 @@ const SHUTDOWN_TIMEOUT_MS = 5000;
 const HEALTH_TIMEOUT_MS = 30_000;
 const SIGNING_SECRET = "smoke-signing-secret";
 /** Entry points the image runs: the app (CMD) and the CLI (package.json "bin"). */
-const ENTRY_POINTS = ["dist/main.js", "dist/cli.js"];
+const ENTRY_POINTS = ["dist/main.js", "dist/cli.js", "dist/cli-bundle.cjs"];
+/** Read by the CLI (src/cli-loader.ts) but imported by nothing: checked for by name. */
+const DATA_FILES = ["dist/cli-bundle.cache"];
 /** What the Dockerfile deletes from better-sqlite3 after `npm prune`; kept in step with it. */
 const SQLITE_TRIM = [
   "deps",
@@ -102,7 +104,8 @@ async function tempDir(prefix) {
   return dir;
 }
 
-const IMPORT_PATTERN = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g;
+// `require(` too: the CLI bundle (dist/cli-bundle.cjs) is CommonJS.
+const IMPORT_PATTERN = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g;
 
 function packageName(specifier) {
   const parts = specifier.split("/");
@@ -124,6 +127,7 @@ function checkPackedImports(packedFiles, pkg) {
     if (packed.has(entry)) queue.push(entry);
     else problems.push(`${entry} is not in the tarball`);
   }
+  for (const file of DATA_FILES) if (!packed.has(file)) problems.push(`${file} is not in the tarball`);
   const packages = new Set();
   while (queue.length > 0) {
     const file = queue.shift();
