@@ -18,7 +18,7 @@ describe("cli-loader", () => {
     files.write("app/node_modules/greeting/index.js", 'module.exports = "hello";');
     const path = files.write(
       "app/bundle.cjs",
-      'exports.say = () => `${require("greeting")} from ${__filename}`;',
+      'exports.say = () => require("greeting") + " from " + __filename;',
     );
     const { exports } = runCommonJs(path);
     expect((exports as { say: () => string }).say()).toBe(`hello from ${path}`);
