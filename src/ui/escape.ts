@@ -176,8 +176,20 @@ const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\
  * so one value stays on one line.
  */
 export function stripTerminalControls(s: string): string {
-  return s.replace(TERMINAL_CONTROL, "");
+  return s.replace(TERMINAL_SEQUENCE, "").replace(TERMINAL_CONTROL, "");
 }
+
+/**
+ * Whole ECMA-48 sequences, so that no half of one is printed either ("No[31mrth" once the ESC alone
+ * was dropped from a region named "No\x1b[31mrth"): CSI (ESC [ or 0x9b, parameters, final byte);
+ * OSC, DCS, SOS, PM and APC strings (ESC ] P X ^ _ or their C1 bytes) up to BEL or ST, the hidden
+ * link target of an OSC 8 hyperlink included, but never past the end of the line (an unterminated
+ * string in one cell must not swallow the rest of the report); other escapes (ESC, intermediates,
+ * final byte).
+ */
+const TERMINAL_SEQUENCE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c\n]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]/g;
 
 /**
  * Characters JSON.stringify leaves raw that a terminal may act on (DEL, C1, bidi controls) or show

@@ -158,8 +158,12 @@ describe("stripTerminalControls", () => {
   it("removes ANSI, OSC and one-byte C1 introducers but keeps the layout", () => {
     const osc8 = "\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007";
     expect(stripTerminalControls(`North ${osc8}\n\tSouth\u001b[2J\u009b31mred\u202Eabc`)).toBe(
-      "North ]8;;https://evil.exampleclick]8;;\n\tSouth[2J31mredabc",
+      "North click\n\tSouthredabc",
     );
+    // Whole sequences go, not only their ESC: no "[31m" is left in the middle of a name.
+    expect(stripTerminalControls("No\u001b[31mrth \u001b]0;title\u001b\\East \u001b(BWest")).toBe("North East West");
+    // An OSC string a cell leaves open ends at the line's end, not at the end of the report.
+    expect(stripTerminalControls("Region \u001b]8;;x\nTotal 10\n")).toBe("Region \nTotal 10\n");
     expect(stripTerminalControls("a\rb\u007fc\u0085d")).toBe("abcd");
   });
 
