@@ -161,7 +161,9 @@ describe("stripTerminalControls", () => {
       "North click\n\tSouthredabc",
     );
     // Whole sequences go, not only their ESC: no "[31m" is left in the middle of a name.
-    expect(stripTerminalControls("No\u001b[31mrth \u001b]0;title\u001b\\East \u001b(BWest")).toBe("North East West");
+    expect(stripTerminalControls("No\u001b[31mrth \u001b]0;title\u001b\\East \u001b(BWest")).toBe(
+      "North East West",
+    );
     // An OSC string a cell leaves open ends at the line's end, not at the end of the report.
     expect(stripTerminalControls("Region \u001b]8;;x\nTotal 10\n")).toBe("Region \nTotal 10\n");
     expect(stripTerminalControls("a\rb\u007fc\u0085d")).toBe("abcd");
