@@ -1,4 +1,5 @@
 import { formatDateRange, formatInteger, formatMonth, formatPercent, formatPoints } from "../../ui/format.js";
+import { capitalise, countOf, joinWords } from "../../ui/words.js";
 import type { BreakdownChange, Comparison, GroupContribution } from "../compare/types.js";
 import { changeText, correctionLines, midSentence, moneyOf, periodLabel } from "./compare-wording.js";
 import { driverSource, driverTerms } from "./drivers.js";
@@ -177,17 +178,4 @@ export function named(groups: GroupContribution[]): GroupContribution[] {
 
 function signedMoney(c: Comparison, value: number): string {
   return changeText({ change: value, changePct: null }, c.currency);
-}
-
-function countOf(n: number, one: string, many: string): string {
-  return `${formatInteger(n)} ${n === 1 ? one : many}`;
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
