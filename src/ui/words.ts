@@ -25,3 +25,10 @@ export function plural(n: number, one: string, many: string): string {
 export function countOf(n: number, one: string, many: string): string {
   return `${formatInteger(n)} ${plural(n, one, many)}`;
 }
+
+/** A day of the month as it is said: 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd". */
+export function ordinal(n: number): string {
+  const teens = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teens ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${formatInteger(n)}${suffix}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capitalise, countOf, joinWords, plural } from "../../src/ui/words.js";
+import { capitalise, countOf, joinWords, ordinal, plural } from "../../src/ui/words.js";
 
 describe("wording helpers", () => {
   it("capitalises the first letter only", () => {
@@ -21,5 +21,23 @@ describe("wording helpers", () => {
     expect(plural(0, "day", "days")).toBe("days");
     expect(countOf(1, "row", "rows")).toBe("1 row");
     expect(countOf(1_204, "row", "rows")).toBe("1,204 rows");
+  });
+
+  it("says a day of the month as an ordinal", () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 20, 21, 22, 23, 30, 31].map(ordinal)).toEqual([
+      "1st",
+      "2nd",
+      "3rd",
+      "4th",
+      "11th",
+      "12th",
+      "13th",
+      "20th",
+      "21st",
+      "22nd",
+      "23rd",
+      "30th",
+      "31st",
+    ]);
   });
 });
