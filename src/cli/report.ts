@@ -84,7 +84,7 @@ export function renderTextReport(
       .join(", ");
     lines.push(`  Largest row        ${money(t.revenue)} (row ${t.rowNumber}${parts ? `: ${parts}` : ""})`);
   }
-  const changeTitle = changeColumnTitle(a.monthOverMonth);
+  const changeTitle = changeColumnTitle(a);
   section(
     lines,
     `Revenue by region (${label(a.columns.region ?? "")})`,

@@ -27,8 +27,11 @@ export async function resumeUnfinishedJobs(
   const now = options.now ?? Date.now();
   let resumed = 0;
   let stale = 0;
-  for (const record of await store.unfinishedJobs()) {
-    if (now - record.createdAt > RESUME_WINDOW_MS) {
+  // The database picks the jobs acted on (most unfinished jobs are being worked on and are not even
+  // loaded); what it returns is either past the window or idle for at least minAgeMs.
+  const due = { updatedAtOrBefore: now - options.minAgeMs, createdBefore: now - RESUME_WINDOW_MS };
+  for (const record of await store.unfinishedJobs(due)) {
+    if (record.createdAt < due.createdBefore) {
       await store.updateJob(record.id, {
         status: "failed",
         error: "The app restarted too long after this request to resume it.",
@@ -37,7 +40,6 @@ export async function resumeUnfinishedJobs(
       stale++;
       continue;
     }
-    if (now - record.updatedAt < options.minAgeMs) continue;
     // Every minute most of these are no-ops (Redis has the job, or another instance holds its lease).
     const log = { jobId: record.id, stage: record.stage };
     if (options.periodic) logger.debug(log, "queuing an unfinished job again");

@@ -35,30 +35,18 @@ export async function findLatestSpreadsheets(
   client: webApi.WebClient,
   channel: string,
 ): Promise<LatestSpreadsheets | null> {
-  const listing = await client.files.list({ channel, types: "all", count: FILES_LOOKED_AT });
-  const candidates: { file: ListedFile; share: Share }[] = [];
-  for (const file of listing.files ?? []) {
-    if (!file.id || !isSpreadsheetFile(file)) continue;
-    const share = newestShare(file, channel);
-    if (share) candidates.push({ file, share });
-  }
-  if (candidates.length === 0) return null;
-  const newest = candidates.reduce((a, b) => (Number(b.share.ts) > Number(a.share.ts) ? b : a));
+  const shared = await sharedSpreadsheets(client, channel);
+  if (shared.length === 0) return null;
+  const newest = shared.reduce((a, b) => (Number(b.messageTs) > Number(a.messageTs) ? b : a));
   // Every spreadsheet of that one message, oldest created first: the order they were uploaded in.
-  const sameMessage = candidates
-    .filter((c) => c.share.ts === newest.share.ts)
-    .sort(
-      (a, b) =>
-        (a.file.created ?? 0) - (b.file.created ?? 0) || String(a.file.id).localeCompare(String(b.file.id)),
-    );
+  const sameMessage = shared
+    .filter((f) => f.messageTs === newest.messageTs)
+    .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
   return {
-    messageTs: newest.share.ts,
-    threadTs: newest.share.threadTs,
-    inThread: newest.share.threadTs !== newest.share.ts,
-    files: sameMessage.map((c) => ({
-      id: c.file.id as string,
-      name: c.file.name ?? c.file.title ?? "the file",
-    })),
+    messageTs: newest.messageTs,
+    threadTs: newest.threadTs,
+    inThread: newest.inThread,
+    files: sameMessage.map((f) => ({ id: f.id, name: f.name })),
   };
 }
 
@@ -83,6 +71,21 @@ export async function findRecentSpreadsheets(
   channel: string,
   count: number,
 ): Promise<SharedSpreadsheet[]> {
+  const shared = await sharedSpreadsheets(client, channel);
+  shared.sort(
+    (a, b) => Number(b.messageTs) - Number(a.messageTs) || b.created - a.created || b.id.localeCompare(a.id),
+  );
+  return shared.slice(0, count).map(({ created: _, ...file }) => file);
+}
+
+/**
+ * Every spreadsheet among the channel's newest files with a share in `channel`, at its latest share
+ * there, in files.list order (newest first). Both look-ups above are orderings of this list.
+ */
+async function sharedSpreadsheets(
+  client: webApi.WebClient,
+  channel: string,
+): Promise<(SharedSpreadsheet & { created: number })[]> {
   const listing = await client.files.list({ channel, types: "all", count: FILES_LOOKED_AT });
   const shared: (SharedSpreadsheet & { created: number })[] = [];
   for (const file of listing.files ?? []) {
@@ -98,10 +101,7 @@ export async function findRecentSpreadsheets(
       created: file.created ?? 0,
     });
   }
-  shared.sort(
-    (a, b) => Number(b.messageTs) - Number(a.messageTs) || b.created - a.created || b.id.localeCompare(a.id),
-  );
-  return shared.slice(0, count).map(({ created: _, ...file }) => file);
+  return shared;
 }
 
 /** The file's latest share in `channel` (public or private), from its `shares`. */

@@ -6,6 +6,7 @@ import {
   type PostgresMigration,
 } from "./postgres-migrations.js";
 import type {
+  DueJobs,
   EmailRecord,
   JobPatch,
   JobRecord,
@@ -326,10 +327,16 @@ class PostgresStore implements Store {
     return rows[0] ? jobFromRow(rows[0]) : null;
   }
 
-  async unfinishedJobs(): Promise<JobRecord[]> {
-    const { rows } = await this.pool.query<JobRow<string[]>>(
-      `SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, seq`,
-    );
+  async unfinishedJobs(due?: DueJobs): Promise<JobRecord[]> {
+    const { rows } = due
+      ? await this.pool.query<JobRow<string[]>>(
+          `SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('accepted', 'running')
+             AND (updated_at <= $1 OR created_at < $2) ORDER BY created_at, seq`,
+          [due.updatedAtOrBefore, due.createdBefore],
+        )
+      : await this.pool.query<JobRow<string[]>>(
+          `SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, seq`,
+        );
     return rows.map(jobFromRow);
   }
 

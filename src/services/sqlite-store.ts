@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { ExecutiveSummary } from "../pipeline/summary/types.js";
 import type {
+  DueJobs,
   EmailRecord,
   JobPatch,
   JobRecord,
@@ -280,6 +281,10 @@ function prepareStatements(db: Database.Database) {
     unfinishedJobs: db.prepare<[], JobRow<string>>(
       "SELECT * FROM jobs WHERE status IN ('accepted', 'running') ORDER BY created_at, rowid",
     ),
+    dueJobs: db.prepare<[number, number], JobRow<string>>(
+      `SELECT * FROM jobs WHERE status IN ('accepted', 'running') AND (updated_at <= ? OR created_at < ?)
+       ORDER BY created_at, rowid`,
+    ),
     saveAnalysis: db.prepare<[string, number, string, string, string | null, number]>(
       `INSERT INTO analyses (content_hash, analysis_version, file_name, analysis, summary, created_at)
        VALUES (?, ?, ?, ?, ?, ?)
@@ -450,8 +455,11 @@ class SqliteStore implements Store {
     return row ? jobFromRow(row) : null;
   }
 
-  async unfinishedJobs(): Promise<JobRecord[]> {
-    return this.sql.unfinishedJobs.all().map(jobFromRow);
+  async unfinishedJobs(due?: DueJobs): Promise<JobRecord[]> {
+    const rows = due
+      ? this.sql.dueJobs.all(due.updatedAtOrBefore, due.createdBefore)
+      : this.sql.unfinishedJobs.all();
+    return rows.map(jobFromRow);
   }
 
   async leaseJob(id: string, owner: string, leaseMs: number): Promise<boolean> {

@@ -109,6 +109,16 @@ export interface SnapshotRecord {
   createdAt: number;
 }
 
+/**
+ * The unfinished jobs a resume acts on: those last updated at or before `updatedAtOrBefore` (idle long
+ * enough that no instance is between writing and queuing them), and those created before
+ * `createdBefore` whenever they were updated (past the resume window: they are marked failed).
+ */
+export interface DueJobs {
+  updatedAtOrBefore: number;
+  createdBefore: number;
+}
+
 /** Whether the store answers right now (GET /health); `detail` is for logs, never for users. */
 export interface StoreHealth {
   ok: boolean;
@@ -130,8 +140,12 @@ export interface Store {
   createJob(job: NewJob): Promise<JobRecord>;
   updateJob(id: string, patch: JobPatch): Promise<void>;
   getJob(id: string): Promise<JobRecord | null>;
-  /** Accepted or running jobs, oldest first: what a restart resumes. */
-  unfinishedJobs(): Promise<JobRecord[]>;
+  /**
+   * Accepted or running jobs, oldest first: what a restart resumes. With `due`, only the ones a
+   * resume acts on, chosen by the database (every minute, most unfinished jobs are being worked on and
+   * need not be loaded): see DueJobs.
+   */
+  unfinishedJobs(due?: DueJobs): Promise<JobRecord[]>;
   /**
    * Takes the lease on an unfinished job for `owner` (one running instance) until `leaseMs` from now.
    * True when no other owner's lease is live (none yet, or it expired: that instance died) or `owner`

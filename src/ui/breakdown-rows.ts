@@ -1,6 +1,9 @@
-import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
+import { monthEnd, monthStart } from "../pipeline/compare/calendar.js";
+import { type MonthCoverage, partialMonthsOfSeries } from "../pipeline/compare/month-coverage.js";
+import type { GroupRevenue, Metrics, PooledGroups } from "../pipeline/metrics.js";
 import { ExactSum, roundMoney } from "../pipeline/sum.js";
 import { formatInteger, formatPercent, formatShortMonth } from "./format.js";
+import { ordinal } from "./words.js";
 
 /**
  * A breakdown (regions or categories) as table rows, every group by name up to `maxRows`; past that
@@ -103,11 +106,28 @@ export function changeText(row: Pick<BreakdownRow, "change" | "isNew">): string 
 
 /**
  * The change column's title, naming the two months it compares ("Mar vs Feb", from
- * Metrics.monthOverMonth); "Change" when they are not known.
+ * Metrics.monthOverMonth); "Change" when they are not known. A month the comparisons would call
+ * partial says how far its data goes, "Mar (to the 20th) vs Feb", so a month in progress is never
+ * read as a whole one (Slack, the e-mail and the CLI report all title the column here).
  */
-export function changeColumnTitle(monthOverMonth: { from: string; to: string } | null): string {
-  if (!monthOverMonth) return "Change";
-  return `${formatShortMonth(monthOverMonth.to)} vs ${formatShortMonth(monthOverMonth.from)}`;
+export function changeColumnTitle(
+  analysis: Pick<Metrics, "monthOverMonth" | "dateRange" | "revenueByMonth">,
+): string {
+  const months = analysis.monthOverMonth;
+  if (!months) return "Change";
+  const partial = partialMonthsOfSeries(analysis);
+  const name = (month: string) => {
+    const cut = partial.find((p) => p.month === month);
+    return `${formatShortMonth(month)}${cut ? ` (${coverage(cut)})` : ""}`;
+  };
+  return `${name(months.to)} vs ${name(months.from)}`;
+}
+
+/** "to the 20th", "from the 15th", or both for a month cut at each end. */
+function coverage(cut: MonthCoverage): string {
+  const from = cut.first === monthStart(cut.month) ? null : `from the ${ordinal(Number(cut.first.slice(8)))}`;
+  const to = cut.last === monthEnd(cut.month) ? null : `to the ${ordinal(Number(cut.last.slice(8)))}`;
+  return [from, to].filter((part) => part !== null).join(" ");
 }
 
 /** A change as a signed percentage: 0.5 -> "+50%", -0.125 -> "-12.5%", 0 -> "0%". */

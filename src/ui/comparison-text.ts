@@ -1,6 +1,6 @@
 import type { ComparisonContext } from "../pipeline/compare/context.js";
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../pipeline/compare/types.js";
-import { driverTerms, named, steady } from "../pipeline/summary/compare-offline.js";
+import { named, steady } from "../pipeline/summary/compare-offline.js";
 import {
   changeText,
   correctionLines,
@@ -10,6 +10,7 @@ import {
   relationNote,
   warningSentence,
 } from "../pipeline/summary/compare-wording.js";
+import { driverSource, driverTerms } from "../pipeline/summary/drivers.js";
 import type { SummarySentence } from "../pipeline/summary/types.js";
 import { cleanText } from "./escape.js";
 import {
@@ -78,7 +79,10 @@ export interface WhatChangedContent {
   corrections: string[];
   movers: MoverList[];
   newAndGone: MoverList[];
-  /** "volume +$3.7K · price +$3.3K · mix +$800 · vanished categories -$1.1K" (the terms sum to the change). */
+  /**
+   * "volume +$3.7K · price +$3.3K · mix +$800 · vanished categories -$1.1K": the terms that drove the
+   * change (they sum to it but for any left out as rounding residue or noise, see drivers.ts).
+   */
   drivers: string | null;
   /** The upload compared with; null for a file's own latest months. */
   upload: ComparedUpload | null;
@@ -237,12 +241,10 @@ function newAndGone(c: Comparison, b: BreakdownChange | null, nouns: string, tit
 }
 
 function drivers(c: Comparison): string | null {
-  // As the offline sentences: categories first, where price and volume say most.
-  const source = [c.category, c.region].find((b) => b?.priceVolumeMix);
-  const pvm = source?.priceVolumeMix;
+  const source = driverSource(c);
+  const pvm = source?.breakdown.priceVolumeMix;
   if (!source || !pvm) return null;
-  const noun = source === c.category ? "categories" : "regions";
-  const terms = driverTerms(pvm, noun).map(
+  const terms = driverTerms(pvm, source.noun).map(
     ([name, value]) => `${name} ${formatMoneyChange(value, c.currency)}`,
   );
   if (terms.length === 0) return null;

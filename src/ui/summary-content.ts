@@ -3,6 +3,7 @@ import type { GroupRevenue, PooledGroups } from "../pipeline/metrics.js";
 import type { ExecutiveSummary, SummarySentence } from "../pipeline/summary/types.js";
 import { cleanText } from "./escape.js";
 import { formatDateRange, formatInteger, formatMoney, formatPercent } from "./format.js";
+import { countOf, joinWords, plural } from "./words.js";
 
 /**
  * What a summary message says, independent of the medium: the Slack and e-mail renderers both lay
@@ -85,7 +86,7 @@ export function summaryContent(
       value:
         c.count === 0
           ? "None"
-          : `${formatInteger(c.count)} ${plural(c.count, "row", "rows")} · ${money(c.revenue)} (${formatPercent(c.revenueShare)} of gross revenue)`,
+          : `${countOf(c.count, "row", "rows")} · ${money(c.revenue)} (${formatPercent(c.revenueShare)} of gross revenue)`,
     });
   }
 
@@ -138,7 +139,7 @@ function texts(sentences: SummarySentence[]): string[] {
 }
 
 function meta(a: Analysis): string {
-  const parts = [`${formatInteger(a.rows)} ${plural(a.rows, "row", "rows")} analysed`];
+  const parts = [`${countOf(a.rows, "row", "rows")} analysed`];
   if (a.rowsSkipped.count > 0) parts[0] += ` (${formatInteger(a.rowsSkipped.count)} skipped)`;
   if (a.source.sheet !== null) parts.push(`sheet “${cleanText(a.source.sheet)}”`);
   if (a.revenueSource !== "column") parts.push("revenue = units × unit price");
@@ -218,14 +219,4 @@ function replacedParts(summary: ExecutiveSummary): string[] {
     else replaced.push(`${offline} of ${list.length} ${many}`);
   }
   return replaced;
-}
-
-/** ["a", "b", "c"] -> "a, b and c". */
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return n === 1 ? one : many;
 }

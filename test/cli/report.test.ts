@@ -82,3 +82,20 @@ describe("text report: change vs the month before per region and category", () =
     expect(text).not.toMatch(/ vs |\bnew$|n\/a$/m);
   });
 });
+
+describe("text report: a partial month in the change column", () => {
+  it("names how far the latest month goes, as Slack and the e-mail do", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (
+      let t = Date.parse("2026-02-01T00:00:00Z");
+      t <= Date.parse("2026-03-20T00:00:00Z");
+      t += 86_400_000
+    ) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      lines.push(`${day},North,10`, `${day},South,5`);
+    }
+    const text = (await report(files.write("partial-latest.csv", `${lines.join("\n")}\n`))).split("\n");
+    const title = text.findIndex((l) => l.startsWith("Revenue by region"));
+    expect(text[title + 1]).toMatch(/Revenue\s+Share\s+Mar \(to the 20th\) vs Feb$/);
+  });
+});

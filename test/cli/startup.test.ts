@@ -50,6 +50,11 @@ describe("CLI start-up", () => {
       "Date,Region,Revenue\n2026-01-05,North,10\n2026-01-20,South,20\n",
     );
     const urls = modulesLoaded(oneMonth, "one-month");
-    expect(urls.filter((u) => /\/src\/pipeline\/compare\/|\/src\/cli\/latest-months/.test(u))).toEqual([]);
+    // Two leaf modules of plain date arithmetic are shared with the breakdown tables (the rule for a
+    // partial month, which titles their change column): not the engine, and no dependencies.
+    const shared = /\/src\/pipeline\/compare\/(calendar|month-coverage)\.ts$/;
+    expect(
+      urls.filter((u) => /\/src\/pipeline\/compare\/|\/src\/cli\/latest-months/.test(u) && !shared.test(u)),
+    ).toEqual([]);
   });
 });

@@ -352,6 +352,36 @@ export function describeStoreContract(name: string, freshTarget: () => Promise<S
         expect(await (await fresh()).unfinishedJobs()).toEqual([]);
       });
 
+      it("lists only the unfinished jobs a resume acts on: idle long enough, or past the window", async () => {
+        const c = clock();
+        const store = await fresh(c.now);
+        // [id, created at, last updated at], in hours after T0.
+        for (const [id, created, updated] of [
+          ["old-busy", 0, 9],
+          ["idle", 5, 6],
+          ["busy", 7, 9],
+          ["idle-edge", 8, 8],
+          ["done-idle", 1, 2],
+        ] as const) {
+          c.t = T0 + created * HOUR;
+          await store.createJob(newJob(id));
+          c.t = T0 + updated * HOUR;
+          await store.updateJob(id, { stage: "read", ...(id === "done-idle" ? { status: "done" } : {}) });
+        }
+        c.t = T0 + 10 * HOUR;
+        const due = { updatedAtOrBefore: T0 + 8 * HOUR, createdBefore: T0 + 4 * HOUR };
+        // old-busy: created before the window (to be marked failed) though updated just now.
+        expect((await store.unfinishedJobs(due)).map((j) => j.id)).toEqual(["old-busy", "idle", "idle-edge"]);
+        expect((await store.unfinishedJobs()).map((j) => j.id)).toEqual([
+          "old-busy",
+          "idle",
+          "busy",
+          "idle-edge",
+        ]);
+        const none = { updatedAtOrBefore: T0 - 1, createdBefore: T0 };
+        expect(await store.unfinishedJobs(none)).toEqual([]);
+      });
+
       it("shows one instance's job and its updates to another", async () => {
         const t = await target();
         const [a, b] = [await t.open(), await t.open()];

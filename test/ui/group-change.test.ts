@@ -237,3 +237,51 @@ describe("change vs the previous month per region and category", () => {
     );
   });
 });
+
+/** A row every day from `start` to `end` (ISO days): North 10 a day, South 5 a day. */
+function daily(start: string, end: string): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.parse(`${end}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    rows.push([day, "North", "Tools", 10], [day, "South", "Toys", 5]);
+  }
+  return rows;
+}
+
+describe("the change column says when a compared month is partial", () => {
+  // 20 of March's 31 days against the whole of February: more than a third of March, so the change
+  // column is shown, but not a like-for-like month.
+  const TO_THE_20TH = "Mar (to the 20th) vs Feb";
+
+  it("Slack's table names how far the latest month goes", async () => {
+    const a = await analyze("partial-latest-slack.csv", daily("2026-02-01", "2026-03-20"));
+    expect(a.monthOverMonth).toMatchObject({ from: "2026-02", to: "2026-03" });
+    const block = breakdownTableBlock(a);
+    expect(block && dataBlockErrors([block])).toEqual([]);
+    expect(block?.rows[0]?.map((c) => c.text)).toContain(TO_THE_20TH);
+  });
+
+  it("the e-mail's tables say it in the HTML and the text part", async () => {
+    const a = await analyze("partial-latest-email.csv", daily("2026-02-01", "2026-03-20"));
+    const email = await buildSummaryEmail(a, shortSummary(), { charts: false });
+    expect(email.html).toContain(`>${TO_THE_20TH}</th>`);
+    expect(email.text).toContain(`gross · net · share · ${TO_THE_20TH}`);
+  });
+
+  it("names where a previous month that starts late begins", async () => {
+    const a = await analyze("partial-previous.csv", daily("2026-01-15", "2026-02-28"));
+    expect(breakdownTableBlock(a)?.rows[0]?.map((c) => c.text)).toContain("Feb vs Jan (from the 15th)");
+  });
+
+  it("stays the months alone for whole months, a month short by a day or two, and a sparse log", async () => {
+    const whole = await analyze("whole.csv", daily("2026-02-01", "2026-03-31"));
+    expect(breakdownTableBlock(whole)?.rows[0]?.map((c) => c.text)).toContain("Mar vs Feb");
+    // 29 of 31 days: within the days the comparisons also treat as a whole month.
+    const nearly = await analyze("nearly.csv", daily("2026-02-01", "2026-03-29"));
+    expect(breakdownTableBlock(nearly)?.rows[0]?.map((c) => c.text)).toContain("Mar vs Feb");
+    // A few orders a month say nothing about where March ends (the comparisons' rule too).
+    expect(
+      breakdownTableBlock(await analyze("sparse.csv", TWO_MONTHS))?.rows[0]?.map((c) => c.text),
+    ).toContain("Feb vs Jan");
+  });
+});

@@ -28,12 +28,12 @@ import {
   monthStart,
   monthsBetween,
 } from "./calendar.js";
+import { LENGTH_TOLERANCE, partialMonths } from "./month-coverage.js";
 import type { ComparedPeriod, PeriodComparison, PeriodRelation, PeriodWarning, Snapshot } from "./types.js";
 
 /** Days between two files that still make them consecutive: a weekend plus a holiday. */
 export const MAX_CONSECUTIVE_GAP = 3;
-/** Sides whose lengths differ by more days than this are not like for like (31 vs 30 days is). */
-export const LENGTH_TOLERANCE = 3;
+export { LENGTH_TOLERANCE } from "./month-coverage.js";
 
 /** Which snapshot a side's figures come from, and which of them. */
 export type Selection =
@@ -225,19 +225,6 @@ function sideRange(snapshot: Snapshot, selection: Selection): Range | null {
   const first = selection.months[0] as string;
   const last = selection.months.at(-1) as string;
   return { start: laterDay(monthStart(first), range.start), end: earlierDay(monthEnd(last), range.end) };
-}
-
-/** Months of a range covered for fewer than all but LENGTH_TOLERANCE of their days. */
-function partialMonths(range: Range): { month: string; covered: number }[] {
-  const out: { month: string; covered: number }[] = [];
-  for (const month of monthsBetween(range.start, range.end)) {
-    const covered = lengthInDays(
-      laterDay(range.start, monthStart(month)),
-      earlierDay(range.end, monthEnd(month)),
-    );
-    if (covered < daysInMonth(month) - LENGTH_TOLERANCE) out.push({ month, covered });
-  }
-  return out;
 }
 
 function compared(selection: Selection, range: Range | null): ComparedPeriod {

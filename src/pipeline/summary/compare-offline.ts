@@ -1,6 +1,8 @@
 import { formatDateRange, formatInteger, formatMonth, formatPercent, formatPoints } from "../../ui/format.js";
-import type { BreakdownChange, Comparison, GroupContribution, PriceVolumeMix } from "../compare/types.js";
+import { capitalise, countOf, joinWords } from "../../ui/words.js";
+import type { BreakdownChange, Comparison, GroupContribution } from "../compare/types.js";
 import { changeText, correctionLines, midSentence, moneyOf, periodLabel } from "./compare-wording.js";
+import { driverSource, driverTerms } from "./drivers.js";
 
 /** At most this many "What changed" sentences: the figures beside them carry the rest. */
 export const MAX_WHAT_CHANGED = 3;
@@ -99,34 +101,16 @@ function mover(c: Comparison, g: GroupContribution): string {
 }
 
 function driversSentence(c: Comparison): string | null {
-  // Price and volume say most about categories (products), so they come first when both have a split.
-  const source = [c.category, c.region].find((b) => b?.priceVolumeMix);
-  const pvm = source?.priceVolumeMix;
+  const source = driverSource(c);
+  const pvm = source?.breakdown.priceVolumeMix;
   if (!source || !pvm) return null;
-  const noun = source === c.category ? "categories" : "regions";
-  const terms = driverTerms(pvm, noun).map(([name, value]) => `${name} ${signedMoney(c, value)}`);
+  const terms = driverTerms(pvm, source.noun).map(([name, value]) => `${name} ${signedMoney(c, value)}`);
   if (terms.length === 0) return null;
   const units =
     pvm.unitsPrevious !== pvm.unitsCurrent
       ? `; units went from ${formatInteger(pvm.unitsPrevious)} to ${formatInteger(pvm.unitsCurrent)}`
       : "";
   return `Behind the change: ${joinWords(terms)}${units}.`;
-}
-
-/**
- * The price / volume / mix split's terms that are not zero, in reading order (they sum to the change
- * in net revenue). New and vanished groups, and groups without units on a side, are terms of their own.
- */
-export function driverTerms(pvm: PriceVolumeMix, noun: string): [string, number][] {
-  const terms: [string, number][] = [
-    ["volume", pvm.volume],
-    ["price", pvm.price],
-    ["mix", pvm.mix],
-    [`new ${noun}`, pvm.newGroups],
-    [`vanished ${noun}`, pvm.vanishedGroups],
-    ["other", pvm.unpriced + pvm.unassigned],
-  ];
-  return terms.filter(([, value]) => value !== 0);
 }
 
 function newAndGoneSentence(c: Comparison): string | null {
@@ -194,17 +178,4 @@ export function named(groups: GroupContribution[]): GroupContribution[] {
 
 function signedMoney(c: Comparison, value: number): string {
   return changeText({ change: value, changePct: null }, c.currency);
-}
-
-function countOf(n: number, one: string, many: string): string {
-  return `${formatInteger(n)} ${n === 1 ? one : many}`;
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join("");
-  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,6 @@
 import type { BreakdownChange, Change, Comparison, GroupContribution } from "../compare/types.js";
 import { periodLabel, periodNotes } from "./compare-wording.js";
+import { drivers } from "./drivers.js";
 import { promptLabel } from "./prompt-label.js";
 
 /** What the model is told about the comparison block, added to the system instruction when there is one. */
@@ -12,8 +13,9 @@ export const COMPARISON_INSTRUCTION = [
 
 /**
  * The comparison as the model receives it: aggregates only (totals, changes, the named movers with
- * their contribution in points, new and vanished groups, the price / volume / mix split, periods and
- * warnings, a re-export's corrections). Percent changes are sent as percentages (11.8 for +11.8%),
+ * their contribution in points, new and vanished groups, the price / volume / mix terms that drove
+ * the change (never a cent of rounding residue), periods and warnings, a re-export's corrections).
+ * Percent changes are sent as percentages (11.8 for +11.8%),
  * points as points. The entry that pools names past the tracked ones is never named: its change only
  * counts in "otherGroupsChange". Group names are data, shortened like the metrics' names.
  */
@@ -86,14 +88,10 @@ function breakdown(b: BreakdownChange) {
     appearedCount: b.appearedCount,
     disappeared: named(b.disappeared),
     disappearedCount: b.disappearedCount,
+    // Only the terms that drove the change (drivers.ts): a cent of rounding is not handed over as one.
     priceVolumeMix: pvm
       ? {
-          volume: pvm.volume,
-          price: pvm.price,
-          mix: pvm.mix,
-          newGroups: pvm.newGroups,
-          vanishedGroups: pvm.vanishedGroups,
-          other: round(pvm.unpriced + pvm.unassigned),
+          ...Object.fromEntries(drivers(pvm).map((d) => [d.key, round(d.value)])),
           unitsPrevious: pvm.unitsPrevious,
           unitsCurrent: pvm.unitsCurrent,
           averagePricePrevious: pvm.averagePricePrevious,

@@ -8,6 +8,7 @@ import {
   formatMonth,
   formatPercentChange,
 } from "../../ui/format.js";
+import { capitalise, countOf } from "../../ui/words.js";
 import type { ComparedPeriod, Comparison, Correction, PeriodWarning } from "../compare/types.js";
 import type { Currency } from "../numbers.js";
 
@@ -186,18 +187,12 @@ function isMonday(day: string): boolean {
   return new Date(`${day}T00:00:00Z`).getUTCDay() === 1;
 }
 
-function days(n: number): string {
-  return `${formatInteger(n)} ${n === 1 ? "day" : "days"}`;
-}
+const days = (n: number) => countOf(n, "day", "days");
 
 /** A period label as it reads mid-sentence: "Week 46" -> "week 46". */
 export function midSentence(text: string): string {
   // "Week 46" reads "week 46" mid-sentence; month names and dates keep their capitals.
   return text.startsWith("Week ") ? `week ${text.slice(5)}` : text;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function exactFormatter(currency: Currency | null): (n: number) => string {

@@ -1,4 +1,5 @@
 import { formatDateRange, formatInteger, formatMoney, formatMonth, formatPercent } from "../../ui/format.js";
+import { countOf } from "../../ui/words.js";
 import type { Analysis } from "../analyze.js";
 import type { Comparison } from "../compare/types.js";
 import type { GroupRevenue } from "../metrics.js";
@@ -161,7 +162,7 @@ function trendFinding(a: Analysis, money: (v: number) => string): string | null 
 
 /** A deal export's outcome beyond its won deals: the open pipeline, what was lost, the win rate. */
 function pipelineFinding(p: NonNullable<Analysis["pipeline"]>, money: (v: number) => string): string {
-  const count = (n: number) => `${formatInteger(n)} ${n === 1 ? "deal" : "deals"}`;
+  const count = (n: number) => countOf(n, "deal", "deals");
   const rate =
     p.winRate !== null
       ? ` Win rate: ${formatPercent(p.winRate)} of closed deals${p.winRateByValue !== null ? ` (${formatPercent(p.winRateByValue)} by value)` : ""}.`
@@ -169,14 +170,12 @@ function pipelineFinding(p: NonNullable<Analysis["pipeline"]>, money: (v: number
   return `The open pipeline holds ${count(p.open.count)} worth ${money(p.open.value)}; ${count(p.lost.count)} worth ${money(p.lost.value)} were lost.${rate}`;
 }
 
-function days(n: number): string {
-  return `${formatInteger(n)} ${n === 1 ? "day" : "days"}`;
-}
+const days = (n: number) => countOf(n, "day", "days");
 
 /** The data problem most likely to change a reader's conclusions, if any. */
 function qualityRisk(a: Analysis): string | null {
   const q = a.quality;
-  const rows = (n: number) => `${formatInteger(n)} ${n === 1 ? "row" : "rows"}`;
+  const rows = (n: number) => countOf(n, "row", "rows");
   const unusable = q.missingRevenue + q.invalidRevenue + q.outOfRangeRevenue;
   if (unusable > 0) return `${rows(unusable)} had no usable revenue value and count as zero.`;
   // One ratio throughout (a tax included) is a fact the notes state, not a risk to the figures.

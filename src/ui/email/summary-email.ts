@@ -145,7 +145,7 @@ export function fullTables(analysis: Analysis): FullTable[] {
     tables.push({
       title,
       withChange,
-      changeTitle: changeColumnTitle(analysis.monthOverMonth),
+      changeTitle: changeColumnTitle(analysis),
       rows: breakdownRows(groups, pooled, analysis.totalRevenue, MAX_TABLE_ROWS).map((r) => ({
         name: r.other ? r.name : cleanText(r.name) || "(blank)",
         revenue: exactMoney(r.revenue, prefix),

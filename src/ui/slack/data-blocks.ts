@@ -206,7 +206,7 @@ export function breakdownTableBlock(
     "Net revenue",
     "Share",
     ...(withUnits ? ["Units"] : []),
-    ...(withChange ? [changeColumnTitle(analysis.monthOverMonth)] : []),
+    ...(withChange ? [changeColumnTitle(analysis)] : []),
     "Rows",
   ].map((t) => ({ type: "raw_text", text: t }));
 
