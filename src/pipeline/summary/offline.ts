@@ -39,7 +39,7 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
     (a.dateRange ? ` for ${period}` : "") +
     (lead
       ? `, led by ${lead.name} with ${formatPercent(lead.share)} of revenue.`
-      : ` from ${formatInteger(a.orders)} orders.`);
+      : ` from ${countOf(a.orders, "order", "orders")}.`);
 
   const findings: string[] = [];
   if (region) findings.push(groupFinding(region, a.revenueByRegion ?? [], money));
@@ -56,8 +56,8 @@ export function writeOfflineDraft(a: Analysis): OfflineDraft {
   const deals = a.pipeline;
   if (deals) findings.push(pipelineFinding(deals, money));
   const volume = [
-    a.totalUnits !== null ? `${formatInteger(a.totalUnits)} units` : null,
-    deals ? `${formatInteger(a.orders)} won deals` : `${formatInteger(a.orders)} orders`,
+    a.totalUnits !== null ? countOf(a.totalUnits, "unit", "units") : null,
+    deals ? countOf(a.orders, "won deal", "won deals") : countOf(a.orders, "order", "orders"),
     a.averageOrderValue !== null
       ? `an average ${deals ? "deal size" : "order value"} of ${money(a.averageOrderValue)}`
       : null,

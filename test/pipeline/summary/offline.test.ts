@@ -1,4 +1,6 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeFile } from "../../../src/pipeline/analyze.js";
 import { deriveFacts } from "../../../src/pipeline/summary/facts.js";
@@ -23,6 +25,15 @@ describe("writeOfflineSummary", () => {
     expect(s.actions.length).toBeGreaterThan(0);
     expect(s).toMatchObject({ writer: "offline", verified: true, model: null });
     expect(s.offlineReason).toMatch(/GEMINI_API_KEY/);
+  });
+
+  it("writes one order, one unit, in the singular", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "offline-singular-"));
+    const file = join(dir, "one.csv");
+    writeFileSync(file, "Date,Region,Units,Revenue\n2024-01-05,North,1,10\n");
+    const draft = writeOfflineDraft(await analyzeFile(file));
+    rmSync(dir, { recursive: true, force: true });
+    expect(draft.keyFindings).toContain("Sales came from 1 unit, 1 order, an average order value of 10.");
   });
 
   it("uses the file's currency", async () => {
