@@ -131,6 +131,7 @@ function isPlainDecimal(text: string): boolean {
 const SPACES = /[\s\u00a0\u202f']/g;
 const PLAIN = /^\d+(?:\.\d+)?$|^\.\d+$/;
 const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
+const MANY_DOT_GROUPS = /^\d{1,3}(?:\.\d{3}){2,}$/;
 
 function parseMessyNumber(raw: string, reading: NumberReading): number {
   let s = raw.trim();
@@ -180,7 +181,10 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
     if (comma === -1) return dot !== -1 && /^\d{1,3}(?:\.\d{3})+$/.test(s) ? s.replaceAll(".", "") : s;
     return s.replaceAll(".", "").replace(",", ".");
   }
-  if (comma === -1) return s;
+  if (comma === -1) {
+    // "1.500.000": a number has one decimal point, so two or more dots can only group thousands.
+    return dot !== s.lastIndexOf(".") && MANY_DOT_GROUPS.test(s) ? s.replaceAll(".", "") : s;
+  }
   if (dot !== -1) {
     // Both present: whichever comes last is the decimal separator ("1,234.50" or "1.234,50").
     return s.lastIndexOf(",") > s.lastIndexOf(".")
@@ -194,15 +198,24 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
 
 /**
  * Decides whether a table writes decimals with a comma, from evidence that cannot be read both ways:
- * "74,69" or "1.234,5" say comma; "74.69" or "1,234.5" say dot. "1,234" alone is ambiguous.
+ * "74,69", "1.234,5" or "1.500.000" say comma; "74.69" or "1,234.5" say dot. "1,234" alone is
+ * ambiguous, and so is "1.234", unless the file speaks a decimal-comma locale (`localeHint`: a
+ * semicolon delimiter, or dates written 31.01.2024, both what Excel writes where the comma is the
+ * decimal separator): there a column of whole amounts written "1.234" and "120.000" is in thousands.
+ * Without the hint "3.459" stays a decimal (a fuel price); with it, a lone three-decimal dot value
+ * has not been met in such exports.
  */
-export function detectDecimalComma(samples: Iterable<string>): boolean {
+export function detectDecimalComma(samples: Iterable<string>, localeHint = false): boolean {
   let comma = 0;
   let dot = 0;
+  let dotThousands = 0;
   for (const raw of samples) {
     const s = raw.replace(/[^\d.,-]/g, "");
     if (/^-?\d+(?:\.\d{3})*,(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:\.\d{3})+,\d+$/.test(s)) comma++;
     else if (/^-?\d+(?:,\d{3})*\.(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:,\d{3})+\.\d+$/.test(s)) dot++;
+    else if (/^-?[1-9]\d{0,2}(?:\.\d{3}){2,}$/.test(s)) comma++;
+    else if (/^-?[1-9]\d{0,2}\.\d{3}$/.test(s)) dotThousands++;
   }
-  return comma > dot;
+  if (comma !== dot) return comma > dot;
+  return localeHint && comma === 0 && dotThousands > 0;
 }

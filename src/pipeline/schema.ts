@@ -49,6 +49,8 @@ export interface InferOptions {
   classifierAnswer?: ColumnAnswer;
   /** Told what the columns read as, before a missing revenue column is refused. */
   onRead?: (read: ColumnsRead) => void;
+  /** The CSV's delimiter: ";" is the list separator of the locales that write decimal commas. */
+  listSeparator?: string;
 }
 
 /**
@@ -57,7 +59,10 @@ export interface InferOptions {
  * can be revenue and there is no quantity x price.
  */
 export function inferSchema(headers: string[], sample: Cell[][], options: InferOptions = {}): Schema {
-  const decimalComma = detectDecimalComma(numericLookingCells(sample));
+  const decimalComma = detectDecimalComma(
+    numericLookingCells(sample),
+    options.listSeparator === ";" || hasDottedDates(sample),
+  );
   const profiles = profileColumns(headers, sample, decimalComma);
   const heuristic = assignColumns(profiles);
   const read = { headers, profiles, assignment: heuristic, sampleRows: sample.length };
@@ -113,6 +118,19 @@ function numericLookingCells(sample: Cell[][]): string[] {
     }
   }
   return out;
+}
+
+const DOTTED_DATE = /^\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?:$|\s)/;
+
+/** Dates written 31.01.2024 (German, Dutch, Nordic, Polish, Turkish ...): a decimal-comma locale. */
+function hasDottedDates(sample: Cell[][]): boolean {
+  let dotted = 0;
+  for (const row of sample) {
+    for (const cell of row) {
+      if (typeof cell === "string" && DOTTED_DATE.test(cell) && ++dotted >= 3) return true;
+    }
+  }
+  return false;
 }
 
 /** What the sample showed, so the error can say what is wrong with a column that is named right. */

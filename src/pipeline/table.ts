@@ -60,6 +60,7 @@ export class TableBuilder {
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
   private dataRows = 0;
+  private listSeparator: string | undefined;
 
   constructor(
     private readonly limits: Limits,
@@ -72,6 +73,11 @@ export class TableBuilder {
       columns?: InferOptions;
     } = {},
   ) {}
+
+  /** The CSV's delimiter, a hint at how the file writes numbers (see detectDecimalComma). */
+  setListSeparator(delimiter: string): void {
+    this.listSeparator = delimiter;
+  }
 
   /** `rowNumber` is the sheet's own row number when the reader knows it (XLSX skips empty rows). */
   push(cells: Cell[], rowNumber?: number): void {
@@ -176,13 +182,13 @@ export class TableBuilder {
       // The table as it stands first: a product-wide table is recognised by what its schema lacks.
       const periodWide = detectWide(this.headers, rows);
       // A classifier's answer names columns of the table as it stands, so it applies to tall tables only.
-      const columns = this.options.columns;
+      const columns: InferOptions = { ...this.options.columns, listSeparator: this.listSeparator };
       const plain = periodWide ? null : schemaOrNull(this.headers, rows, columns);
       const widePlan = periodWide ?? detectProductWide(this.headers, rows, plain);
       const wide = widePlan ? new WideRows(widePlan) : null;
       if (wide) rows = rows.flatMap((cells) => wide.expand(cells));
       const inferred = wide
-        ? inferSchema(widePlan?.longHeaders ?? this.headers, rows)
+        ? inferSchema(widePlan?.longHeaders ?? this.headers, rows, { listSeparator: this.listSeparator })
         : (plain ?? inferSchema(this.headers, rows, columns));
       this.schema = detectShapes(inferred, rows);
       if (wide && widePlan) {

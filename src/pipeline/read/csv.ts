@@ -35,6 +35,8 @@ export async function readCsv(
   limits: Limits,
   onRow: (cells: Cell[]) => void,
   typing: ColumnTyping = { kinds: null },
+  /** Told the delimiter before the first row arrives (it says something about the file's locale). */
+  onDelimiter?: (delimiter: Delimiter) => void,
 ): Promise<CsvInfo> {
   const decoder = new SpreadsheetTextDecoder();
   let tokenizer: CsvTokenizer | null = null;
@@ -59,6 +61,7 @@ export async function readCsv(
     pendingText += text;
     if (pendingText.length < DIALECT_SAMPLE_CHARS) continue;
     ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
+    onDelimiter?.(delimiter);
     feed(pendingText);
     pendingText = "";
   }
@@ -69,6 +72,7 @@ export async function readCsv(
       throw new InputError("empty", "The file is empty: there is no header row and no data.");
     }
     ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
+    onDelimiter?.(delimiter);
     feed(pendingText);
   } else if (tail) {
     feed(tail);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { analyzeFile } from "../../src/pipeline/analyze.js";
+import { tempFiles } from "../helpers/files.js";
+
+/**
+ * Unusual but real files found in a robustness sweep: each case generates its input and checks the
+ * figures a user would compute by hand.
+ */
+const files = tempFiles();
+
+interface Sale {
+  date: string;
+  region: string;
+  units: number;
+  /** Whole currency units: the amounts below are written without decimals, as many exports do. */
+  amount: number;
+}
+
+const SALES: Sale[] = [
+  { date: "2024-01-05", region: "North", units: 1, amount: 1234 },
+  { date: "2024-01-20", region: "South", units: 2, amount: 250 },
+  { date: "2024-02-03", region: "North", units: 3, amount: 18999 },
+  { date: "2024-02-14", region: "East", units: 4, amount: 75 },
+  { date: "2024-02-29", region: "South", units: 5, amount: 120000 },
+  { date: "2024-03-15", region: "East", units: 6, amount: 3400 },
+  { date: "2024-03-30", region: "North", units: 7, amount: 1500000 },
+];
+const TOTAL = SALES.reduce((sum, s) => sum + s.amount, 0);
+
+const dotGrouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+const dmy = (iso: string, sep: string) => iso.split("-").reverse().join(sep);
+
+async function analyse(name: string, content: string | Buffer) {
+  return analyzeFile(files.write(name, content), {});
+}
+
+describe("thousands dots without decimals", () => {
+  // German and Dutch exports of whole amounts write 1.234 for one thousand two hundred and
+  // thirty-four. No cell has a decimal comma to prove the locale, so "1.234" was read as 1.234 and
+  // the total came out a thousand times too small, with no note.
+  it("reads 1.234 as a thousand and more in a semicolon file", async () => {
+    const text = [
+      "Datum;Region;Menge;Umsatz",
+      ...SALES.map((s) => `${s.date};${s.region};${s.units};${dotGrouped(s.amount)}`),
+    ].join("\n");
+    const a = await analyse("dots-semicolon.csv", text);
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.source.decimalComma).toBe(true);
+  });
+
+  it("reads 1.234 as a thousand and more when the dates are written 31.01.2024", async () => {
+    const text = [
+      "Date,Region,Units,Revenue",
+      ...SALES.map((s) => `${dmy(s.date, ".")},${s.region},${s.units},${dotGrouped(s.amount)}`),
+    ].join("\n");
+    const a = await analyse("dots-dotted-dates.csv", text);
+    expect(a.totalRevenue).toBe(TOTAL);
+  });
+
+  it("reads 1.500.000 (two dots) as a grouped number in any file", async () => {
+    const text = ["Date,Region,Revenue", "2024-01-05,North,1.500.000", "2024-01-06,South,2.000"].join("\n");
+    const a = await analyse("two-dots.csv", text);
+    expect(a.totalRevenue).toBe(1_502_000);
+  });
+
+  it("keeps three-decimal prices (3.459) in a comma file with ISO dates as decimals", async () => {
+    const text = ["Date,Station,Quantity,Unit Price", "2024-01-05,A,10,3.459", "2024-01-06,B,20,3.519"].join("\n");
+    const a = await analyse("fuel.csv", text);
+    expect(a.source.decimalComma).toBe(false);
+    expect(a.totalRevenue).toBeCloseTo(10 * 3.459 + 20 * 3.519, 6);
+  });
+});
