@@ -15,6 +15,15 @@ const SAMPLE_ROWS = 1_000;
 const NO_TABLE =
   "No table was found: expected a header row with at least two column names (such as Date, Region, Revenue) followed by data rows.";
 const TOTALS_LABEL = /^(?:grand\s+)?totals?:?$|^sum$|^total\s+(?:sales|revenue|amount)$/i;
+/**
+ * Labels of a sum over the rows above, in full: the grand totals above, Excel's Data > Subtotal rows
+ * ("North Total", German "North Ergebnis" and "Gesamtergebnis", French and Spanish "Total général",
+ * "Total general"), "Subtotal", and "Total North" as people type them.
+ */
+const SUM_LABEL =
+  /^(?:grand\s+)?totals?:?$|^sum$|^sub[\s-]?totals?:?$|^(?:gesamt)?ergebnis$|^totale?(?:\s+\S.{0,99})?$|^\S.{0,99}\s(?:totals?|ergebnis):?$/i;
+/** Running totals at each sum row already set aside, newest last: where a subtotal's group starts. */
+const SUM_BOUNDARIES = 16;
 
 export type SkipReason = "blank row" | "repeated header" | "totals row";
 
@@ -61,6 +70,10 @@ export class TableBuilder {
   private rowNumber = 0;
   private dataRows = 0;
   private listSeparator: string | undefined;
+  /** Columns a sum row's label may sit in: the first three, and the grouping columns. */
+  private labelColumns: number[] = [0, 1, 2];
+  private readonly revenueBoundaries: number[] = [];
+  private readonly unitBoundaries: number[] = [];
 
   constructor(
     private readonly limits: Limits,
@@ -205,6 +218,8 @@ export class TableBuilder {
       throw error;
     }
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
+    const { region, category, product } = this.schema.index;
+    this.labelColumns = [...new Set([0, 1, 2, region, category, product])].filter((i) => i >= 0);
     // Typed columns are positions in the long table: a wide table's cells stay text for the parser.
     this.typing.kinds = this.options.typedColumns && !this.wide ? columnKindsFor(this.schema) : null;
     const pending = this.pending;
@@ -274,35 +289,65 @@ export class TableBuilder {
   }
 
   /**
-   * A row labelled "Total"/"Grand Total" whose revenue equals everything above it is the spreadsheet's
-   * own sum; counting it would double the total. A "Total" row that does not add up is kept as data.
+   * A row labelled as a sum ("Total", "Grand Total", "North Total", "Subtotal") whose revenue equals the
+   * rows above it, or the rows since the previous sum row (a subtotal of one group), is the
+   * spreadsheet's own sum; counting it would double the total. A labelled row that does not add up
+   * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    let labelled = false;
-    // Spreadsheets put the "Total" label in one of the first columns.
-    for (let i = 0; i < cells.length && i < 3; i++) {
-      const cell = cells[i];
-      if (typeof cell !== "string" || cell.length === 0) continue;
-      // Cheap gate on the first two letters ("to", "gr", "su": every TOTALS_LABEL match starts so)
-      // before the regex: this runs for the first cells of every row, and many names start with
-      // S, T or G (South, Sports, Toys, Garden) while few go on with the letter a totals label has.
-      const initial = cell.charCodeAt(0) | 32;
-      const second = cell.charCodeAt(1) | 32;
-      const mayBeTotal =
-        (initial === 116 && second === 111) ||
-        (initial === 103 && second === 114) ||
-        (initial === 115 && second === 117);
-      if (mayBeTotal && TOTALS_LABEL.test(cell.trim())) {
-        labelled = true;
-        break;
+    if (!this.hasSumLabel(cells) || fold.rowCount === 0) return false;
+    const revenue = fold.revenueOf(cells);
+    // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
+    const byUnits = !Number.isFinite(revenue);
+    const value = byUnits ? fold.unitsOf(cells) : revenue;
+    if (!Number.isFinite(value)) return false;
+    const running = byUnits ? fold.runningUnits : fold.runningTotal;
+    const boundaries = byUnits ? this.unitBoundaries : this.revenueBoundaries;
+    for (let i = boundaries.length - 1; i >= -1; i--) {
+      const since = running - (i >= 0 ? (boundaries[i] as number) : 0);
+      if (sameTotal(value, since)) {
+        this.markSum(fold);
+        return true;
       }
     }
-    if (!labelled || fold.rowCount === 0) return false;
-    const revenue = fold.revenueOf(cells);
-    if (Number.isFinite(revenue)) return sameTotal(revenue, fold.runningTotal);
-    // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
-    const units = fold.unitsOf(cells);
-    return Number.isFinite(units) && sameTotal(units, fold.runningUnits);
+    return false;
+  }
+
+  private markSum(fold: MetricsFold): void {
+    this.revenueBoundaries.push(fold.runningTotal);
+    this.unitBoundaries.push(fold.runningUnits);
+    if (this.revenueBoundaries.length > SUM_BOUNDARIES) {
+      this.revenueBoundaries.shift();
+      this.unitBoundaries.shift();
+    }
+  }
+
+  /**
+   * A sum label in one of the first three cells (where spreadsheets put "Total") or in a grouping
+   * column (where Excel's Subtotal writes "North Total"). Runs for every row: a cheap look at the
+   * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
+   * start and end otherwise.
+   */
+  private hasSumLabel(cells: Cell[]): boolean {
+    const columns = this.labelColumns;
+    for (let k = 0; k < columns.length; k++) {
+      const cell = cells[columns[k] as number];
+      if (typeof cell !== "string" || cell.length < 3) continue;
+      const initial = cell.charCodeAt(0) | 32;
+      const second = cell.charCodeAt(1) | 32;
+      const last = cell.charCodeAt(cell.length - 1);
+      const mayBeSum =
+        (initial === 116 && second === 111) ||
+        (initial === 103 && second === 114) ||
+        (initial === 115 && second === 117) ||
+        (initial === 101 && second === 114) ||
+        last === 58 ||
+        endsWithFolded(cell, "total") ||
+        endsWithFolded(cell, "totals") ||
+        endsWithFolded(cell, "ergebnis");
+      if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
+    }
+    return false;
   }
 
   private skip(reason: SkipReason): void {
@@ -327,6 +372,16 @@ function hasTotalsLabel(cells: Cell[]): boolean {
     if (typeof cell === "string" && cell.length > 0 && TOTALS_LABEL.test(cell.trim())) return true;
   }
   return false;
+}
+
+/** `text` ends with `word` (lower-case ASCII), compared without allocating. */
+function endsWithFolded(text: string, word: string): boolean {
+  const offset = text.length - word.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < word.length; i++) {
+    if ((text.charCodeAt(offset + i) | 32) !== word.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function sameTotal(value: number, running: number): boolean {

@@ -65,9 +65,53 @@ describe("thousands dots without decimals", () => {
   });
 
   it("keeps three-decimal prices (3.459) in a comma file with ISO dates as decimals", async () => {
-    const text = ["Date,Station,Quantity,Unit Price", "2024-01-05,A,10,3.459", "2024-01-06,B,20,3.519"].join("\n");
+    const text = ["Date,Station,Quantity,Unit Price", "2024-01-05,A,10,3.459", "2024-01-06,B,20,3.519"].join(
+      "\n",
+    );
     const a = await analyse("fuel.csv", text);
     expect(a.source.decimalComma).toBe(false);
     expect(a.totalRevenue).toBeCloseTo(10 * 3.459 + 20 * 3.519, 6);
+  });
+});
+
+describe("subtotal rows between groups", () => {
+  const byRegion = ["North", "South", "East"].map((region) => SALES.filter((s) => s.region === region));
+  const line = (s: Sale) => `${s.date},${s.region},${s.units},${s.amount}`;
+  const sum = (rows: Sale[], key: "units" | "amount") => rows.reduce((n, s) => n + s[key], 0);
+
+  // Excel's Data > Subtotal writes "North Total" under each group and "Grand Total" at the end. The
+  // subtotals were counted as sales, and the grand total (no longer equal to the rows above it)
+  // too: the file's revenue came out three times too large.
+  it("leaves out Excel's 'North Total' rows and the Grand Total", async () => {
+    const lines = ["Date,Region,Units,Revenue"];
+    for (const rows of byRegion) {
+      lines.push(...rows.map(line), `,${rows[0]?.region} Total,${sum(rows, "units")},${sum(rows, "amount")}`);
+    }
+    lines.push(`,Grand Total,${sum(SALES, "units")},${TOTAL}`);
+    const a = await analyse("excel-subtotals.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.rows).toBe(SALES.length);
+    expect(a.rowsSkipped.reasons["totals row"]).toBe(4);
+  });
+
+  it("leaves out 'Subtotal' rows labelled in the first column", async () => {
+    const lines = ["Region,Date,Units,Revenue"];
+    for (const rows of byRegion) {
+      lines.push(...rows.map((s) => `${s.region},${s.date},${s.units},${s.amount}`));
+      lines.push(`Subtotal,,${sum(rows, "units")},${sum(rows, "amount")}`);
+    }
+    const a = await analyse("subtotal-label.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+  });
+
+  it("keeps a region whose name ends in Total when its row does not sum the rows above", async () => {
+    const text = [
+      "Date,Region,Revenue",
+      "2024-01-05,North,100",
+      "2024-01-06,Total,40",
+      "2024-01-07,South,60",
+    ].join("\n");
+    const a = await analyse("total-region.csv", text);
+    expect(a.totalRevenue).toBe(200);
   });
 });
