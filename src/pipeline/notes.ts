@@ -50,7 +50,11 @@ export function describeQuality(a: Analysis): string[] {
   notes.push(...shapeNotes(a));
   notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {
-    notes.push(`Skipped ${plural(count, reason)}.`);
+    if (reason === "row of a second table") {
+      notes.push(
+        `Skipped ${plural(count, "row", "rows")} below a blank row and a second header: they look like another table (a summary or a second report), so only the first table was read. If they are sales, delete the blank row and that header.`,
+      );
+    } else notes.push(`Skipped ${plural(count, reason)}.`);
   }
   if (q.duplicateRows > 0) {
     const scope =

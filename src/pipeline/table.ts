@@ -1,5 +1,7 @@
 import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
+import { headerMeaning } from "./columns/lexicon.js";
+import { normaliseHeader } from "./columns/normalise.js";
 import type { Limits } from "./limits.js";
 import { type GroupMonthGrid, type Metrics, MetricsFold } from "./metrics.js";
 import { numberReading } from "./numbers.js";
@@ -25,7 +27,7 @@ const SUM_LABEL =
 /** Running totals at each sum row already set aside, newest last: where a subtotal's group starts. */
 const SUM_BOUNDARIES = 16;
 
-export type SkipReason = "blank row" | "repeated header" | "totals row";
+export type SkipReason = "blank row" | "repeated header" | "totals row" | "row of a second table";
 
 export interface TableResult {
   headerRow: number;
@@ -72,6 +74,10 @@ export class TableBuilder {
   private listSeparator: string | undefined;
   /** Columns a sum row's label may sit in: the first three, and the grouping columns. */
   private labelColumns: number[] = [0, 1, 2];
+  /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
+  private previousRow = 0;
+  /** Set once a second table's header is met: every row from there on belongs to that table. */
+  private secondTable = false;
   private readonly revenueBoundaries: number[] = [];
   private readonly unitBoundaries: number[] = [];
 
@@ -171,6 +177,7 @@ export class TableBuilder {
     const header = rows[found];
     if (!header) return;
     this.headerRow = header.rowNumber;
+    this.previousRow = header.rowNumber;
     this.headers = header.cells.map((c) => cellText(c));
     this.headerKey = rowKey(header.cells);
     this.headerFirst = cellText(header.cells[0]).toLowerCase();
@@ -237,8 +244,16 @@ export class TableBuilder {
       this.skip("blank row");
       return;
     }
+    // Blank rows advance the row number without coming here (XLSX leaves them out altogether).
+    const afterGap = rowNumber > this.previousRow + 1;
+    this.previousRow = rowNumber;
     if (this.isHeaderAgain(cells)) {
       this.skip("repeated header");
+      return;
+    }
+    if (this.secondTable || (afterGap && fold.rowCount > 0 && startsAnotherTable(cells))) {
+      this.secondTable = true;
+      this.skip("row of a second table");
       return;
     }
     if (this.wide !== null) {
@@ -405,6 +420,25 @@ function rowKey(cells: Cell[]): string {
   let key = "";
   for (let i = 0; i < end; i++) key += `${cellText(cells[i]).toLowerCase()}\u001f`;
   return key;
+}
+
+/** Header words that name a measure or a date: what a table's header has and a row of names lacks. */
+const MEASURE_CONCEPTS = ["money", "sales", "quantity", "count", "price", "value", "date", "period"] as const;
+
+/**
+ * The header of another table, below the sales table after a blank row: a summary by region, a
+ * returns table. Text labels only (as any header), at least one of which names a measure or a date
+ * ("Total Revenue", "Count", "Month"): a row of names with blank numbers ("North, Consumer") is data
+ * with missing values, not a header.
+ */
+function startsAnotherTable(cells: Cell[]): boolean {
+  if (!looksLikeHeader(cells, 2)) return false;
+  for (const cell of cells) {
+    if (typeof cell !== "string" || cell.trim() === "") continue;
+    const { concepts } = headerMeaning(normaliseHeader(cell));
+    if (MEASURE_CONCEPTS.some((c) => concepts.has(c))) return true;
+  }
+  return false;
 }
 
 /** Cells longer than this read as sentences (a title or a note), not as column names. */

@@ -115,3 +115,33 @@ describe("subtotal rows between groups", () => {
     expect(a.totalRevenue).toBe(200);
   });
 });
+
+describe("a second table below the first", () => {
+  const sales = [
+    "Date,Region,Units,Revenue",
+    ...SALES.map((s) => `${s.date},${s.region},${s.units},${s.amount}`),
+  ];
+
+  // Reports often put a summary under the data, after a blank line and with its own header. Its rows
+  // were read as sales: counted as rows, and their numbers added wherever they fell under Revenue.
+  it("stops at a blank line followed by another table's header", async () => {
+    const summary = [
+      "",
+      "Region,Orders,,Total Revenue",
+      "North,3,,1520233",
+      "South,2,,120250",
+      "East,2,,3475",
+    ];
+    const a = await analyse("two-tables.csv", [...sales, ...summary].join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.rows).toBe(SALES.length);
+    expect(a.rowsSkipped.reasons["row of a second table"]).toBe(4);
+    expect(a.notes.join(" ")).toMatch(/another table/);
+  });
+
+  it("keeps reading after a blank line followed by ordinary rows", async () => {
+    const rows = [...sales.slice(0, 3), "", ",Consumer,,", ...sales.slice(3)];
+    const a = await analyse("blank-then-rows.csv", rows.join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+  });
+});
