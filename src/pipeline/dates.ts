@@ -1,4 +1,5 @@
 import type { Cell } from "./cell.js";
+import { monthFromWord } from "./month-names.js";
 
 /**
  * Dates are folded as integer day keys so a million rows cost one small Map, not a million Date
@@ -113,13 +114,15 @@ function unixDay(ms: number): DayKey {
 
 const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:$|[T\s,])/;
+// Month names are letters of any script ("März", "févr.", "août"); "3 de marzo de 2024" is Spanish
+// and Portuguese for 3 March 2024.
 const DAY_NAME_MONTH_YEAR =
-  /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/i;
+  /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+(?:de\s+)?(\p{L}{3,12})\.?(?:\s+de)?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/iu;
 const MONTH_NAME_DAY_YEAR =
-  /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
-const MONTH_NAME_YEAR = /^([a-z]{3,9})\.?[\s\-/]+(\d{4})$/i;
+  /^(\p{L}{3,12})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/iu;
+const MONTH_NAME_YEAR = /^(\p{L}{3,12})\.?(?:\s+de)?[\s\-/]+(\d{4})$/iu;
 /** Excel's "mmm-yy" ("Mar-24") and "Mar '24"; "Mar 24" alone is left alone: it may be 24 March. */
-const MONTH_NAME_SHORT_YEAR = /^([a-z]{3,9})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/i;
+const MONTH_NAME_SHORT_YEAR = /^(\p{L}{3,12})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/iu;
 const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
 const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 
@@ -220,8 +223,11 @@ function digits(s: string, start: number, count: number): number {
   return value;
 }
 
+/** English by its first letters ("January", "Febr"), then a month word of another listed language. */
 function monthNumber(name: string): number | undefined {
-  return MONTHS[name.slice(0, name.toLowerCase().startsWith("sept") ? 4 : 3).toLowerCase()];
+  return (
+    MONTHS[name.slice(0, name.toLowerCase().startsWith("sept") ? 4 : 3).toLowerCase()] ?? monthFromWord(name)
+  );
 }
 
 function fullYear(text: string): number {

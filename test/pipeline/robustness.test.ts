@@ -145,3 +145,30 @@ describe("a second table below the first", () => {
     expect(a.totalRevenue).toBe(TOTAL);
   });
 });
+
+describe("month names in the file's language", () => {
+  // Dates such as "5. März 2024" or "15 févr. 2024" were not dates at all: the date column was not
+  // found, the months were missing from the report, and no note said why.
+  const cases: [string, string, string[]][] = [
+    ["German", "Datum;Region;Umsatz", ["5. Jan. 2024", "14. Feb. 2024", "3. März 2024", "1. Dez. 2024"]],
+    ["French", "Date;Région;Montant", ["5 janv. 2024", "14 févr. 2024", "3 mars 2024", "1 déc. 2024"]],
+    ["Spanish", "Fecha;Región;Importe", ["05-ene-2024", "14-feb-2024", "03-mar-2024", "01-dic-2024"]],
+    ["Portuguese", "Data;Região;Valor", ["5 jan 2024", "14 fev 2024", "3 mar 2024", "1 dez 2024"]],
+    ["Italian", "Data;Regione;Importo", ["5 gen 2024", "14 feb 2024", "3 mar 2024", "1 dic 2024"]],
+    ["Dutch", "Datum;Regio;Bedrag", ["5 jan 2024", "14 feb 2024", "3 mrt 2024", "1 dec 2024"]],
+  ];
+  it.each(cases)("reads %s month names", async (language, header, dates) => {
+    const text = [header, ...dates.map((d, i) => `${d};R${i % 2};${(i + 1) * 100}`)].join("\n");
+    const a = await analyse(`months-${language}.csv`, text);
+    expect(a.dateRange).toEqual({ start: "2024-01-05", end: "2024-12-01" });
+    expect(a.revenueByMonth?.find((m) => m.month === "2024-03")?.revenue).toBe(300);
+  });
+
+  it("reads full month names and month-year cells (Januar 2024, juillet 2024)", async () => {
+    const text = ["Monat;Region;Umsatz", "Januar 2024;A;10", "juillet 2024;B;20", "Août 2024;A;30"].join(
+      "\n",
+    );
+    const a = await analyse("month-year.csv", text);
+    expect(a.dateRange).toEqual({ start: "2024-01-01", end: "2024-08-01" });
+  });
+});
