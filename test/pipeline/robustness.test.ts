@@ -172,3 +172,36 @@ describe("month names in the file's language", () => {
     expect(a.dateRange).toEqual({ start: "2024-01-01", end: "2024-08-01" });
   });
 });
+
+describe("UTF-16 without a byte-order mark, and stray NUL bytes", () => {
+  const table = ["Date\tRegion\tRevenue", "2024-01-05\tZürich\t100.50", "2024-01-06\tNorth\t200"].join(
+    "\r\n",
+  );
+
+  // SQL Server's bcp -w and some .NET exports write UTF-16 with no BOM. Every other byte of such a
+  // file is NUL, so it was refused as "binary data, not a CSV".
+  it.each([
+    ["utf-16le", Buffer.from(table, "utf16le")],
+    ["utf-16be", Buffer.from(table, "utf16le").swap16()],
+  ])("reads %s text that has no BOM", async (encoding, bytes) => {
+    const a = await analyse(`nobom-${encoding}.csv`, bytes);
+    expect(a.totalRevenue).toBe(300.5);
+    expect(a.source.encoding).toBe(encoding);
+    expect(a.revenueByRegion?.map((g) => g.name).sort()).toEqual(["North", "Zürich"]);
+  });
+
+  // One NUL (a C string terminator leaked into a cell, padding at the end) made the whole file
+  // "binary data". NUL is never data in a CSV: it is dropped.
+  it("reads a CSV with a few NUL bytes, without them", async () => {
+    const text = `Date,Region,Revenue\n2024-01-05,No\0rth,100\n2024-01-06,South,200\n\0\0\0\0`;
+    const a = await analyse("nul.csv", text);
+    expect(a.totalRevenue).toBe(300);
+    expect(a.revenueByRegion?.map((g) => g.name).sort()).toEqual(["North", "South"]);
+  });
+
+  it("still refuses binary data full of NUL bytes", async () => {
+    const junk = Buffer.alloc(4096);
+    for (let i = 0; i < junk.length; i += 7) junk[i] = (i * 31) % 256;
+    await expect(analyse("junk.csv", junk)).rejects.toThrow(/binary/);
+  });
+});

@@ -47,6 +47,8 @@ export async function readCsv(
 
   const feed = (text: string) => {
     if (crOnly) text = text.replaceAll("\r", "\n");
+    // NUL is never data in a CSV (a C string terminator, padding): the few that text may hold go.
+    if (text.includes("\0")) text = text.replaceAll("\0", "");
     (tokenizer as CsvTokenizer).push(text, onRow);
   };
 

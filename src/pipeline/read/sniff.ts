@@ -1,4 +1,5 @@
 import { InputError } from "../../errors.js";
+import { utf16WithoutBom } from "./text-decoding.js";
 
 export type SniffedKind = "text" | "zip";
 
@@ -21,7 +22,8 @@ export function sniff(head: Uint8Array, cfbDirectory?: Uint8Array): SniffedKind 
   if (named)
     throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
   // UTF-16 text (Excel's "Unicode Text") is full of NUL bytes but is still text.
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return "text";
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]) || utf16WithoutBom(head))
+    return "text";
   if (looksBinary(head))
     throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
   const text = Buffer.from(head.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();
@@ -84,17 +86,17 @@ const STRAY_CONTROLS = 8;
 const SUB = 0x1a;
 
 /**
- * Text files have no NUL bytes and almost no control characters other than tab and line breaks. A
- * DOS-era end-of-file mark (Ctrl-Z) at the end does not count, nor do a few stray control bytes in a
- * short file: a 60-byte CSV with one of them is still a CSV (1% of it would be less than one byte).
+ * Text files have almost no control characters other than tab and line breaks. A DOS-era end-of-file
+ * mark (Ctrl-Z) or NUL padding at the end does not count, nor do a few stray control bytes (NUL
+ * included: a C string terminator leaked into a cell) in a short file: a 60-byte CSV with one of
+ * them is still a CSV (1% of it would be less than one byte). Binary formats are full of NULs.
  */
 function looksBinary(head: Uint8Array): boolean {
   let n = Math.min(head.length, 8192);
-  if (n === head.length) while (n > 0 && head[n - 1] === SUB) n--;
+  if (n === head.length) while (n > 0 && (head[n - 1] === SUB || head[n - 1] === 0)) n--;
   let control = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i] as number;
-    if (b === 0) return true;
     if (b < 9 || (b > 13 && b < 32) || b === 127) control++;
   }
   return control > STRAY_CONTROLS && control > n * 0.01;
