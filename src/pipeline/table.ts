@@ -188,9 +188,13 @@ export class TableBuilder {
   }
 
   private startFold(): void {
-    const sample = this.pending.filter(
+    const rows = this.pending.filter(
       ({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey,
     );
+    // Sum rows ("January Total" in the date column) say nothing about what the columns hold; left in,
+    // a few of them can cost a column its role. They are still folded (and set aside there).
+    const unlabelled = rows.filter(({ cells }) => !hasSumLabel(cells, ALL_COLUMNS));
+    const sample = unlabelled.length > 0 ? unlabelled : rows;
     if (sample.length === 0) {
       const shown = this.headers.filter((h) => h !== "").join(", ");
       this.failure = new InputError("empty", `The file has a header row (${shown}) but no data rows.`);
@@ -310,7 +314,7 @@ export class TableBuilder {
    * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    if (!this.hasSumLabel(cells) || fold.rowCount === 0) return false;
+    if (!hasSumLabel(cells, this.labelColumns) || fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
     // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
     const byUnits = !Number.isFinite(revenue);
@@ -337,34 +341,6 @@ export class TableBuilder {
     }
   }
 
-  /**
-   * A sum label in one of the first three cells (where spreadsheets put "Total") or in a grouping
-   * column (where Excel's Subtotal writes "North Total"). Runs for every row: a cheap look at the
-   * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
-   * start and end otherwise.
-   */
-  private hasSumLabel(cells: Cell[]): boolean {
-    const columns = this.labelColumns;
-    for (let k = 0; k < columns.length; k++) {
-      const cell = cells[columns[k] as number];
-      if (typeof cell !== "string" || cell.length < 3) continue;
-      const initial = cell.charCodeAt(0) | 32;
-      const second = cell.charCodeAt(1) | 32;
-      const last = cell.charCodeAt(cell.length - 1);
-      const mayBeSum =
-        (initial === 116 && second === 111) ||
-        (initial === 103 && second === 114) ||
-        (initial === 115 && second === 117) ||
-        (initial === 101 && second === 114) ||
-        last === 58 ||
-        endsWithFolded(cell, "total") ||
-        endsWithFolded(cell, "totals") ||
-        endsWithFolded(cell, "ergebnis");
-      if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
-    }
-    return false;
-  }
-
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
@@ -388,6 +364,36 @@ function hasTotalsLabel(cells: Cell[]): boolean {
   }
   return false;
 }
+
+/**
+ * A sum label in the given cells (all of them when `columns` is null): the first three, where
+ * spreadsheets put "Total", and the grouping columns, where Excel's Subtotal writes "North Total". Runs for every row: a cheap look at the
+ * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
+ * start and end otherwise.
+ */
+function hasSumLabel(cells: Cell[], columns: readonly number[] | null): boolean {
+  const count = columns ? columns.length : cells.length;
+  for (let k = 0; k < count; k++) {
+    const cell = cells[columns ? (columns[k] as number) : k];
+    if (typeof cell !== "string" || cell.length < 3) continue;
+    const initial = cell.charCodeAt(0) | 32;
+    const second = cell.charCodeAt(1) | 32;
+    const last = cell.charCodeAt(cell.length - 1);
+    const mayBeSum =
+      (initial === 116 && second === 111) ||
+      (initial === 103 && second === 114) ||
+      (initial === 115 && second === 117) ||
+      (initial === 101 && second === 114) ||
+      last === 58 ||
+      endsWithFolded(cell, "total") ||
+      endsWithFolded(cell, "totals") ||
+      endsWithFolded(cell, "ergebnis");
+    if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
+  }
+  return false;
+}
+
+const ALL_COLUMNS = null;
 
 /** `text` ends with `word` (lower-case ASCII), compared without allocating. */
 function endsWithFolded(text: string, word: string): boolean {
