@@ -112,7 +112,10 @@ function unixDay(ms: number): DayKey {
   return ymdKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
-const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
+/** 2024-1-5, 2024/01/05, and Korean 2024. 1. 5. (spaces after the dots, a final dot). */
+const TWO_PART_YEAR_FIRST = /^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\.?(?:$|[T\s])/;
+/** Chinese and Japanese 2024年1月5日, Korean 2024년 1월 5일. */
+const CJK_YEAR_MONTH_DAY = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?/;
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:$|[T\s,])/;
 // Month names are letters of any script ("März", "févr.", "août"); "3 de marzo de 2024" is Spanish
 // and Portuguese for 3 March 2024.
@@ -144,6 +147,8 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   // Schema inference tries each of the sample's 1,000 rows of every column as a date.
   if (!hasDigit(s)) return Number.NaN;
   let m = TWO_PART_YEAR_FIRST.exec(s);
+  if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = CJK_YEAR_MONTH_DAY.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
   m = NUMERIC_DAY_MONTH.exec(s);
   if (m) {

@@ -6,6 +6,11 @@ const SYMBOL_TO_CODE: Record<string, string> = {
   "€": "EUR",
   "£": "GBP",
   "¥": "JPY",
+  // Full-width yen and the yen, yuan and won written after the number (1,234円, 1,234元, 1,234원).
+  "￥": "JPY",
+  円: "JPY",
+  元: "CNY",
+  원: "KRW",
   "₹": "INR",
   "₩": "KRW",
   "₽": "RUB",
@@ -43,7 +48,7 @@ const CODE_TO_SYMBOL: Record<string, string> = {
 };
 const ISO_CODE =
   /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
-const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥₹₩₽₺฿₫₪₱₦]/;
+const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]/;
 
 export interface Currency {
   code: string | null;

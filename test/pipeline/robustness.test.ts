@@ -205,3 +205,55 @@ describe("UTF-16 without a byte-order mark, and stray NUL bytes", () => {
     await expect(analyse("junk.csv", junk)).rejects.toThrow(/binary/);
   });
 });
+
+describe("sum rows labelled in the date column", () => {
+  // Monthly subtotals ("January Total") sit in the date column. A third of the sample's date cells
+  // were then not dates, the date column was not recognised, and the report had no months at all.
+  it("keeps the date column when month subtotals are labelled in it", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (const [month, name] of [
+      ["01", "January"],
+      ["02", "February"],
+      ["03", "March"],
+    ] as const) {
+      const rows = SALES.filter((s) => s.date.slice(5, 7) === month);
+      lines.push(...rows.map((s) => `${s.date},${s.region},${s.amount}`));
+      lines.push(`${name} Total,,${rows.reduce((n, s) => n + s.amount, 0)}`);
+    }
+    lines.push(`Grand Total,,${TOTAL}`);
+    const a = await analyse("month-subtotals.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.columns.date).toBe("Date");
+    expect(a.dateRange).toEqual({ start: "2024-01-05", end: "2024-03-30" });
+  });
+});
+
+describe("East Asian dates and yen amounts", () => {
+  const dates = ["2024-01-05", "2024-02-14", "2024-03-30"];
+  const ymd = (iso: string) => iso.split("-").map(Number) as [number, number, number];
+  // Japanese and Chinese exports write 2024年1月5日, Korean ones 2024. 1. 5.: the date column went unread.
+  it.each([
+    ["chinese", ["日期", "地区", "销售额"], (y: number, m: number, d: number) => `${y}年${m}月${d}日`],
+    ["korean", ["날짜", "지역", "매출액"], (y: number, m: number, d: number) => `${y}. ${m}. ${d}.`],
+    ["korean-unspaced", ["날짜", "지역", "매출액"], (y: number, m: number, d: number) => `${y}.${m}.${d}.`],
+  ] as const)("reads %s dates", async (name, header, write) => {
+    const text = [header.join(","), ...dates.map((iso, i) => `${write(...ymd(iso))},R${i},100`)].join("\n");
+    const a = await analyse(`dates-${name}.csv`, text);
+    expect(a.dateRange).toEqual({ start: "2024-01-05", end: "2024-03-30" });
+  });
+
+  // Japanese software writes the full-width yen sign (￥) or 円 after the number.
+  it.each([
+    ["fullwidth-yen", (n: string) => `￥${n}`],
+    ["en-suffix", (n: string) => `${n}円`],
+  ])("reads %s amounts as yen", async (name, write) => {
+    const text = [
+      "Date,Region,Revenue",
+      `2024-01-05,A,"${write("1,234")}"`,
+      `2024-01-06,B,"${write("20,000")}"`,
+    ].join("\n");
+    const a = await analyse(`yen-${name}.csv`, text);
+    expect(a.totalRevenue).toBe(21_234);
+    expect(a.currency?.code).toBe("JPY");
+  });
+});

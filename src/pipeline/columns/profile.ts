@@ -49,7 +49,7 @@ export interface ColumnProfile {
 }
 
 const CODE_LIKE = /^#?[a-z]{0,6}[-_/ #]?\d[\d-]{2,}[a-z\d-]*$/i;
-const CURRENCY_MARK = /[$€£¥₹₩₽₺฿₫₪₱₦]|R\$|zł|\b[A-Z]{3}\b/;
+const CURRENCY_MARK = /[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]|R\$|zł|\b[A-Z]{3}\b/;
 
 export function isDateHeader(compact: string): boolean {
   return /date|day|time|period|created|month|week|when|datum|fecha|data|tarih|tanggal/.test(compact);
