@@ -174,16 +174,25 @@ export class TableBuilder {
       this.pending = [];
       return;
     }
-    const header = rows[found];
+    let chosen = found;
+    // A sparse group header ("Where" over Region, "Money" over Revenue) sits above the real one:
+    // the fuller header-like row right below it is the table's header.
+    for (let next = chosen + 1; next < rows.length; next++) {
+      const below = rows[next]?.cells ?? [];
+      if (filledCount(below) <= filledCount(rows[chosen]?.cells ?? []) || !looksLikeHeader(below, widest))
+        break;
+      chosen = next;
+    }
+    const header = rows[chosen];
     if (!header) return;
     this.headerRow = header.rowNumber;
     this.previousRow = header.rowNumber;
     this.headers = header.cells.map((c) => cellText(c));
     this.headerKey = rowKey(header.cells);
     this.headerFirst = cellText(header.cells[0]).toLowerCase();
-    const before = rows.slice(0, found);
+    const before = rows.slice(0, chosen);
     for (const { cells } of before) if (filledCount(cells) === 0) this.skip("blank row");
-    this.pending = rows.slice(found + 1);
+    this.pending = rows.slice(chosen + 1);
     if (this.pending.length >= SAMPLE_ROWS) this.startFold();
   }
 
