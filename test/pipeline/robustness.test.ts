@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import type { InputError } from "../../src/errors.js";
 import { analyzeFile } from "../../src/pipeline/analyze.js";
 import { tempFiles } from "../helpers/files.js";
 
@@ -255,5 +255,56 @@ describe("East Asian dates and yen amounts", () => {
     const a = await analyse(`yen-${name}.csv`, text);
     expect(a.totalRevenue).toBe(21_234);
     expect(a.currency?.code).toBe("JPY");
+  });
+});
+
+describe("two header rows", () => {
+  // A group header above the real one ("Where" over Region, "Money" over Revenue, merged cells in
+  // Excel) was taken as the header: the real header became a data row, the columns were read from
+  // their values under the wrong names, and a date column was called "".
+  it("takes the fuller header row under a sparse group header", async () => {
+    const text = [
+      ",Where,,Money",
+      "Date,Region,Units,Revenue",
+      ...SALES.map((s) => `${s.date},${s.region},${s.units},${s.amount}`),
+    ].join("\n");
+    const a = await analyse("group-header.csv", text);
+    expect(a.source.headerRow).toBe(2);
+    expect(a.rows).toBe(SALES.length);
+    expect(a.columns).toMatchObject({ date: "Date", region: "Region", revenue: "Revenue", units: "Units" });
+  });
+});
+
+describe("zip files that are not workbooks", () => {
+  const zip = async (names: string[]) => {
+    const { buildZip } = await import("../helpers/zip.js");
+    return buildZip(names.map((name) => ({ name, data: Buffer.from("x") })));
+  };
+  const messageOf = async (name: string, names: string[]) => {
+    try {
+      await analyse(name, await zip(names));
+    } catch (error) {
+      return (error as InputError).userMessage;
+    }
+    throw new Error("not refused");
+  };
+
+  // "This is an OpenDocument file (.ods/.odt); save it as .xlsx or CSV, not a spreadsheet." said an
+  // .ods spreadsheet was not a spreadsheet, after the fix; the same for .xlsb.
+  it.each([
+    ["ods", ["mimetype", "content.xml", "META-INF/manifest.xml"], /OpenDocument spreadsheet \(\.ods\)/],
+    ["xlsb", ["[Content_Types].xml", "xl/workbook.bin"], /binary workbook \(\.xlsb\)/],
+  ])("names the fix for an %s file last, without calling it not a spreadsheet", async (kind, names, what) => {
+    const message = await messageOf(`file.${kind}.xlsx`, names);
+    expect(message).toMatch(what);
+    expect(message).not.toMatch(/not a spreadsheet/);
+    expect(message).toMatch(/save it (?:in Excel )?as \.xlsx or CSV/i);
+  });
+
+  it("tells to unzip a zip that holds a CSV", async () => {
+    const message = await messageOf("export.zip.csv", ["export/sales.csv"]);
+    expect(message).toMatch(/unzip/i);
+    expect(message).toMatch(/sales\.csv/);
+    expect(message).not.toMatch(/xl\/workbook\.xml/);
   });
 });
