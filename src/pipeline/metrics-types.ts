@@ -77,6 +77,9 @@ export interface Quality {
   duplicateRowsChecked: number;
   missingRevenue: number;
   invalidRevenue: number;
+  /** Of invalidRevenue: cells holding an Excel error value ("#N/A", "#DIV/0!"), and which ones. */
+  formulaErrorRevenue: number;
+  formulaErrorKinds: string[];
   /** Rows whose revenue (or units or price) is a number too large to be an amount: set aside, counted as 0. */
   outOfRangeRevenue: number;
   /** Unit cells too large to be a quantity: left out of the units total. */

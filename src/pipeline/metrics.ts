@@ -1,4 +1,4 @@
-import { type Cell, cellText, isBlankCell } from "./cell.js";
+import { type Cell, cellText, isBlankCell, isExcelError } from "./cell.js";
 import {
   type DateReading,
   type DayKey,
@@ -163,6 +163,8 @@ export class MetricsFold {
     duplicateRowsChecked: 0,
     missingRevenue: 0,
     invalidRevenue: 0,
+    formulaErrorRevenue: 0,
+    formulaErrorKinds: [],
     outOfRangeRevenue: 0,
     outOfRangeUnits: 0,
     invalidDates: 0,
@@ -216,6 +218,13 @@ export class MetricsFold {
     return this.rows;
   }
 
+  /** An Excel error value where revenue should be: a failed formula, which the notes name. */
+  private countFormulaError(cell: string): void {
+    this.quality.formulaErrorRevenue++;
+    const kind = cell.trim().toUpperCase();
+    if (!this.quality.formulaErrorKinds.includes(kind)) this.quality.formulaErrorKinds.push(kind);
+  }
+
   get runningTotal(): number {
     return this.total.value;
   }
@@ -260,7 +269,10 @@ export class MetricsFold {
       revenue = parseNumber(cell, this.numbers);
       if (Number.isNaN(revenue)) {
         if (isBlankCell(cell)) this.quality.missingRevenue++;
-        else this.quality.invalidRevenue++;
+        else {
+          this.quality.invalidRevenue++;
+          if (isExcelError(cell)) this.countFormulaError(cell as string);
+        }
         revenue = 0;
       } else if (!isAmount(revenue)) {
         this.quality.outOfRangeRevenue++;

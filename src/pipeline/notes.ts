@@ -68,9 +68,14 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(
       `${plural(q.missingRevenue, "row has", "rows have")} no ${revenueColumn} value (counted as 0).`,
     );
-  if (q.invalidRevenue > 0)
+  if (q.formulaErrorRevenue > 0)
     notes.push(
-      `${plural(q.invalidRevenue, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
+      `${plural(q.formulaErrorRevenue, "row has", "rows have")} an Excel error (${q.formulaErrorKinds.join(", ")}) instead of a ${revenueColumn} (counted as 0): a formula failed in the workbook; fix it there and export again.`,
+    );
+  const notNumbers = q.invalidRevenue - q.formulaErrorRevenue;
+  if (notNumbers > 0)
+    notes.push(
+      `${plural(notNumbers, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
     );
   if (q.outOfRangeRevenue > 0)
     notes.push(

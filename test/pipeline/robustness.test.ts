@@ -308,3 +308,46 @@ describe("zip files that are not workbooks", () => {
     expect(message).not.toMatch(/xl\/workbook\.xml/);
   });
 });
+
+describe("Excel error values in the revenue column", () => {
+  // A #N/A from a failed VLOOKUP was reported as "no Revenue value", and a CSV's "#DIV/0!" as "not a
+  // number": neither told the user that formulas in the workbook failed.
+  it("names formula errors in an XLSX revenue column", async () => {
+    const { workbookParts } = await import("../helpers/xlsx.js");
+    const { buildZip } = await import("../helpers/zip.js");
+    const parts = workbookParts({
+      sheets: [
+        {
+          name: "Sales",
+          rows: [
+            ["Date", "Region", "Revenue"],
+            ...SALES.map((s) => [new Date(`${s.date}T00:00:00Z`), s.region, s.amount]),
+          ],
+        },
+      ],
+    });
+    const sheet = parts.find((p) => p.name === "xl/worksheets/sheet1.xml");
+    if (!sheet) throw new Error("no sheet part");
+    const text = sheet.data.toString();
+    // Two revenue cells become error values, as Excel stores them (t="e").
+    const patched = text
+      .replace(/<c r="C3"><v>[^<]*<\/v><\/c>/, '<c r="C3" t="e"><f>VLOOKUP(A3,X:Y,2,0)</f><v>#N/A</v></c>')
+      .replace(/<c r="C4"><v>[^<]*<\/v><\/c>/, '<c r="C4" t="e"><v>#DIV/0!</v></c>');
+    expect(patched).not.toBe(text);
+    sheet.data = Buffer.from(patched);
+    const a = await analyse("errors.xlsx", buildZip(parts));
+    expect(a.totalRevenue).toBe(TOTAL - (SALES[1]?.amount ?? 0) - (SALES[2]?.amount ?? 0));
+    expect(a.quality.formulaErrorRevenue).toBe(2);
+    expect(a.notes.join(" ")).toMatch(/2 rows have an Excel error \(#N\/A, #DIV\/0!\)/);
+  });
+
+  it("names formula errors in a CSV exported from Excel", async () => {
+    const numbers = [1, 2, 3, 4, 5, 6].map((d) => `2024-01-0${d},A,100`);
+    const text = ["Date,Region,Revenue", ...numbers, "2024-01-08,B,#VALUE!", "2024-01-09,C,abc"].join("\n");
+    const a = await analyse("errors.csv", text);
+    expect(a.quality.formulaErrorRevenue).toBe(1);
+    expect(a.quality.invalidRevenue).toBe(2);
+    expect(a.notes.join(" ")).toMatch(/1 row has an Excel error \(#VALUE!\)/);
+    expect(a.notes.join(" ")).toMatch(/1 row has a Revenue that is not a number/);
+  });
+});

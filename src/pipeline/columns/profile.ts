@@ -1,4 +1,4 @@
-import { type Cell, cellText, isBlankCell } from "../cell.js";
+import { type Cell, cellText, isBlankCell, isExcelError } from "../cell.js";
 import { dateReading, parseDateCell } from "../dates.js";
 import { isAmount, numberReading, parseNumber } from "../numbers.js";
 import { type HeaderMeaning, headerMeaning } from "./lexicon.js";
@@ -81,7 +81,8 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
     let tooLargeExample: string | null = null;
     for (const row of sample) {
       const cell = row[index];
-      if (isBlankCell(cell)) {
+      // A failed formula ("#N/A") says nothing about what the column holds: it counts as empty.
+      if (isBlankCell(cell) || isExcelError(cell)) {
         values.push(Number.NaN);
         continue;
       }
