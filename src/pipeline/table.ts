@@ -101,10 +101,13 @@ export class TableBuilder {
   /** `rowNumber` is the sheet's own row number when the reader knows it (XLSX skips empty rows). */
   push(cells: Cell[], rowNumber?: number): void {
     this.rowNumber = rowNumber ?? this.rowNumber + 1;
+    // Excel writes a delimiter for every formatted column: empty fields at the end of a row are no
+    // columns. Trimmed only when over the limit, so ordinary rows pay nothing.
+    if (cells.length > this.limits.maxColumns) trimTrailingBlanks(cells);
     if (cells.length > this.limits.maxColumns) {
       throw new InputError(
         "too-many-columns",
-        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns}. Is this really a sales table?`,
+        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns}. Is this really a sales table? Delete the columns that are not needed, or save the sales columns on their own.`,
         {
           detail: `Row ${this.rowNumber} has ${cells.length} columns, over MAX_COLUMNS (${this.limits.maxColumns})`,
         },
@@ -421,6 +424,12 @@ function sameTotal(value: number, running: number): boolean {
 function isBlankRow(cells: Cell[]): boolean {
   for (const c of cells) if (!isBlankCell(c)) return false;
   return true;
+}
+
+function trimTrailingBlanks(cells: Cell[]): void {
+  let end = cells.length;
+  while (end > 0 && isBlankCell(cells[end - 1])) end--;
+  cells.length = end;
 }
 
 function filledCount(cells: Cell[]): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InputError } from "../../src/errors.js";
+import { InputError } from "../../src/errors.js";
 import { analyzeFile } from "../../src/pipeline/analyze.js";
 import { tempFiles } from "../helpers/files.js";
 
@@ -349,5 +349,30 @@ describe("Excel error values in the revenue column", () => {
     expect(a.quality.invalidRevenue).toBe(2);
     expect(a.notes.join(" ")).toMatch(/1 row has an Excel error \(#VALUE!\)/);
     expect(a.notes.join(" ")).toMatch(/1 row has a Revenue that is not a number/);
+  });
+});
+
+describe("rows wider than the column limit", () => {
+  // Excel writes a delimiter for every formatted column, so a CSV of three columns can end each row
+  // with hundreds of empty fields. It was refused as having "703 columns".
+  it("reads a table whose rows end in hundreds of empty fields", async () => {
+    const pad = ",".repeat(700);
+    const text = [
+      "Date,Region,Revenue" + pad,
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount}${pad}`),
+    ].join("\n");
+    const a = await analyse("trailing-fields.csv", text);
+    expect(a.totalRevenue).toBe(TOTAL);
+  });
+
+  it("refuses a row with values past the limit, saying what to do", async () => {
+    const wide = Array.from({ length: 600 }, (_, i) => `c${i}`).join(",");
+    const error = await analyse("wide.csv", `Date,Region,Revenue,${wide}\n2024-01-05,N,5,${wide}`).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).userMessage).toMatch(
+      /Delete the columns .* not needed|save the sales columns/,
+    );
   });
 });
