@@ -137,6 +137,7 @@ const SPACES = /[\s\u00a0\u202f']/g;
 const PLAIN = /^\d+(?:\.\d+)?$|^\.\d+$/;
 const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 const MANY_DOT_GROUPS = /^\d{1,3}(?:\.\d{3}){2,}$/;
+const MANY_COMMA_GROUPS = /^\d{1,3}(?:,\d{3}){2,}$/;
 
 function parseMessyNumber(raw: string, reading: NumberReading): number {
   let s = raw.trim();
@@ -184,6 +185,10 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
   const dot = s.indexOf(".");
   if (decimalComma) {
     if (comma === -1) return dot !== -1 && /^\d{1,3}(?:\.\d{3})+$/.test(s) ? s.replaceAll(".", "") : s;
+    // A cell that settles itself overrides the file's habit: "1,234.50" (a dot after the commas) and
+    // "1,234,567" (two commas) can only group thousands with commas.
+    if (dot > comma || (comma !== s.lastIndexOf(",") && MANY_COMMA_GROUPS.test(s)))
+      return s.replaceAll(",", "");
     return s.replaceAll(".", "").replace(",", ".");
   }
   if (comma === -1) {

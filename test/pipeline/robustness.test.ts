@@ -376,3 +376,21 @@ describe("rows wider than the column limit", () => {
     );
   });
 });
+
+describe("numbers whose separators say how to read them", () => {
+  // In a decimal-comma file, a cell written the other way ("1,234.50", pasted from another source)
+  // was read as 1.2345, and "1,234,567" was not a number: both settle themselves whatever the file.
+  it("reads 1,234.50 and 1,234,567 correctly in a decimal-comma file", async () => {
+    const text = [
+      "Datum;Region;Umsatz",
+      "2024-01-05;A;1.000,50",
+      "2024-01-06;B;2.000,25",
+      "2024-01-07;C;3,5",
+      "2024-01-08;D;1,234.50",
+      "2024-01-09;E;1,234,567",
+    ].join("\n");
+    const a = await analyse("mixed-separators.csv", text);
+    expect(a.source.decimalComma).toBe(true);
+    expect(a.totalRevenue).toBe(1000.5 + 2000.25 + 3.5 + 1234.5 + 1234567);
+  });
+});
