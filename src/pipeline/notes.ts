@@ -155,7 +155,8 @@ function columnNotes(a: Analysis): string[] {
     const reason = a.columnReason?.[role];
     if (header === null || reason === undefined) continue;
     const standIn = a.columnStandIns?.[role];
-    const name = `“${header.trim() || `column ${role}`}”`;
+    // An empty header cell has no name to quote: say so rather than invent one.
+    const name = header.trim() === "" ? "a column with no header" : `“${header.trim()}”`;
     if (standIn) {
       notes.push(
         `No ${label.toLowerCase()} column: the ${standIn} column ${name} stands in as the ${label.toLowerCase()} (it has only a handful of values).`,

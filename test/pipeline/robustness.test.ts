@@ -394,3 +394,15 @@ describe("numbers whose separators say how to read them", () => {
     expect(a.totalRevenue).toBe(1000.5 + 2000.25 + 3.5 + 1234.5 + 1234567);
   });
 });
+
+describe("columns without a header", () => {
+  // A region column with an empty header cell was named “column region” in the notes, a name the
+  // file does not have.
+  it("says a column has no header instead of inventing a name", async () => {
+    const text = ["Date,,Revenue", ...SALES.map((s) => `${s.date},${s.region},${s.amount}`)].join("\n");
+    const a = await analyse("unnamed.csv", text);
+    expect(a.totalRevenue).toBe(TOTAL);
+    const note = a.notes.find((n) => n.startsWith("Region:"));
+    expect(note).toBe("Region: a column with no header (read from the values, not the header).");
+  });
+});
