@@ -112,6 +112,8 @@ export interface Metrics {
   columnReason: Partial<Record<Role, ColumnReason>>;
   /** Roles played by a column found as another role (category -> product: a product column stood in). */
   columnStandIns: Partial<Record<Role, Role>>;
+  /** Other columns whose header names the role exactly as well as the one used (revenue only). */
+  columnAlternatives: Partial<Record<Role, string[]>>;
   revenueSource: Schema["revenueSource"];
   currency: Currency | null;
   totalRevenue: number;

@@ -56,7 +56,26 @@ function columnReading(schema: Schema) {
     columnConfidence: pick((r) => r.confidence),
     columnReason: pick((r) => r.reason),
     columnStandIns: pick((r) => r.standIn),
+    columnAlternatives: revenueAlternatives(schema),
   };
+}
+
+/**
+ * Other columns whose header names revenue exactly as well as the one used ("Amount (EUR)" and
+ * "Amount (USD)", two "Revenue" columns): the first was taken, and the user should know there was a
+ * choice. Columns playing another role are no alternative.
+ */
+function revenueAlternatives(schema: Schema): Partial<Record<Role, string[]>> {
+  const used = schema.readings.revenue;
+  if (!used || used.reason !== "header") return {};
+  const list = schema.candidates.revenue ?? [];
+  const best = list.find((c) => c.column === used.column);
+  if (!best) return {};
+  const playing = new Set(Object.values(schema.index));
+  const others = list
+    .filter((c) => c.column !== used.column && c.score >= best.score && !playing.has(c.column))
+    .map((c) => schema.headers[c.column] ?? "");
+  return others.length > 0 ? { revenue: others } : {};
 }
 
 /**

@@ -171,5 +171,10 @@ function columnNotes(a: Analysis): string[] {
       notes.push(`${label}: ${name} (the header is a weak match; check that this is the right column).`);
     }
   }
+  for (const other of a.columnAlternatives?.revenue ?? []) {
+    notes.push(
+      `Revenue: “${a.columns.revenue ?? ""}” was used; “${other}” is named as well. If that is the right one, delete or rename the other.`,
+    );
+  }
   return notes;
 }

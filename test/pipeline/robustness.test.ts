@@ -406,3 +406,29 @@ describe("columns without a header", () => {
     expect(note).toBe("Region: a column with no header (read from the values, not the header).");
   });
 });
+
+describe("two columns named equally well as revenue", () => {
+  // "Amount (EUR)" and "Amount (USD)", or two "Revenue" columns: the first was used, and nothing
+  // told the user another column had as good a claim.
+  it("names the other candidate in the notes", async () => {
+    const text = [
+      "Date,Region,Amount (EUR),Amount (USD)",
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount},${s.amount * 1.1}`),
+    ].join("\n");
+    const a = await analyse("two-amounts.csv", text);
+    expect(a.columns.revenue).toBe("Amount (EUR)");
+    expect(a.columnAlternatives.revenue).toEqual(["Amount (USD)"]);
+    expect(a.notes).toContain(
+      "Revenue: “Amount (EUR)” was used; “Amount (USD)” is named as well. If that is the right one, delete or rename the other.",
+    );
+  });
+
+  it("says nothing when one header is clearly better", async () => {
+    const text = [
+      "Date,Region,Sales,Amount",
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount},${s.amount}`),
+    ].join("\n");
+    const a = await analyse("sales-and-amount.csv", text);
+    expect(a.columnAlternatives.revenue).toBeUndefined();
+  });
+});
