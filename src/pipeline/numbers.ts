@@ -21,6 +21,17 @@ const SYMBOL_TO_CODE: Record<string, string> = {
   "₱": "PHP",
   "₦": "NGN",
   R$: "BRL",
+  // Dollars named by their country, as exports outside the US write them.
+  US$: "USD",
+  CA$: "CAD",
+  C$: "CAD",
+  A$: "AUD",
+  AU$: "AUD",
+  NZ$: "NZD",
+  HK$: "HKD",
+  S$: "SGD",
+  MX$: "MXN",
+  NT$: "TWD",
   Rs: "INR",
   "Rs.": "INR",
   zł: "PLN",
@@ -48,7 +59,7 @@ const CODE_TO_SYMBOL: Record<string, string> = {
 };
 const ISO_CODE =
   /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
-const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]/;
+const CURRENCY_MARK = /(?:US|CA|AU|NZ|HK|MX|NT|[ACS])\$|R\$|Rs\.?|zł|CHF|kr|[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]/;
 
 export interface Currency {
   code: string | null;
@@ -139,8 +150,21 @@ const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 const MANY_DOT_GROUPS = /^\d{1,3}(?:\.\d{3}){2,}$/;
 const MANY_COMMA_GROUPS = /^\d{1,3}(?:,\d{3}){2,}$/;
 
+/** Zero-width spaces and joiners, word joiner, BOM: invisible, pasted from web pages and PDFs. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+/** Full-width ASCII forms (１２３４．５０, ￥), as Japanese and Chinese software writes them. */
+const FULL_WIDTH = /[\uff01-\uff5e\uffe5]/;
+/** Excel's ="1234.50", written to keep a value as typed: a string literal, nothing to evaluate. */
+const TEXT_LITERAL = /^="([^"]*)"$/;
+/** Excel's Accounting format shows zero as a dash, and "Save as CSV" writes what is shown. */
+const DASH_ZERO = /^[-\u2013\u2014]$/;
+
 function parseMessyNumber(raw: string, reading: NumberReading): number {
-  let s = raw.trim();
+  let s = raw;
+  if (FULL_WIDTH.test(s)) s = s.normalize("NFKC");
+  s = s.replace(INVISIBLE, "").trim();
+  const literal = TEXT_LITERAL.exec(s);
+  if (literal) s = (literal[1] as string).trim();
   if (s === "") return Number.NaN;
   let negative = false;
   if (s.startsWith("(") && s.endsWith(")")) {
@@ -152,6 +176,7 @@ function parseMessyNumber(raw: string, reading: NumberReading): number {
     reading.lastCurrency = currency[0];
     s = s.replace(currency[0], "").trim();
   }
+  if (DASH_ZERO.test(s)) return 0;
   if (s.startsWith("-") || s.startsWith("\u2212")) {
     negative = !negative;
     s = s.slice(1);

@@ -432,3 +432,36 @@ describe("two columns named equally well as revenue", () => {
     expect(a.columnAlternatives.revenue).toBeUndefined();
   });
 });
+
+describe("amounts as spreadsheets write them", () => {
+  const column = (cells: string[]) =>
+    ["Date,Region,Revenue", ...cells.map((c, i) => `2024-01-0${i + 1},R${i % 2},${c}`)].join("\n");
+
+  // Each of these made the revenue column "text" (the file was refused) or a cell "not a number".
+  it.each([
+    // Excel's trick to keep a value as typed: ="1234.50" (a string literal, nothing to evaluate).
+    ["excel-text-literal", ['="1234.50"', '="250.00"', '="18999.99"', '="75.25"'], 20559.74],
+    // Dollar currencies with their country: US$, CA$, A$, NZ$, HK$.
+    ["country-dollars", ['"US$1,234.50"', '"CA$250.00"', '"A$18,999.99"', '"HK$ 75.25"'], 20559.74],
+    // Japanese full-width digits and point.
+    ["fullwidth-digits", ["１２３４．５０", "２５０", "１８９９９．９９", "７５．２５"], 20559.74],
+    // Zero-width spaces pasted from the web.
+    [
+      "zero-width",
+      ["\u200b1234.50", "250.00\u200b", "\u200b-18999.99", "75.25"],
+      1234.5 + 250 - 18999.99 + 75.25,
+    ],
+    // Excel's Accounting format writes zero as a dash, and "Save as CSV" keeps what is shown.
+    ["accounting-dash-zero", ['" $ 1,234.50 "', '" $ -   "', " - ", '" $ 75.25 "'], 1309.75],
+  ])("reads %s", async (name, cells, total) => {
+    const a = await analyse(`amounts-${name}.csv`, column(cells));
+    expect(a.totalRevenue).toBeCloseTo(total, 2);
+    expect(a.quality.invalidRevenue).toBe(0);
+  });
+
+  it("still never evaluates a formula", async () => {
+    const a = await analyse("formula.csv", column(["100", "=1+1", "200", "300", "400"]));
+    expect(a.totalRevenue).toBe(1000);
+    expect(a.quality.invalidRevenue).toBe(1);
+  });
+});
