@@ -115,6 +115,8 @@ export interface Metrics {
   /** Other columns whose header names the role exactly as well as the one used (revenue only). */
   columnAlternatives: Partial<Record<Role, string[]>>;
   revenueSource: Schema["revenueSource"];
+  /** 1, or 1,000 / 1,000,000 when the revenue header states its amounts in thousands or millions. */
+  revenueScale: number;
   currency: Currency | null;
   totalRevenue: number;
   netRevenue: number;

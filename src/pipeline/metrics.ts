@@ -123,6 +123,8 @@ class GroupTable extends Map<string, MonthlyGroup> {
 export class MetricsFold {
   private readonly schema: Schema;
   private readonly numbers: NumberReading;
+  /** 1, or 1,000 / 1,000,000 when the revenue header states thousands or millions. */
+  private readonly revenueScale: number;
   private readonly dates: DateReading;
   private readonly dateCache = new Map<string, DayKey>();
   /** Keyed by the raw cell text, so the common case is one Map lookup per row with no trimming. */
@@ -215,6 +217,7 @@ export class MetricsFold {
     this.dates = dateReading(schema.dateSerialNumbers, options.date1904 ?? false);
     const i = schema.index;
     this.iRevenue = i.revenue;
+    this.revenueScale = schema.revenueScale ?? 1;
     this.iUnits = i.units;
     this.iPrice = i.unitPrice;
     this.iDate = i.date;
@@ -258,10 +261,10 @@ export class MetricsFold {
 
   /** Revenue of a row as the fold would count it (NaN when the row has none). */
   revenueOf(cells: Cell[]): number {
-    if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers);
+    if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers) * this.revenueScale;
     const units = parseNumber(cells[this.iUnits], this.numbers);
     const price = parseNumber(cells[this.iPrice], this.numbers);
-    return units * price;
+    return units * price * this.revenueScale;
   }
 
   add(cells: Cell[], rowNumber: number): void {
@@ -297,6 +300,7 @@ export class MetricsFold {
         this.quality.outOfRangeRevenue++;
         revenue = 0;
       } else {
+        if (this.revenueScale !== 1) revenue *= this.revenueScale;
         if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
         if (this.iPrice >= 0 && !Number.isNaN(units) && this.lines === null)
           this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
@@ -306,7 +310,7 @@ export class MetricsFold {
       const price = parseNumber(cells[this.iPrice], this.numbers);
       if (this.numbers.lastCurrency !== null && !Number.isNaN(price))
         this.countCurrency(this.numbers.lastCurrency);
-      revenue = units * price;
+      revenue = units * price * this.revenueScale;
       if (!isAmount(revenue)) {
         if (unitsOutOfRange || (!Number.isNaN(revenue) && !Number.isNaN(price)))
           this.quality.outOfRangeRevenue++;
@@ -581,6 +585,7 @@ export class MetricsFold {
       columns,
       ...columnReading(schema),
       revenueSource: schema.revenueSource,
+      revenueScale: schema.revenueScale ?? 1,
       currency: this.currency(),
       totalRevenue: roundMoney(total),
       netRevenue: roundMoney(net),

@@ -44,6 +44,13 @@ export function describeQuality(a: Analysis): string[] {
   if (s.encoding === "utf-8 (invalid bytes replaced)")
     notes.push("The file has bytes that are not valid UTF-8; they were replaced.");
   if (s.decimalComma) notes.push("Numbers use a decimal comma (1.234,56).");
+  if (a.revenueScale > 1) {
+    const unit = a.revenueScale === 1000 ? "thousands" : "millions";
+    const header = a.columns.revenue ?? a.columns.unitPrice ?? "";
+    notes.push(
+      `“${header}” states its amounts in ${unit}: the figures here are full amounts (each cell x ${fmt(a.revenueScale)}).`,
+    );
+  }
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { type AmountScale, amountScale } from "./amount-scale.js";
 import type { Cell } from "./cell.js";
 import {
   assignColumns,
@@ -39,6 +40,8 @@ export interface Schema {
   cancelByInvoicePrefix: boolean;
   /** Currency named in the revenue header, e.g. "Amount (INR)". */
   headerCurrency: Currency | null;
+  /** The revenue header states its amounts in thousands or millions ("Revenue ($000)"): the multiplier. */
+  revenueScale: AmountScale;
   dateSerialNumbers: boolean;
   /** A shape beyond one row per sale (deals, multi-line orders, discounts): see shapes/detect.ts. */
   shape?: ShapePlan;
@@ -104,6 +107,7 @@ export function schemaFrom(
     decimalComma,
     cancelByInvoicePrefix,
     headerCurrency: revenueProfile?.normalised.currency ?? null,
+    revenueScale: revenueProfile ? amountScale(revenueProfile.header) : 1,
     dateSerialNumbers:
       dateProfile !== undefined &&
       (isDateHeader(dateProfile.compact) || dateProfile.meaning.concepts.has("date")),

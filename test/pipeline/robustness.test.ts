@@ -465,3 +465,34 @@ describe("amounts as spreadsheets write them", () => {
     expect(a.quality.invalidRevenue).toBe(1);
   });
 });
+
+describe("amounts in thousands or millions", () => {
+  // "Revenue ($000)" holds 1.2345 for $1,234.50: the summary told an executive about 20.56 of revenue
+  // where the file meant 20,559.74.
+  it.each([
+    ["Revenue ($000)", 1000],
+    ["Sales (in thousands)", 1000],
+    ["Umsatz (TEUR)", 1000],
+    ["Revenue ('000)", 1000],
+    ["Sales ($M)", 1_000_000],
+    ["Revenue (in millions)", 1_000_000],
+  ])("reads %s as full amounts", async (header, scale) => {
+    const text = [
+      `Date,Region,${header}`,
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount / scale}`),
+    ].join("\n");
+    const a = await analyse(`scaled-${scale}.csv`, text);
+    expect(a.totalRevenue).toBeCloseTo(TOTAL, 2);
+    expect(a.revenueScale).toBe(scale);
+    expect(a.notes.join(" ")).toMatch(scale === 1000 ? /in thousands/ : /in millions/);
+  });
+
+  it("leaves a plain header alone", async () => {
+    const text = ["Date,Region,Revenue 2024", ...SALES.map((s) => `${s.date},${s.region},${s.amount}`)].join(
+      "\n",
+    );
+    const a = await analyse("plain-2024.csv", text);
+    expect(a.revenueScale).toBe(1);
+    expect(a.totalRevenue).toBe(TOTAL);
+  });
+});
