@@ -198,6 +198,9 @@ function unusableColumn(role: "revenue" | "units" | "unitPrice", evidence: Sampl
   if (best.nonEmpty === 0) {
     return `The column ${name} is empty ${where}. If it holds formulas, the workbook was saved without their calculated values: open it in Excel and save it again.`;
   }
+  if (best.typedDates > 0 && best.typedDates >= (best.nonEmpty - best.numeric) * 0.8) {
+    return `The column ${name} is formatted as dates in the workbook, so its amounts show as dates (such as ${quote(best.textExample ?? "")}). In Excel, select the column, format it as Number, save and upload again.`;
+  }
   const text = best.nonEmpty - best.numeric;
   const tooLarge = best.numeric - best.amounts;
   if (tooLarge > text && best.tooLargeExample !== null) {

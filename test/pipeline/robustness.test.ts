@@ -496,3 +496,29 @@ describe("amounts in thousands or millions", () => {
     expect(a.totalRevenue).toBe(TOTAL);
   });
 });
+
+describe("a money column formatted as dates in the workbook", () => {
+  // Excel shows 1234.5 formatted as a date as 1903-05-18; the refusal said the column "holds text such
+  // as 1903-05-18", which sends the user looking for text that is not there.
+  it("says the column is formatted as dates and how to fix it", async () => {
+    const { buildWorkbook, STYLES } = await import("../helpers/xlsx.js");
+    const book = buildWorkbook({
+      sheets: [
+        {
+          name: "Sales",
+          rows: [
+            ["Date", "Region", "Revenue"],
+            ...SALES.map((s) => [
+              new Date(`${s.date}T00:00:00Z`),
+              s.region,
+              { number: s.amount, style: STYLES.date },
+            ]),
+          ],
+        },
+      ],
+    });
+    const error = await analyse("revenue-as-dates.xlsx", book).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).userMessage).toMatch(/formatted as dates.*Number/);
+  });
+});
