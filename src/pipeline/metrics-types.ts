@@ -85,6 +85,9 @@ export interface Quality {
   /** Unit cells too large to be a quantity: left out of the units total. */
   outOfRangeUnits: number;
   invalidDates: number;
+  /** Rows dated far from all the others (placeholders such as 1900-01-01, mistyped years): left out of the period and months. */
+  outlierDates: number;
+  outlierDateExamples: string[];
   ambiguousDates: number;
   dayOrder: DayOrder | null;
   dayOrderReason: string | null;

@@ -15,6 +15,7 @@ import { detach } from "./detach.js";
 import { Group, MonthlyGroup, mergeGroup } from "./group.js";
 import { OverflowGroups, type Pooled } from "./groups.js";
 import { HashSet53 } from "./hash-set53.js";
+import { isolatedDays } from "./isolated-dates.js";
 import { LabelCache } from "./label-cache.js";
 import type {
   GroupMonthGrid,
@@ -189,6 +190,8 @@ export class MetricsFold {
     outOfRangeRevenue: 0,
     outOfRangeUnits: 0,
     invalidDates: 0,
+    outlierDates: 0,
+    outlierDateExamples: [],
     ambiguousDates: 0,
     dayOrder: null,
     dayOrderReason: null,
@@ -556,7 +559,7 @@ export class MetricsFold {
       Object.entries(schema.index).map(([role, i]) => [role, i >= 0 ? (schema.headers[i] ?? null) : null]),
     ) as Record<Role, string | null>;
 
-    const days = this.resolveDays();
+    const days = this.withoutIsolatedDays(this.resolveDays());
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
@@ -732,6 +735,19 @@ export class MetricsFold {
       if (code) return /^[A-Z]{3}$/.test(code) ? currencyFromCode(code) : findCurrency(code);
     }
     return this.schema.headerCurrency;
+  }
+
+  /** The days without placeholder or mistyped dates far from the rest (see isolated-dates.ts), counted. */
+  private withoutIsolatedDays(days: Map<DayKey, Group>): Map<DayKey, Group> {
+    const isolated = isolatedDays(days);
+    if (isolated.length === 0) return days;
+    const kept = new Map(days);
+    for (const key of isolated) {
+      this.quality.outlierDates += kept.get(key)?.rows ?? 0;
+      if (this.quality.outlierDateExamples.length < 5) this.quality.outlierDateExamples.push(keyToIso(key));
+      kept.delete(key);
+    }
+    return kept;
   }
 
   private resolveDays(): Map<DayKey, Group> {

@@ -92,6 +92,10 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(
       `${plural(q.outOfRangeUnits, "row has", "rows have")} a ${a.columns.units} of 10 trillion or more, too large to be a quantity; left out of the units total.`,
     );
+  if (q.outlierDates > 0)
+    notes.push(
+      `${plural(q.outlierDates, "row has a date", "rows have dates")} far from all the others (${q.outlierDateExamples.join(", ")}${q.outlierDates > q.outlierDateExamples.length ? ", …" : ""}), such as a placeholder or a mistyped year: left out of the period and the monthly figures; their revenue is in the totals.`,
+    );
   if (q.invalidDates > 0)
     notes.push(
       `${plural(q.invalidDates, "row has", "rows have")} a ${a.columns.date} that is not a date (left out of the monthly figures).`,

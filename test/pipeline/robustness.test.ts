@@ -522,3 +522,32 @@ describe("a money column formatted as dates in the workbook", () => {
     expect((error as InputError).userMessage).toMatch(/formatted as dates.*Number/);
   });
 });
+
+describe("placeholder and mistyped dates far from the rest", () => {
+  // A 1900-01-01 or 1970-01-01 placeholder, or a year typed 2124, stretched the period to two
+  // centuries: 1,200 empty months, "latest months" charts of zeros and a month-over-month change
+  // between two empty months in 2124.
+  it("leaves a few isolated dates out of the period and the months, with a note", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (let i = 0; i < 60; i++) lines.push(`2024-${String(1 + (i % 12)).padStart(2, "0")}-10,R${i % 3},100`);
+    lines.push("1900-01-01,R1,50", "1970-01-01,R2,60", "2124-03-05,R0,70");
+    const a = await analyse("outlier-dates.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(6180);
+    expect(a.dateRange).toEqual({ start: "2024-01-10", end: "2024-12-10" });
+    expect(a.revenueByMonth).toHaveLength(12);
+    expect(a.monthOverMonth?.to).toBe("2024-12");
+    expect(a.quality.outlierDates).toBe(3);
+    expect(a.notes.join(" ")).toMatch(
+      /3 rows have dates far from all the others \(1900-01-01, 1970-01-01, 2124-03-05\)/,
+    );
+  });
+
+  it("keeps a long history that has a gap", async () => {
+    const lines = ["Date,Region,Revenue"];
+    for (let i = 0; i < 30; i++) lines.push(`2015-${String(1 + (i % 12)).padStart(2, "0")}-10,R${i % 3},100`);
+    for (let i = 0; i < 30; i++) lines.push(`2020-${String(1 + (i % 12)).padStart(2, "0")}-10,R${i % 3},100`);
+    const a = await analyse("gap-history.csv", lines.join("\n"));
+    expect(a.dateRange).toEqual({ start: "2015-01-10", end: "2020-12-10" });
+    expect(a.quality.outlierDates).toBe(0);
+  });
+});
