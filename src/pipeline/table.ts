@@ -72,6 +72,8 @@ export class TableBuilder {
   private rowNumber = 0;
   private dataRows = 0;
   private listSeparator: string | undefined;
+  /** The first value of a stream whose rows never held two: said in the refusal. */
+  private singleValue: Cell | undefined;
   /** Columns a sum row's label may sit in: the first three, and the grouping columns. */
   private labelColumns: number[] = [0, 1, 2];
   /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
@@ -145,7 +147,11 @@ export class TableBuilder {
     if (this.failure || !this.fold || !this.schema) {
       return {
         headers: this.headerRow === -1 ? null : this.headers,
-        error: this.failure ?? new InputError("no-table", NO_TABLE),
+        error:
+          this.failure ??
+          (this.singleValue !== undefined
+            ? oneColumn(this.singleValue)
+            : new InputError("no-table", NO_TABLE)),
       };
     }
     const metrics = this.fold.finish(this.skipped);
@@ -162,6 +168,9 @@ export class TableBuilder {
     let widest = 0;
     for (const { cells } of rows) widest = Math.max(widest, filledCount(cells));
     if (widest < 2) {
+      this.singleValue ??= rows
+        .map(({ cells }) => cells.find((c) => !isBlankCell(c)))
+        .find((c) => c !== undefined);
       // Nothing table-shaped yet; keep looking if the stream goes on.
       if (rows.length >= HEADER_SEARCH_ROWS) {
         this.pending = rows.slice(-1);
@@ -356,6 +365,16 @@ export class TableBuilder {
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
+}
+
+/** Rows of one value each: a list, or a CSV separated by a character we do not split on ("~", ":"). */
+function oneColumn(first: Cell): InputError {
+  const text = cellText(first).replace(/[\p{Cc}\p{Cf}]+/gu, " ");
+  const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  return new InputError(
+    "no-table",
+    `The table has only one column (its first value: “${shown}”): a sales table needs at least two, such as Date and Revenue. In a CSV, separate the columns with a comma, semicolon, tab or |.`,
+  );
 }
 
 /** The schema of a table, or null where it has none (the error is raised again by the real inference). */
