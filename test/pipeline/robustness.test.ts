@@ -551,3 +551,42 @@ describe("placeholder and mistyped dates far from the rest", () => {
     expect(a.quality.outlierDates).toBe(0);
   });
 });
+
+describe("files with a single column", () => {
+  // A list of amounts, or a file separated by "~" or ":", was refused with "No table was found:
+  // expected a header row with at least two column names", which does not say what the bot saw.
+  it.each([
+    ["one-column", ["Revenue", "100", "200"].join("\n")],
+    ["tilde", ["Date~Region~Revenue", "2024-01-05~North~100"].join("\n")],
+  ])("says what it found in a %s file and what to do", async (name, text) => {
+    const error = await analyse(`${name}.csv`, text).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as InputError).userMessage;
+    expect(message).toMatch(/one column/);
+    expect(message).toMatch(/comma, semicolon, tab or \|/);
+  });
+});
+
+describe("markup and JSON saved under a spreadsheet name", () => {
+  // Web apps export "report.xls" files that are HTML tables or Excel 2003 XML; a JSON export renamed
+  // .csv. Each was told "The table has only one column" (or "No table was found"), not what it is.
+  it.each([
+    ["html-table.xls.csv", "<table><tr><th>Date</th><th>Revenue</th></tr></table>", /web page \(HTML\)/],
+    [
+      "spreadsheetml.csv",
+      '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+      /Excel 2003 XML spreadsheet.*save it as \.xlsx/,
+    ],
+    ["data.xml.csv", '\ufeff<?xml version="1.0"?>\n<orders><order/></orders>', /XML file/],
+    [
+      "export.json.csv",
+      '[\n  {"date": "2024-01-05", "revenue": 100},\n  {"date": "2024-01-06", "revenue": 5}\n]',
+      /JSON/,
+    ],
+    ["object.json.csv", '{"orders": [{"date": "2024-01-05"}]}', /JSON/],
+  ])("names what %s is", async (name, text, what) => {
+    const error = await analyse(name, text).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).userMessage).toMatch(what);
+  });
+});

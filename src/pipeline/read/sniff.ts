@@ -26,13 +26,39 @@ export function sniff(head: Uint8Array, cfbDirectory?: Uint8Array): SniffedKind 
     return "text";
   if (looksBinary(head))
     throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
-  const text = Buffer.from(head.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();
-  if (text.startsWith("<!doctype html") || text.startsWith("<html")) {
-    throw new InputError("unsupported-type", `This is a web page (HTML), not a spreadsheet. ${EXPECTED}`);
-  }
+  const text = Buffer.from(head.subarray(0, 2048))
+    .toString("latin1")
+    .replace(/^\xef\xbb\xbf/, "")
+    .trimStart()
+    .toLowerCase();
+  const markup = markupKind(text);
+  if (markup) throw new InputError("unsupported-type", `${markup} ${EXPECTED}`);
   if (text.startsWith("{\\rtf"))
     throw new InputError("unsupported-type", `This is a rich-text document (RTF). ${EXPECTED}`);
+  // "[{" or '{"': a JSON export; no CSV starts so (a header cell would have to open with a bracket).
+  if (/^(?:\[\s*[{["]|\{\s*")/.test(text))
+    throw new InputError("unsupported-type", `This is JSON data, not a table: export it as CSV. ${EXPECTED}`);
   return "text";
+}
+
+const HTML_START = /^<(?:!doctype html|html|head|body|meta|table|style|title|div)\b/;
+
+/**
+ * Markup under a spreadsheet name: web apps export "report.xls" files that are HTML tables or Excel
+ * 2003 XML (SpreadsheetML); no CSV's first line starts with "<".
+ */
+function markupKind(text: string): string | null {
+  if (HTML_START.test(text)) {
+    return "This is a web page (HTML), not a spreadsheet; if it came from a web app as .xls, open it in Excel and save it as .xlsx.";
+  }
+  if (!text.startsWith("<?xml") && !text.startsWith("<")) return null;
+  if (
+    text.includes("urn:schemas-microsoft-com:office:spreadsheet") ||
+    text.includes('progid="excel.sheet"')
+  ) {
+    return "This is an Excel 2003 XML spreadsheet, which cannot be read here: open it in Excel and save it as .xlsx.";
+  }
+  return text.startsWith("<?xml") ? "This is an XML file, not a spreadsheet." : null;
 }
 
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
