@@ -1,4 +1,5 @@
 import { type Cell, cellText, isBlankCell, isExcelError } from "./cell.js";
+import { normaliseHeader } from "./columns/normalise.js";
 import {
   type DateReading,
   type DayKey,
@@ -73,8 +74,18 @@ function revenueAlternatives(schema: Schema): Partial<Record<Role, string[]>> {
   const best = list.find((c) => c.column === used.column);
   if (!best) return {};
   const playing = new Set(Object.values(schema.index));
+  // The same words once a bracketed currency or unit is set aside: "Amount (EUR)" and "Amount (USD)".
+  // "Amount Refunded" or "Converted Amount" say what they are and are no rival.
+  const words = (column: number) => normaliseHeader(schema.headers[column] ?? "").words.join(" ");
+  const usedWords = words(used.column);
   const others = list
-    .filter((c) => c.column !== used.column && c.score >= best.score && !playing.has(c.column))
+    .filter(
+      (c) =>
+        c.column !== used.column &&
+        c.score >= best.score &&
+        !playing.has(c.column) &&
+        words(c.column) === usedWords,
+    )
     .map((c) => schema.headers[c.column] ?? "");
   return others.length > 0 ? { revenue: others } : {};
 }
@@ -88,9 +99,10 @@ const DUPLICATE_CHECK_ROWS = 100_000;
 const MAX_DISTINCT_ORDERS = 2_000_000;
 const DATE_CACHE_SIZE = 50_000;
 const DAY_SLOTS = 512;
-// English plus the German, Spanish, French and Italian words for cancelled/returned.
+// English plus the German, Spanish, French and Italian words for cancelled/returned, and for a
+// payment that failed or was declined (Stripe, PayPal): no money changed hands.
 const CANCEL_STATUS =
-  /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
+  /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors|fail|declin|abgelehnt|fehlgeschlagen|rechaz|[eé]chou|fallit/i;
 const TOP_PRODUCTS = 20;
 const BLANK_GROUP = "(blank)";
 

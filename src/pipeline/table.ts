@@ -27,7 +27,12 @@ const SUM_LABEL =
 /** Running totals at each sum row already set aside, newest last: where a subtotal's group starts. */
 const SUM_BOUNDARIES = 16;
 
-export type SkipReason = "blank row" | "repeated header" | "totals row" | "row of a second table";
+export type SkipReason =
+  | "blank row"
+  | "repeated header"
+  | "totals row"
+  | "row of a second table"
+  | "title row";
 
 export interface TableResult {
   headerRow: number;
@@ -76,6 +81,8 @@ export class TableBuilder {
   private singleValue: Cell | undefined;
   /** Columns a sum row's label may sit in: the first three, and the grouping columns. */
   private labelColumns: number[] = [0, 1, 2];
+  /** The revenue column, or units when revenue is units x price: the cell every sale has. */
+  private amountColumn = -1;
   /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
   private previousRow = 0;
   /** Set once a second table's header is met: every row from there on belongs to that table. */
@@ -250,7 +257,8 @@ export class TableBuilder {
       throw error;
     }
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
-    const { region, category, product } = this.schema.index;
+    const { region, category, product, revenue, units } = this.schema.index;
+    this.amountColumn = revenue >= 0 ? revenue : units;
     this.labelColumns = [...new Set([0, 1, 2, region, category, product])].filter((i) => i >= 0);
     // Typed columns are positions in the long table: a wide table's cells stay text for the parser.
     this.typing.kinds = this.options.typedColumns && !this.wide ? columnKindsFor(this.schema) : null;
@@ -287,6 +295,10 @@ export class TableBuilder {
     }
     if (this.isTotalsRow(cells, fold)) {
       this.skip("totals row");
+      return;
+    }
+    if (this.isTitleRow(cells)) {
+      this.skip("title row");
       return;
     }
     this.countDataRow();
@@ -351,6 +363,18 @@ export class TableBuilder {
       }
     }
     return false;
+  }
+
+  /**
+   * A row holding one value and no amount: a section title inside the table (QuickBooks writes each
+   * customer's name on a row of its own above its lines), or a footer ("Accrual basis ..."). Counted
+   * as data it was a sale of nothing, and a "row with no revenue". Data rows have an amount, so the
+   * blank test on that one cell settles almost every row.
+   */
+  private isTitleRow(cells: Cell[]): boolean {
+    const amount = this.amountColumn;
+    if (amount < 0 || !isBlankCell(cells[amount])) return false;
+    return filledCount(cells) === 1;
   }
 
   private markSum(fold: MetricsFold): void {

@@ -590,3 +590,63 @@ describe("markup and JSON saved under a spreadsheet name", () => {
     expect((error as InputError).userMessage).toMatch(what);
   });
 });
+
+describe("payment and accounting exports", () => {
+  // Stripe, PayPal and Square exports as they come (a few columns of each).
+  it("does not read a time zone as the region (PayPal, Square)", async () => {
+    const text = [
+      '"Date","Time","TimeZone","Name","Status","Currency","Gross","Fee","Net"',
+      ...SALES.map(
+        (s, i) =>
+          `"${s.date}","10:00:00","PST","Customer ${i}","Completed","USD","${s.amount}","-1.00","${s.amount - 1}"`,
+      ),
+    ].join("\n");
+    const a = await analyse("paypal.csv", text);
+    expect(a.columns.region).toBeNull();
+  });
+
+  // A failed or declined card payment is not a sale: it was counted in net revenue.
+  it("leaves failed and declined payments out of net revenue (Stripe)", async () => {
+    const text = [
+      "id,Created (UTC),Amount,Amount Refunded,Currency,Status",
+      "ch_1,2024-02-01 10:00:00,100,0,usd,Paid",
+      "ch_2,2024-02-02 10:00:00,50,0,usd,Failed",
+      "ch_3,2024-02-03 10:00:00,30,0,usd,Declined",
+      "ch_4,2024-02-04 10:00:00,20,20,usd,Refunded",
+      "ch_5,2024-02-05 10:00:00,10,0,usd,Paid",
+    ].join("\n");
+    const a = await analyse("stripe.csv", text);
+    expect(a.netRevenue).toBe(110);
+    // "Amount Refunded" is not a second name for the revenue column.
+    expect(a.columnAlternatives.revenue).toBeUndefined();
+  });
+
+  // QuickBooks' "Sales by Customer Detail": a title block, a customer name on a row of its own above
+  // each customer's lines, "Total for <customer>" after them, TOTAL at the end, and a footer.
+  it("reads a QuickBooks customer detail report", async () => {
+    const lines = [
+      '"Sales by Customer Detail"',
+      '"Acme Ltd"',
+      '"January - March, 2024"',
+      "",
+      ",Date,Transaction Type,Num,Product/Service,Qty,Sales Price,Amount,Balance",
+    ];
+    let grand = 0;
+    for (const customer of ["Alpha Co", "Beta LLC"]) {
+      lines.push(`${customer},,,,,,,,`);
+      let balance = 0;
+      for (const [i, s] of SALES.slice(0, 3).entries()) {
+        balance += s.amount;
+        lines.push(`,${s.date},Invoice,${1000 + i},Widget,1,${s.amount},"${s.amount}","${balance}"`);
+      }
+      lines.push(`Total for ${customer},,,,,,,"$${balance}",`);
+      grand += balance;
+    }
+    lines.push(`TOTAL,,,,,,,"$${grand}",`, "", '"Accrual basis Monday, April 1, 2024 10:00 AM GMT-05:00"');
+    const a = await analyse("quickbooks.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(grand);
+    expect(a.rows).toBe(6);
+    expect(a.columns.orderId).not.toBe("Transaction Type");
+    expect(a.quality.missingRevenue).toBe(0);
+  });
+});
