@@ -100,6 +100,10 @@ function parseDateNumber(n: number, reading: DateReading): DayKey {
     return ymdKey(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
   }
   if (!reading.serialNumbers) return Number.NaN;
+  // Under a date or month header, 202401 is January 2024 (Google Analytics' "Month of Year").
+  if (n >= 190001 && n <= 220012 && Number.isInteger(n) && n % 100 >= 1 && n % 100 <= 12) {
+    return ymdKey(Math.floor(n / 100), n % 100, 1);
+  }
   // Under a date header, numbers this large are Unix timestamps (databases, Stripe, Shopify APIs), in
   // seconds or milliseconds; the calendar day is taken in UTC, like every other date here.
   if (n >= UNIX_SECONDS_FROM && n < UNIX_SECONDS_TO) return unixDay(n * 1000);

@@ -83,6 +83,7 @@ export class TableBuilder {
   private labelColumns: number[] = [0, 1, 2];
   /** The revenue column, or units when revenue is units x price: the cell every sale has. */
   private amountColumn = -1;
+  private dateColumn = -1;
   /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
   private previousRow = 0;
   /** Set once a second table's header is met: every row from there on belongs to that table. */
@@ -259,6 +260,7 @@ export class TableBuilder {
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
     const { region, category, product, revenue, units } = this.schema.index;
     this.amountColumn = revenue >= 0 ? revenue : units;
+    this.dateColumn = this.schema.index.date;
     this.labelColumns = [...new Set([0, 1, 2, region, category, product])].filter((i) => i >= 0);
     // Typed columns are positions in the long table: a wide table's cells stay text for the parser.
     this.typing.kinds = this.options.typedColumns && !this.wide ? columnKindsFor(this.schema) : null;
@@ -347,13 +349,22 @@ export class TableBuilder {
    * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    if (!hasSumLabel(cells, this.labelColumns) || fold.rowCount === 0) return false;
+    const labelled = hasSumLabel(cells, this.labelColumns);
+    // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so).
+    const undated = !labelled && this.dateColumn >= 0 && isBlankCell(cells[this.dateColumn]);
+    if ((!labelled && !undated) || fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
     // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
     const byUnits = !Number.isFinite(revenue);
     const value = byUnits ? fold.unitsOf(cells) : revenue;
     if (!Number.isFinite(value)) return false;
     const running = byUnits ? fold.runningUnits : fold.runningTotal;
+    if (undated) {
+      // No label to go by: only the whole table's sum, to the cent, over at least two rows.
+      const whole = fold.rowCount >= 2 && value !== 0 && Math.abs(value - running) <= 0.01;
+      if (whole) this.markSum(fold);
+      return whole;
+    }
     const boundaries = byUnits ? this.unitBoundaries : this.revenueBoundaries;
     for (let i = boundaries.length - 1; i >= -1; i--) {
       const since = running - (i >= 0 ? (boundaries[i] as number) : 0);

@@ -650,3 +650,48 @@ describe("payment and accounting exports", () => {
     expect(a.quality.missingRevenue).toBe(0);
   });
 });
+
+describe("shop and analytics exports", () => {
+  // WooCommerce: "Order Subtotal Amount" (before shipping) was taken over "Order Total Amount".
+  it("prefers the order total to the subtotal (WooCommerce)", async () => {
+    const text = [
+      '"Order Number","Order Status","Order Date","Order Subtotal Amount","Order Shipping Amount","Order Total Amount"',
+      '"501","wc-completed","2024-03-01 12:00","100","5","105"',
+      '"502","wc-completed","2024-03-02 12:00","200","5","205"',
+    ].join("\n");
+    const a = await analyse("woo.csv", text);
+    expect(a.columns.revenue).toBe("Order Total Amount");
+    expect(a.totalRevenue).toBe(310);
+  });
+
+  // Google Analytics: a comment block, months written 202401, an average that is not revenue, and a
+  // totals row with no label at the end, which doubled the revenue.
+  it("reads a Google Analytics ecommerce export", async () => {
+    const text = [
+      "# ----------------------------------------",
+      "# Ecommerce overview",
+      "# 20240101-20240331",
+      "# ----------------------------------------",
+      "",
+      "Month of Year,Revenue,Transactions,Ecommerce Conversion Rate,Avg. Order Value",
+      '202401,"$12,345.67",120,1.20%,$102.88',
+      '202402,"$10,000.00",100,1.10%,$100.00',
+      '202403,"$9,876.54",95,1.00%,$103.96',
+      ',"$32,222.21",315,1.10%,$102.29',
+    ].join("\n");
+    const a = await analyse("ga.csv", text);
+    expect(a.columns.revenue).toBe("Revenue");
+    expect(a.columns.orderId).not.toBe("Avg. Order Value");
+    expect(a.totalRevenue).toBe(32222.21);
+    expect(a.rows).toBe(3);
+    expect(a.revenueByMonth?.map((m) => m.month)).toEqual(["2024-01", "2024-02", "2024-03"]);
+  });
+
+  it("keeps a sale that happens to equal the rows above when it has a date", async () => {
+    const text = ["Date,Region,Revenue", "2024-01-01,A,100", "2024-01-02,B,50", "2024-01-03,C,150"].join(
+      "\n",
+    );
+    const a = await analyse("equal-sale.csv", text);
+    expect(a.totalRevenue).toBe(300);
+  });
+});

@@ -186,7 +186,8 @@ export function scoreHeader(role: Role, meaning: HeaderMeaning): HeaderScore {
     }
     case "orderId": {
       if (
-        // "Transaction Type", "Order Type": a kind of record, never its id.
+        // "Transaction Type", "Order Type": a kind of record, never its id; "Avg. Order Value",
+        // "Order Count": a figure about orders.
         any([
           "date",
           "time",
@@ -199,6 +200,9 @@ export function scoreHeader(role: Role, meaning: HeaderMeaning): HeaderScore {
           "product",
           "customer",
           "group",
+          "value",
+          "rate",
+          "count",
         ])
       )
         return NONE;
