@@ -349,9 +349,14 @@ export class TableBuilder {
    * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    const labelled = hasSumLabel(cells, this.labelColumns);
+    const dateCell = this.dateColumn >= 0 ? cells[this.dateColumn] : undefined;
+    // A date the reader typed (a number or a Date) rules out an "X Total" label in the date column,
+    // and sum rows carry none elsewhere (Excel's Subtotal leaves it blank): such rows, nearly all of
+    // them, only pay for the "Total..." test on the first cells.
+    const typedDate = typeof dateCell === "number" || dateCell instanceof Date;
+    const labelled = typedDate ? startsWithSumLabel(cells) : hasSumLabel(cells, this.labelColumns);
     // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so).
-    const undated = !labelled && this.dateColumn >= 0 && isBlankCell(cells[this.dateColumn]);
+    const undated = !labelled && this.dateColumn >= 0 && isBlankCell(dateCell);
     if ((!labelled && !undated) || fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
     // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
@@ -437,6 +442,22 @@ function hasTotalsLabel(cells: Cell[]): boolean {
  * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
  * start and end otherwise.
  */
+/** "Total", "Grand Total", "Subtotal", "Total for X" in one of the first three cells. */
+function startsWithSumLabel(cells: Cell[]): boolean {
+  for (let i = 0; i < cells.length && i < 3; i++) {
+    const cell = cells[i];
+    if (typeof cell !== "string" || cell.length < 3) continue;
+    const initial = cell.charCodeAt(0) | 32;
+    const second = cell.charCodeAt(1) | 32;
+    const mayBeSum =
+      (initial === 116 && second === 111) ||
+      (initial === 103 && second === 114) ||
+      (initial === 115 && second === 117);
+    if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
+  }
+  return false;
+}
+
 function hasSumLabel(cells: Cell[], columns: readonly number[] | null): boolean {
   const count = columns ? columns.length : cells.length;
   for (let k = 0; k < count; k++) {
@@ -444,16 +465,16 @@ function hasSumLabel(cells: Cell[], columns: readonly number[] | null): boolean 
     if (typeof cell !== "string" || cell.length < 3) continue;
     const initial = cell.charCodeAt(0) | 32;
     const second = cell.charCodeAt(1) | 32;
-    const last = cell.charCodeAt(cell.length - 1);
+    const last = cell.charCodeAt(cell.length - 1) | 32;
+    // 108 "l" of total, 115 "s" of totals and ergebnis, 58 ":".
     const mayBeSum =
       (initial === 116 && second === 111) ||
       (initial === 103 && second === 114) ||
       (initial === 115 && second === 117) ||
       (initial === 101 && second === 114) ||
       last === 58 ||
-      endsWithFolded(cell, "total") ||
-      endsWithFolded(cell, "totals") ||
-      endsWithFolded(cell, "ergebnis");
+      (last === 108 && endsWithFolded(cell, "total")) ||
+      (last === 115 && (endsWithFolded(cell, "totals") || endsWithFolded(cell, "ergebnis")));
     if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
   }
   return false;
