@@ -86,6 +86,7 @@ export class TableBuilder {
   private dateColumn = -1;
   /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
   private previousRow = 0;
+  private gapOpen = false;
   /** Set once a second table's header is met: every row from there on belongs to that table. */
   private secondTable = false;
   private readonly revenueBoundaries: number[] = [];
@@ -217,9 +218,11 @@ export class TableBuilder {
   }
 
   private startFold(): void {
-    const rows = this.pending.filter(
-      ({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey,
-    );
+    // A second table below the first says nothing about the first's columns (see accept).
+    const end = secondTableStart(this.pending, this.headerRow);
+    const rows = this.pending
+      .slice(0, end === -1 ? undefined : end)
+      .filter(({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey);
     // Sum rows ("January Total" in the date column) say nothing about what the columns hold; left in,
     // a few of them can cost a column its role. They are still folded (and set aside there).
     const unlabelled = rows.filter(({ cells }) => !hasSumLabel(cells, ALL_COLUMNS));
@@ -279,9 +282,11 @@ export class TableBuilder {
       this.skip("blank row");
       return;
     }
-    // Blank rows advance the row number without coming here (XLSX leaves them out altogether).
-    const afterGap = rowNumber > this.previousRow + 1;
+    // Blank rows advance the row number without coming here (XLSX leaves them out altogether); a
+    // title row after them ("Summary") keeps the gap open for the header below it.
+    const afterGap = rowNumber > this.previousRow + 1 || this.gapOpen;
     this.previousRow = rowNumber;
+    this.gapOpen = false;
     if (this.isHeaderAgain(cells)) {
       this.skip("repeated header");
       return;
@@ -301,6 +306,7 @@ export class TableBuilder {
     }
     if (this.isTitleRow(cells)) {
       this.skip("title row");
+      this.gapOpen = afterGap;
       return;
     }
     this.countDataRow();
@@ -519,6 +525,28 @@ function rowKey(cells: Cell[]): string {
   let key = "";
   for (let i = 0; i < end; i++) key += `${cellText(cells[i]).toLowerCase()}\u001f`;
   return key;
+}
+
+/**
+ * Where a second table starts among rows not folded yet (the sample), as accept() would find it: a
+ * header-like row after a gap, or after a gap and title rows, once a data row was seen. -1 if none.
+ */
+function secondTableStart(rows: { cells: Cell[]; rowNumber: number }[], headerRow: number): number {
+  let previous = headerRow;
+  let gapOpen = false;
+  let sawData = false;
+  for (let i = 0; i < rows.length; i++) {
+    const { cells, rowNumber } = rows[i] as { cells: Cell[]; rowNumber: number };
+    const filled = filledCount(cells);
+    if (filled === 0) continue;
+    const afterGap: boolean = rowNumber > previous + 1 || gapOpen;
+    previous = rowNumber;
+    gapOpen = false;
+    if (afterGap && sawData && startsAnotherTable(cells)) return i;
+    if (filled === 1) gapOpen = afterGap;
+    else sawData = true;
+  }
+  return -1;
 }
 
 /** Header words that name a measure or a date: what a table's header has and a row of names lacks. */

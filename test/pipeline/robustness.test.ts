@@ -695,3 +695,41 @@ describe("shop and analytics exports", () => {
     expect(a.totalRevenue).toBe(300);
   });
 });
+
+describe("a second table under a title", () => {
+  // The summary below the data had a title row ("Summary") between the blank rows and its header,
+  // so it was read as sales; and its rows, in the sample the columns are read from, cost the date
+  // column its role.
+  it("stops at a blank row, a title and another header (CSV and XLSX)", async () => {
+    const summary = ["", "", "Summary", "Region,Total Revenue", "North,1520233", "South,120250", "East,3475"];
+    const lines = [
+      "Date,Region,Revenue",
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount}`),
+      ...summary,
+    ];
+    const a = await analyse("titled-second-table.csv", lines.join("\n"));
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.rows).toBe(SALES.length);
+    expect(a.columns.date).toBe("Date");
+
+    const { buildWorkbook } = await import("../helpers/xlsx.js");
+    const book = buildWorkbook({
+      sheets: [
+        {
+          name: "S",
+          rows: [
+            ["Date", "Region", "Revenue"],
+            ...SALES.map((s) => [new Date(`${s.date}T00:00:00Z`), s.region, s.amount]),
+            [],
+            ["Summary"],
+            ["Region", "Total Revenue"],
+            ["North", 1520233],
+          ],
+        },
+      ],
+    });
+    const x = await analyse("titled-second-table.xlsx", book);
+    expect(x.totalRevenue).toBe(TOTAL);
+    expect(x.columns.date).toBe("Date");
+  });
+});
