@@ -131,6 +131,8 @@ const MONTH_NAME_YEAR = /^(\p{L}{3,12})\.?(?:\s+de)?[\s\-/]+(\d{4})$/iu;
 /** Excel's "mmm-yy" ("Mar-24") and "Mar '24"; "Mar 24" alone is left alone: it may be 24 March. */
 const MONTH_NAME_SHORT_YEAR = /^(\p{L}{3,12})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/iu;
 const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
+/** ISO 8601 weeks as BI tools export weekly figures: 2024-W05, 2024W05. */
+const ISO_WEEK = /^(\d{4})-?W(\d{2})$/i;
 const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 
 const TRAILING_TIME =
@@ -195,8 +197,21 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   }
   m = YEAR_MONTH.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);
+  m = ISO_WEEK.exec(s);
+  if (m) return isoWeekMonday(Number(m[1]), Number(m[2]));
   if (/^\d+(?:\.\d+)?$/.test(s)) return parseDateNumber(Number(s), reading);
   return Number.NaN;
+}
+
+/** The Monday of ISO week `week` of `year` (week 1 holds the year's first Thursday). */
+function isoWeekMonday(year: number, week: number): DayKey {
+  if (week < 1 || week > 53) return Number.NaN;
+  const jan4 = Date.UTC(year, 0, 4);
+  const weekday = (new Date(jan4).getUTCDay() + 6) % 7;
+  const monday = new Date(jan4 + ((week - 1) * 7 - weekday) * DAY_MS);
+  // Week 53 exists only in years whose week 53 still holds a Thursday of that year.
+  if (week === 53 && new Date(monday.getTime() + 3 * DAY_MS).getUTCFullYear() !== year) return Number.NaN;
+  return ymdKey(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate());
 }
 
 function hasDigit(s: string): boolean {

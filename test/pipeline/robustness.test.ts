@@ -733,3 +733,28 @@ describe("a second table under a title", () => {
     expect(x.columns.date).toBe("Date");
   });
 });
+
+describe("ISO week dates", () => {
+  // "2024-W05" (ISO 8601 weeks, as BI tools export weekly figures) was no date: no months at all.
+  it("reads 2024-W05 as the Monday of that week", async () => {
+    const text = [
+      "Week,Region,Revenue",
+      "2024-W01,A,100",
+      "2024-W05,B,200",
+      "2024W09,A,300",
+      "2020-W53,B,5",
+    ].join("\n");
+    // 2020 has a week 53 (from Monday 28 December); it is more than three years before the rest, so
+    // it is also an isolated date: the period starts with 2024's first week.
+    const a = await analyse("weeks.csv", text);
+    expect(a.columns.date).toBe("Week");
+    expect(a.revenueByMonth?.map((m) => [m.month, m.revenue])).toEqual(
+      expect.arrayContaining([
+        ["2024-01", 300],
+        ["2024-02", 300],
+      ]),
+    );
+    expect(a.dateRange?.start).toBe("2024-01-01");
+    expect(a.quality.outlierDateExamples).toEqual(["2020-12-28"]);
+  });
+});
