@@ -69,7 +69,7 @@ function columnReading(schema: Schema) {
  */
 function revenueAlternatives(schema: Schema): Partial<Record<Role, string[]>> {
   const used = schema.readings.revenue;
-  if (!used || used.reason !== "header") return {};
+  if (used?.reason !== "header") return {};
   const list = schema.candidates.revenue ?? [];
   const best = list.find((c) => c.column === used.column);
   if (!best) return {};
