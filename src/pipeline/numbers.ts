@@ -159,12 +159,34 @@ const TEXT_LITERAL = /^="([^"]*)"$/;
 /** Excel's Accounting format shows zero as a dash, and "Save as CSV" writes what is shown. */
 const DASH_ZERO = /^[-\u2013\u2014]$/;
 
+/** Anything beyond ASCII: the full-width and invisible forms above are, and most cells are not. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Digits and separators only, maybe a leading minus: "1.234,56", "-1,234.56", "12,5". */
+const SEPARATED_DIGITS = /^-?[\d.,]+$/;
+
 function parseMessyNumber(raw: string, reading: NumberReading): number {
+  // The shape of nearly every cell of a decimal-comma file: no currency, space or sign to look for.
+  if (SEPARATED_DIGITS.test(raw)) {
+    const negative = raw.charCodeAt(0) === 45;
+    const normalised = normaliseSeparators(negative ? raw.slice(1) : raw, reading.decimalComma);
+    if (normalised === null || !PLAIN.test(normalised)) return Number.NaN;
+    const value = Number(normalised);
+    if (!Number.isFinite(value)) return Number.NaN;
+    return negative ? -value : value;
+  }
   let s = raw;
-  if (FULL_WIDTH.test(s)) s = s.normalize("NFKC");
-  s = s.replace(INVISIBLE, "").trim();
-  const literal = TEXT_LITERAL.exec(s);
-  if (literal) s = (literal[1] as string).trim();
+  // Every cell of a decimal-comma file comes here: the rarer forms are looked for only when a
+  // cheap test says they may be there.
+  if (NON_ASCII.test(s)) {
+    if (FULL_WIDTH.test(s)) s = s.normalize("NFKC");
+    s = s.replace(INVISIBLE, "");
+  }
+  s = s.trim();
+  if (s.charCodeAt(0) === 61) {
+    const literal = TEXT_LITERAL.exec(s);
+    if (literal) s = (literal[1] as string).trim();
+  }
   if (s === "") return Number.NaN;
   let negative = false;
   if (s.startsWith("(") && s.endsWith(")")) {
@@ -176,7 +198,7 @@ function parseMessyNumber(raw: string, reading: NumberReading): number {
     reading.lastCurrency = currency[0];
     s = s.replace(currency[0], "").trim();
   }
-  if (DASH_ZERO.test(s)) return 0;
+  if (s.length === 1 && DASH_ZERO.test(s)) return 0;
   if (s.startsWith("-") || s.startsWith("\u2212")) {
     negative = !negative;
     s = s.slice(1);

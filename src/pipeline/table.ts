@@ -359,7 +359,7 @@ export class TableBuilder {
     // A date the reader typed (a number or a Date) rules out an "X Total" label in the date column,
     // and sum rows carry none elsewhere (Excel's Subtotal leaves it blank): such rows, nearly all of
     // them, only pay for the "Total..." test on the first cells.
-    const typedDate = typeof dateCell === "number" || dateCell instanceof Date;
+    const typedDate = typeof dateCell === "number" || dateCell instanceof Date || looksLikeDateText(dateCell);
     const labelled = typedDate ? startsWithSumLabel(cells) : hasSumLabel(cells, this.labelColumns);
     // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so).
     const undated = !labelled && this.dateColumn >= 0 && isBlankCell(dateCell);
@@ -448,6 +448,17 @@ function hasTotalsLabel(cells: Cell[]): boolean {
  * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
  * start and end otherwise.
  */
+/**
+ * Text that starts and ends with a digit ("31.01.2024", "01/31/2024 10:00"): a date, never an
+ * "X Total" label. Lets text-dated files skip the full label test as typed dates do.
+ */
+function looksLikeDateText(cell: Cell): boolean {
+  if (typeof cell !== "string" || cell.length === 0) return false;
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(cell.length - 1);
+  return first >= 48 && first <= 57 && last >= 48 && last <= 57;
+}
+
 /** "Total", "Grand Total", "Subtotal", "Total for X" in one of the first three cells. */
 function startsWithSumLabel(cells: Cell[]): boolean {
   for (let i = 0; i < cells.length && i < 3; i++) {
