@@ -183,8 +183,11 @@ function columnNotes(a: Analysis): string[] {
     }
   }
   for (const other of a.columnAlternatives?.revenue ?? []) {
+    const used = a.columns.revenue ?? "";
     notes.push(
-      `Revenue: “${a.columns.revenue ?? ""}” was used; “${other}” is named as well. If that is the right one, delete or rename the other.`,
+      other === used
+        ? `Two columns are named “${used}”: the first (further left) was used. If the other is the right one, delete or rename the first.`
+        : `Revenue: “${used}” was used; “${other}” is named as well. If that is the right one, delete or rename the other.`,
     );
   }
   return notes;

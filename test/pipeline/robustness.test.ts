@@ -758,3 +758,18 @@ describe("ISO week dates", () => {
     expect(a.quality.outlierDateExamples).toEqual(["2020-12-28"]);
   });
 });
+
+describe("two columns with the same name", () => {
+  // "Revenue: “Revenue” was used; “Revenue” is named as well." did not say which one was used.
+  it("says the first of two same-named revenue columns was used", async () => {
+    const text = [
+      "Date,Region,Revenue,Revenue",
+      ...SALES.map((s) => `${s.date},${s.region},${s.amount},${s.amount * 2}`),
+    ].join("\n");
+    const a = await analyse("same-name.csv", text);
+    expect(a.totalRevenue).toBe(TOTAL);
+    expect(a.notes).toContain(
+      "Two columns are named “Revenue”: the first (further left) was used. If the other is the right one, delete or rename the first.",
+    );
+  });
+});
