@@ -160,7 +160,7 @@ const TEXT_LITERAL = /^="([^"]*)"$/;
 const DASH_ZERO = /^[-\u2013\u2014]$/;
 
 /** Anything beyond ASCII: the full-width and invisible forms above are, and most cells are not. */
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Digits and separators only, maybe a leading minus: "1.234,56", "-1,234.56", "12,5". */
 const SEPARATED_DIGITS = /^-?[\d.,]+$/;
