@@ -123,7 +123,13 @@ async function analyzeOnce(
       typedColumns: true,
       columns: columnsFor(null),
     });
-    const info = await readCsv(path, limits, (cells) => table.push(cells), table.typing);
+    const info = await readCsv(
+      path,
+      limits,
+      (cells) => table.push(cells),
+      table.typing,
+      (delimiter) => table.setListSeparator(delimiter),
+    );
     const result = table.finish();
     if (!("metrics" in result)) throw problemToError(result);
     return withSource(result, {

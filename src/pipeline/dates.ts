@@ -1,4 +1,5 @@
 import type { Cell } from "./cell.js";
+import { monthFromWord } from "./month-names.js";
 
 /**
  * Dates are folded as integer day keys so a million rows cost one small Map, not a million Date
@@ -99,6 +100,10 @@ function parseDateNumber(n: number, reading: DateReading): DayKey {
     return ymdKey(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
   }
   if (!reading.serialNumbers) return Number.NaN;
+  // Under a date or month header, 202401 is January 2024 (Google Analytics' "Month of Year").
+  if (n >= 190001 && n <= 220012 && Number.isInteger(n) && n % 100 >= 1 && n % 100 <= 12) {
+    return ymdKey(Math.floor(n / 100), n % 100, 1);
+  }
   // Under a date header, numbers this large are Unix timestamps (databases, Stripe, Shopify APIs), in
   // seconds or milliseconds; the calendar day is taken in UTC, like every other date here.
   if (n >= UNIX_SECONDS_FROM && n < UNIX_SECONDS_TO) return unixDay(n * 1000);
@@ -111,16 +116,23 @@ function unixDay(ms: number): DayKey {
   return ymdKey(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
-const TWO_PART_YEAR_FIRST = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s])/;
+/** 2024-1-5, 2024/01/05, and Korean 2024. 1. 5. (spaces after the dots, a final dot). */
+const TWO_PART_YEAR_FIRST = /^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\.?(?:$|[T\s])/;
+/** Chinese and Japanese 2024年1月5日, Korean 2024년 1월 5일. */
+const CJK_YEAR_MONTH_DAY = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?/;
 const NUMERIC_DAY_MONTH = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:$|[T\s,])/;
+// Month names are letters of any script ("März", "févr.", "août"); "3 de marzo de 2024" is Spanish
+// and Portuguese for 3 March 2024.
 const DAY_NAME_MONTH_YEAR =
-  /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/i;
+  /^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+(?:de\s+)?(\p{L}{3,12})\.?(?:\s+de)?[\s\-/.,]+(\d{4}|\d{2})(?:$|[T\s,])/iu;
 const MONTH_NAME_DAY_YEAR =
-  /^([a-z]{3,9})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/i;
-const MONTH_NAME_YEAR = /^([a-z]{3,9})\.?[\s\-/]+(\d{4})$/i;
+  /^(\p{L}{3,12})\.?[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/.]+(\d{4})(?:$|[T\s,])/iu;
+const MONTH_NAME_YEAR = /^(\p{L}{3,12})\.?(?:\s+de)?[\s\-/]+(\d{4})$/iu;
 /** Excel's "mmm-yy" ("Mar-24") and "Mar '24"; "Mar 24" alone is left alone: it may be 24 March. */
-const MONTH_NAME_SHORT_YEAR = /^([a-z]{3,9})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/i;
+const MONTH_NAME_SHORT_YEAR = /^(\p{L}{3,12})\.?(?:-|\s*'|\s*\u2019)(\d{2})$/iu;
 const YEAR_MONTH = /^(\d{4})[-/](\d{1,2})$/;
+/** ISO 8601 weeks as BI tools export weekly figures: 2024-W05, 2024W05. */
+const ISO_WEEK = /^(\d{4})-?W(\d{2})$/i;
 const WEEKDAY_PREFIX = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/i;
 
 const TRAILING_TIME =
@@ -141,6 +153,8 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   // Schema inference tries each of the sample's 1,000 rows of every column as a date.
   if (!hasDigit(s)) return Number.NaN;
   let m = TWO_PART_YEAR_FIRST.exec(s);
+  if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = CJK_YEAR_MONTH_DAY.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), Number(m[3]));
   m = NUMERIC_DAY_MONTH.exec(s);
   if (m) {
@@ -183,8 +197,21 @@ export function parseDateText(raw: string, reading: DateReading): DayKey {
   }
   m = YEAR_MONTH.exec(s);
   if (m) return ymdKey(Number(m[1]), Number(m[2]), 1);
+  m = ISO_WEEK.exec(s);
+  if (m) return isoWeekMonday(Number(m[1]), Number(m[2]));
   if (/^\d+(?:\.\d+)?$/.test(s)) return parseDateNumber(Number(s), reading);
   return Number.NaN;
+}
+
+/** The Monday of ISO week `week` of `year` (week 1 holds the year's first Thursday). */
+function isoWeekMonday(year: number, week: number): DayKey {
+  if (week < 1 || week > 53) return Number.NaN;
+  const jan4 = Date.UTC(year, 0, 4);
+  const weekday = (new Date(jan4).getUTCDay() + 6) % 7;
+  const monday = new Date(jan4 + ((week - 1) * 7 - weekday) * DAY_MS);
+  // Week 53 exists only in years whose week 53 still holds a Thursday of that year.
+  if (week === 53 && new Date(monday.getTime() + 3 * DAY_MS).getUTCFullYear() !== year) return Number.NaN;
+  return ymdKey(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate());
 }
 
 function hasDigit(s: string): boolean {
@@ -220,8 +247,11 @@ function digits(s: string, start: number, count: number): number {
   return value;
 }
 
+/** English by its first letters ("January", "Febr"), then a month word of another listed language. */
 function monthNumber(name: string): number | undefined {
-  return MONTHS[name.slice(0, name.toLowerCase().startsWith("sept") ? 4 : 3).toLowerCase()];
+  return (
+    MONTHS[name.slice(0, name.toLowerCase().startsWith("sept") ? 4 : 3).toLowerCase()] ?? monthFromWord(name)
+  );
 }
 
 function fullYear(text: string): number {

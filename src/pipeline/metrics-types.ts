@@ -77,11 +77,17 @@ export interface Quality {
   duplicateRowsChecked: number;
   missingRevenue: number;
   invalidRevenue: number;
+  /** Of invalidRevenue: cells holding an Excel error value ("#N/A", "#DIV/0!"), and which ones. */
+  formulaErrorRevenue: number;
+  formulaErrorKinds: string[];
   /** Rows whose revenue (or units or price) is a number too large to be an amount: set aside, counted as 0. */
   outOfRangeRevenue: number;
   /** Unit cells too large to be a quantity: left out of the units total. */
   outOfRangeUnits: number;
   invalidDates: number;
+  /** Rows dated far from all the others (placeholders such as 1900-01-01, mistyped years): left out of the period and months. */
+  outlierDates: number;
+  outlierDateExamples: string[];
   ambiguousDates: number;
   dayOrder: DayOrder | null;
   dayOrderReason: string | null;
@@ -109,7 +115,11 @@ export interface Metrics {
   columnReason: Partial<Record<Role, ColumnReason>>;
   /** Roles played by a column found as another role (category -> product: a product column stood in). */
   columnStandIns: Partial<Record<Role, Role>>;
+  /** Other columns whose header names the role exactly as well as the one used (revenue only). */
+  columnAlternatives: Partial<Record<Role, string[]>>;
   revenueSource: Schema["revenueSource"];
+  /** 1, or 1,000 / 1,000,000 when the revenue header states its amounts in thousands or millions. */
+  revenueScale: number;
   currency: Currency | null;
   totalRevenue: number;
   netRevenue: number;

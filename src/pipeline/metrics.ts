@@ -1,4 +1,5 @@
-import { type Cell, cellText, isBlankCell } from "./cell.js";
+import { type Cell, cellText, isBlankCell, isExcelError } from "./cell.js";
+import { normaliseHeader } from "./columns/normalise.js";
 import {
   type DateReading,
   type DayKey,
@@ -15,6 +16,7 @@ import { detach } from "./detach.js";
 import { Group, MonthlyGroup, mergeGroup } from "./group.js";
 import { OverflowGroups, type Pooled } from "./groups.js";
 import { HashSet53 } from "./hash-set53.js";
+import { isolatedDays } from "./isolated-dates.js";
 import { LabelCache } from "./label-cache.js";
 import type {
   GroupMonthGrid,
@@ -56,7 +58,36 @@ function columnReading(schema: Schema) {
     columnConfidence: pick((r) => r.confidence),
     columnReason: pick((r) => r.reason),
     columnStandIns: pick((r) => r.standIn),
+    columnAlternatives: revenueAlternatives(schema),
   };
+}
+
+/**
+ * Other columns whose header names revenue exactly as well as the one used ("Amount (EUR)" and
+ * "Amount (USD)", two "Revenue" columns): the first was taken, and the user should know there was a
+ * choice. Columns playing another role are no alternative.
+ */
+function revenueAlternatives(schema: Schema): Partial<Record<Role, string[]>> {
+  const used = schema.readings.revenue;
+  if (used?.reason !== "header") return {};
+  const list = schema.candidates.revenue ?? [];
+  const best = list.find((c) => c.column === used.column);
+  if (!best) return {};
+  const playing = new Set(Object.values(schema.index));
+  // The same words once a bracketed currency or unit is set aside: "Amount (EUR)" and "Amount (USD)".
+  // "Amount Refunded" or "Converted Amount" say what they are and are no rival.
+  const words = (column: number) => normaliseHeader(schema.headers[column] ?? "").words.join(" ");
+  const usedWords = words(used.column);
+  const others = list
+    .filter(
+      (c) =>
+        c.column !== used.column &&
+        c.score >= best.score &&
+        !playing.has(c.column) &&
+        words(c.column) === usedWords,
+    )
+    .map((c) => schema.headers[c.column] ?? "");
+  return others.length > 0 ? { revenue: others } : {};
 }
 
 /**
@@ -68,9 +99,10 @@ const DUPLICATE_CHECK_ROWS = 100_000;
 const MAX_DISTINCT_ORDERS = 2_000_000;
 const DATE_CACHE_SIZE = 50_000;
 const DAY_SLOTS = 512;
-// English plus the German, Spanish, French and Italian words for cancelled/returned.
+// English plus the German, Spanish, French and Italian words for cancelled/returned, and for a
+// payment that failed or was declined (Stripe, PayPal): no money changed hands.
 const CANCEL_STATUS =
-  /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors/i;
+  /cancel|return|refund|void|reject|chargeback|reversed|storn|retour|zur(ü|ue)ck|anul|devuel|devolu|annul|rembours|reso\b|rimbors|fail|declin|abgelehnt|fehlgeschlagen|rechaz|[eé]chou|fallit/i;
 const TOP_PRODUCTS = 20;
 const BLANK_GROUP = "(blank)";
 
@@ -104,6 +136,8 @@ class GroupTable extends Map<string, MonthlyGroup> {
 export class MetricsFold {
   private readonly schema: Schema;
   private readonly numbers: NumberReading;
+  /** 1, or 1,000 / 1,000,000 when the revenue header states thousands or millions. */
+  private readonly revenueScale: number;
   private readonly dates: DateReading;
   private readonly dateCache = new Map<string, DayKey>();
   /** Keyed by the raw cell text, so the common case is one Map lookup per row with no trimming. */
@@ -163,9 +197,13 @@ export class MetricsFold {
     duplicateRowsChecked: 0,
     missingRevenue: 0,
     invalidRevenue: 0,
+    formulaErrorRevenue: 0,
+    formulaErrorKinds: [],
     outOfRangeRevenue: 0,
     outOfRangeUnits: 0,
     invalidDates: 0,
+    outlierDates: 0,
+    outlierDateExamples: [],
     ambiguousDates: 0,
     dayOrder: null,
     dayOrderReason: null,
@@ -194,6 +232,7 @@ export class MetricsFold {
     this.dates = dateReading(schema.dateSerialNumbers, options.date1904 ?? false);
     const i = schema.index;
     this.iRevenue = i.revenue;
+    this.revenueScale = schema.revenueScale ?? 1;
     this.iUnits = i.units;
     this.iPrice = i.unitPrice;
     this.iDate = i.date;
@@ -216,6 +255,13 @@ export class MetricsFold {
     return this.rows;
   }
 
+  /** An Excel error value where revenue should be: a failed formula, which the notes name. */
+  private countFormulaError(cell: string): void {
+    this.quality.formulaErrorRevenue++;
+    const kind = cell.trim().toUpperCase();
+    if (!this.quality.formulaErrorKinds.includes(kind)) this.quality.formulaErrorKinds.push(kind);
+  }
+
   get runningTotal(): number {
     return this.total.value;
   }
@@ -230,10 +276,10 @@ export class MetricsFold {
 
   /** Revenue of a row as the fold would count it (NaN when the row has none). */
   revenueOf(cells: Cell[]): number {
-    if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers);
+    if (this.iRevenue >= 0) return parseNumber(cells[this.iRevenue], this.numbers) * this.revenueScale;
     const units = parseNumber(cells[this.iUnits], this.numbers);
     const price = parseNumber(cells[this.iPrice], this.numbers);
-    return units * price;
+    return units * price * this.revenueScale;
   }
 
   add(cells: Cell[], rowNumber: number): void {
@@ -260,12 +306,16 @@ export class MetricsFold {
       revenue = parseNumber(cell, this.numbers);
       if (Number.isNaN(revenue)) {
         if (isBlankCell(cell)) this.quality.missingRevenue++;
-        else this.quality.invalidRevenue++;
+        else {
+          this.quality.invalidRevenue++;
+          if (isExcelError(cell)) this.countFormulaError(cell as string);
+        }
         revenue = 0;
       } else if (!isAmount(revenue)) {
         this.quality.outOfRangeRevenue++;
         revenue = 0;
       } else {
+        if (this.revenueScale !== 1) revenue *= this.revenueScale;
         if (this.numbers.lastCurrency !== null) this.countCurrency(this.numbers.lastCurrency);
         if (this.iPrice >= 0 && !Number.isNaN(units) && this.lines === null)
           this.checkAgainstPrice(revenue, units, cells[this.iPrice]);
@@ -275,7 +325,7 @@ export class MetricsFold {
       const price = parseNumber(cells[this.iPrice], this.numbers);
       if (this.numbers.lastCurrency !== null && !Number.isNaN(price))
         this.countCurrency(this.numbers.lastCurrency);
-      revenue = units * price;
+      revenue = units * price * this.revenueScale;
       if (!isAmount(revenue)) {
         if (unitsOutOfRange || (!Number.isNaN(revenue) && !Number.isNaN(price)))
           this.quality.outOfRangeRevenue++;
@@ -521,7 +571,7 @@ export class MetricsFold {
       Object.entries(schema.index).map(([role, i]) => [role, i >= 0 ? (schema.headers[i] ?? null) : null]),
     ) as Record<Role, string | null>;
 
-    const days = this.resolveDays();
+    const days = this.withoutIsolatedDays(this.resolveDays());
     const months = monthSeries(days);
     const last = months.at(-1);
     const previous = months.at(-2);
@@ -550,6 +600,7 @@ export class MetricsFold {
       columns,
       ...columnReading(schema),
       revenueSource: schema.revenueSource,
+      revenueScale: schema.revenueScale ?? 1,
       currency: this.currency(),
       totalRevenue: roundMoney(total),
       netRevenue: roundMoney(net),
@@ -696,6 +747,19 @@ export class MetricsFold {
       if (code) return /^[A-Z]{3}$/.test(code) ? currencyFromCode(code) : findCurrency(code);
     }
     return this.schema.headerCurrency;
+  }
+
+  /** The days without placeholder or mistyped dates far from the rest (see isolated-dates.ts), counted. */
+  private withoutIsolatedDays(days: Map<DayKey, Group>): Map<DayKey, Group> {
+    const isolated = isolatedDays(days);
+    if (isolated.length === 0) return days;
+    const kept = new Map(days);
+    for (const key of isolated) {
+      this.quality.outlierDates += kept.get(key)?.rows ?? 0;
+      if (this.quality.outlierDateExamples.length < 5) this.quality.outlierDateExamples.push(keyToIso(key));
+      kept.delete(key);
+    }
+    return kept;
   }
 
   private resolveDays(): Map<DayKey, Group> {

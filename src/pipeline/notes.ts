@@ -44,13 +44,24 @@ export function describeQuality(a: Analysis): string[] {
   if (s.encoding === "utf-8 (invalid bytes replaced)")
     notes.push("The file has bytes that are not valid UTF-8; they were replaced.");
   if (s.decimalComma) notes.push("Numbers use a decimal comma (1.234,56).");
+  if (a.revenueScale > 1) {
+    const unit = a.revenueScale === 1000 ? "thousands" : "millions";
+    const header = a.columns.revenue ?? a.columns.unitPrice ?? "";
+    notes.push(
+      `“${header}” states its amounts in ${unit}: the figures here are full amounts (each cell x ${fmt(a.revenueScale)}).`,
+    );
+  }
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }
   notes.push(...shapeNotes(a));
   notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {
-    notes.push(`Skipped ${plural(count, reason)}.`);
+    if (reason === "row of a second table") {
+      notes.push(
+        `Skipped ${plural(count, "row", "rows")} below a blank row and a second header: they look like another table (a summary or a second report), so only the first table was read. If they are sales, delete the blank row and that header.`,
+      );
+    } else notes.push(`Skipped ${plural(count, reason)}.`);
   }
   if (q.duplicateRows > 0) {
     const scope =
@@ -64,9 +75,14 @@ export function describeQuality(a: Analysis): string[] {
     notes.push(
       `${plural(q.missingRevenue, "row has", "rows have")} no ${revenueColumn} value (counted as 0).`,
     );
-  if (q.invalidRevenue > 0)
+  if (q.formulaErrorRevenue > 0)
     notes.push(
-      `${plural(q.invalidRevenue, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
+      `${plural(q.formulaErrorRevenue, "row has", "rows have")} an Excel error (${q.formulaErrorKinds.join(", ")}) instead of a ${revenueColumn} (counted as 0): a formula failed in the workbook; fix it there and export again.`,
+    );
+  const notNumbers = q.invalidRevenue - q.formulaErrorRevenue;
+  if (notNumbers > 0)
+    notes.push(
+      `${plural(notNumbers, "row has", "rows have")} a ${revenueColumn} that is not a number (counted as 0).`,
     );
   if (q.outOfRangeRevenue > 0)
     notes.push(
@@ -75,6 +91,10 @@ export function describeQuality(a: Analysis): string[] {
   if (q.outOfRangeUnits > 0)
     notes.push(
       `${plural(q.outOfRangeUnits, "row has", "rows have")} a ${a.columns.units} of 10 trillion or more, too large to be a quantity; left out of the units total.`,
+    );
+  if (q.outlierDates > 0)
+    notes.push(
+      `${plural(q.outlierDates, "row has a date", "rows have dates")} far from all the others (${q.outlierDateExamples.join(", ")}${q.outlierDates > q.outlierDateExamples.length ? ", …" : ""}), such as a placeholder or a mistyped year: left out of the period and the monthly figures; their revenue is in the totals.`,
     );
   if (q.invalidDates > 0)
     notes.push(
@@ -146,7 +166,8 @@ function columnNotes(a: Analysis): string[] {
     const reason = a.columnReason?.[role];
     if (header === null || reason === undefined) continue;
     const standIn = a.columnStandIns?.[role];
-    const name = `“${header.trim() || `column ${role}`}”`;
+    // An empty header cell has no name to quote: say so rather than invent one.
+    const name = header.trim() === "" ? "a column with no header" : `“${header.trim()}”`;
     if (standIn) {
       notes.push(
         `No ${label.toLowerCase()} column: the ${standIn} column ${name} stands in as the ${label.toLowerCase()} (it has only a handful of values).`,
@@ -160,6 +181,14 @@ function columnNotes(a: Analysis): string[] {
     } else if ((a.columnConfidence?.[role] ?? 1) < WEAK_HEADER) {
       notes.push(`${label}: ${name} (the header is a weak match; check that this is the right column).`);
     }
+  }
+  for (const other of a.columnAlternatives?.revenue ?? []) {
+    const used = a.columns.revenue ?? "";
+    notes.push(
+      other === used
+        ? `Two columns are named “${used}”: the first (further left) was used. If the other is the right one, delete or rename the first.`
+        : `Revenue: “${used}” was used; “${other}” is named as well. If that is the right one, delete or rename the other.`,
+    );
   }
   return notes;
 }

@@ -6,6 +6,11 @@ const SYMBOL_TO_CODE: Record<string, string> = {
   "€": "EUR",
   "£": "GBP",
   "¥": "JPY",
+  // Full-width yen and the yen, yuan and won written after the number (1,234円, 1,234元, 1,234원).
+  "￥": "JPY",
+  円: "JPY",
+  元: "CNY",
+  원: "KRW",
   "₹": "INR",
   "₩": "KRW",
   "₽": "RUB",
@@ -16,6 +21,17 @@ const SYMBOL_TO_CODE: Record<string, string> = {
   "₱": "PHP",
   "₦": "NGN",
   R$: "BRL",
+  // Dollars named by their country, as exports outside the US write them.
+  US$: "USD",
+  CA$: "CAD",
+  C$: "CAD",
+  A$: "AUD",
+  AU$: "AUD",
+  NZ$: "NZD",
+  HK$: "HKD",
+  S$: "SGD",
+  MX$: "MXN",
+  NT$: "TWD",
   Rs: "INR",
   "Rs.": "INR",
   zł: "PLN",
@@ -43,7 +59,7 @@ const CODE_TO_SYMBOL: Record<string, string> = {
 };
 const ISO_CODE =
   /\b(USD|EUR|GBP|JPY|INR|KRW|RUB|TRY|THB|VND|ILS|PHP|NGN|BRL|CNY|AUD|CAD|CHF|SEK|NOK|DKK|PLN|MXN|ZAR|SGD|HKD|NZD|AED|SAR)\b/;
-const CURRENCY_MARK = /R\$|Rs\.?|zł|CHF|kr|[$€£¥₹₩₽₺฿₫₪₱₦]/;
+const CURRENCY_MARK = /(?:US|CA|AU|NZ|HK|MX|NT|[ACS])\$|R\$|Rs\.?|zł|CHF|kr|[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]/;
 
 export interface Currency {
   code: string | null;
@@ -131,9 +147,46 @@ function isPlainDecimal(text: string): boolean {
 const SPACES = /[\s\u00a0\u202f']/g;
 const PLAIN = /^\d+(?:\.\d+)?$|^\.\d+$/;
 const GROUPED_THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
+const MANY_DOT_GROUPS = /^\d{1,3}(?:\.\d{3}){2,}$/;
+const MANY_COMMA_GROUPS = /^\d{1,3}(?:,\d{3}){2,}$/;
+
+/** Zero-width spaces and joiners, word joiner, BOM: invisible, pasted from web pages and PDFs. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+/** Full-width ASCII forms (１２３４．５０, ￥), as Japanese and Chinese software writes them. */
+const FULL_WIDTH = /[\uff01-\uff5e\uffe5]/;
+/** Excel's ="1234.50", written to keep a value as typed: a string literal, nothing to evaluate. */
+const TEXT_LITERAL = /^="([^"]*)"$/;
+/** Excel's Accounting format shows zero as a dash, and "Save as CSV" writes what is shown. */
+const DASH_ZERO = /^[-\u2013\u2014]$/;
+
+/** Anything beyond ASCII: the full-width and invisible forms above are, and most cells are not. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Digits and separators only, maybe a leading minus: "1.234,56", "-1,234.56", "12,5". */
+const SEPARATED_DIGITS = /^-?[\d.,]+$/;
 
 function parseMessyNumber(raw: string, reading: NumberReading): number {
-  let s = raw.trim();
+  // The shape of nearly every cell of a decimal-comma file: no currency, space or sign to look for.
+  if (SEPARATED_DIGITS.test(raw)) {
+    const negative = raw.charCodeAt(0) === 45;
+    const normalised = normaliseSeparators(negative ? raw.slice(1) : raw, reading.decimalComma);
+    if (normalised === null || !PLAIN.test(normalised)) return Number.NaN;
+    const value = Number(normalised);
+    if (!Number.isFinite(value)) return Number.NaN;
+    return negative ? -value : value;
+  }
+  let s = raw;
+  // Every cell of a decimal-comma file comes here: the rarer forms are looked for only when a
+  // cheap test says they may be there.
+  if (NON_ASCII.test(s)) {
+    if (FULL_WIDTH.test(s)) s = s.normalize("NFKC");
+    s = s.replace(INVISIBLE, "");
+  }
+  s = s.trim();
+  if (s.charCodeAt(0) === 61) {
+    const literal = TEXT_LITERAL.exec(s);
+    if (literal) s = (literal[1] as string).trim();
+  }
   if (s === "") return Number.NaN;
   let negative = false;
   if (s.startsWith("(") && s.endsWith(")")) {
@@ -145,6 +198,7 @@ function parseMessyNumber(raw: string, reading: NumberReading): number {
     reading.lastCurrency = currency[0];
     s = s.replace(currency[0], "").trim();
   }
+  if (s.length === 1 && DASH_ZERO.test(s)) return 0;
   if (s.startsWith("-") || s.startsWith("\u2212")) {
     negative = !negative;
     s = s.slice(1);
@@ -178,9 +232,16 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
   const dot = s.indexOf(".");
   if (decimalComma) {
     if (comma === -1) return dot !== -1 && /^\d{1,3}(?:\.\d{3})+$/.test(s) ? s.replaceAll(".", "") : s;
+    // A cell that settles itself overrides the file's habit: "1,234.50" (a dot after the commas) and
+    // "1,234,567" (two commas) can only group thousands with commas.
+    if (dot > comma || (comma !== s.lastIndexOf(",") && MANY_COMMA_GROUPS.test(s)))
+      return s.replaceAll(",", "");
     return s.replaceAll(".", "").replace(",", ".");
   }
-  if (comma === -1) return s;
+  if (comma === -1) {
+    // "1.500.000": a number has one decimal point, so two or more dots can only group thousands.
+    return dot !== s.lastIndexOf(".") && MANY_DOT_GROUPS.test(s) ? s.replaceAll(".", "") : s;
+  }
   if (dot !== -1) {
     // Both present: whichever comes last is the decimal separator ("1,234.50" or "1.234,50").
     return s.lastIndexOf(",") > s.lastIndexOf(".")
@@ -194,15 +255,24 @@ function normaliseSeparators(s: string, decimalComma: boolean): string | null {
 
 /**
  * Decides whether a table writes decimals with a comma, from evidence that cannot be read both ways:
- * "74,69" or "1.234,5" say comma; "74.69" or "1,234.5" say dot. "1,234" alone is ambiguous.
+ * "74,69", "1.234,5" or "1.500.000" say comma; "74.69" or "1,234.5" say dot. "1,234" alone is
+ * ambiguous, and so is "1.234", unless the file speaks a decimal-comma locale (`localeHint`: a
+ * semicolon delimiter, or dates written 31.01.2024, both what Excel writes where the comma is the
+ * decimal separator): there a column of whole amounts written "1.234" and "120.000" is in thousands.
+ * Without the hint "3.459" stays a decimal (a fuel price); with it, a lone three-decimal dot value
+ * has not been met in such exports.
  */
-export function detectDecimalComma(samples: Iterable<string>): boolean {
+export function detectDecimalComma(samples: Iterable<string>, localeHint = false): boolean {
   let comma = 0;
   let dot = 0;
+  let dotThousands = 0;
   for (const raw of samples) {
     const s = raw.replace(/[^\d.,-]/g, "");
     if (/^-?\d+(?:\.\d{3})*,(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:\.\d{3})+,\d+$/.test(s)) comma++;
     else if (/^-?\d+(?:,\d{3})*\.(?:\d{1,2}|\d{4,})$/.test(s) || /^-?\d{1,3}(?:,\d{3})+\.\d+$/.test(s)) dot++;
+    else if (/^-?[1-9]\d{0,2}(?:\.\d{3}){2,}$/.test(s)) comma++;
+    else if (/^-?[1-9]\d{0,2}\.\d{3}$/.test(s)) dotThousands++;
   }
-  return comma > dot;
+  if (comma !== dot) return comma > dot;
+  return localeHint && comma === 0 && dotThousands > 0;
 }

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { type AmountScale, amountScale } from "./amount-scale.js";
 import type { Cell } from "./cell.js";
 import {
   assignColumns,
@@ -39,6 +40,8 @@ export interface Schema {
   cancelByInvoicePrefix: boolean;
   /** Currency named in the revenue header, e.g. "Amount (INR)". */
   headerCurrency: Currency | null;
+  /** The revenue header states its amounts in thousands or millions ("Revenue ($000)"): the multiplier. */
+  revenueScale: AmountScale;
   dateSerialNumbers: boolean;
   /** A shape beyond one row per sale (deals, multi-line orders, discounts): see shapes/detect.ts. */
   shape?: ShapePlan;
@@ -49,6 +52,8 @@ export interface InferOptions {
   classifierAnswer?: ColumnAnswer;
   /** Told what the columns read as, before a missing revenue column is refused. */
   onRead?: (read: ColumnsRead) => void;
+  /** The CSV's delimiter: ";" is the list separator of the locales that write decimal commas. */
+  listSeparator?: string;
 }
 
 /**
@@ -57,7 +62,10 @@ export interface InferOptions {
  * can be revenue and there is no quantity x price.
  */
 export function inferSchema(headers: string[], sample: Cell[][], options: InferOptions = {}): Schema {
-  const decimalComma = detectDecimalComma(numericLookingCells(sample));
+  const decimalComma = detectDecimalComma(
+    numericLookingCells(sample),
+    options.listSeparator === ";" || hasDottedDates(sample),
+  );
   const profiles = profileColumns(headers, sample, decimalComma);
   const heuristic = assignColumns(profiles);
   const read = { headers, profiles, assignment: heuristic, sampleRows: sample.length };
@@ -99,6 +107,7 @@ export function schemaFrom(
     decimalComma,
     cancelByInvoicePrefix,
     headerCurrency: revenueProfile?.normalised.currency ?? null,
+    revenueScale: revenueProfile ? amountScale(revenueProfile.header) : 1,
     dateSerialNumbers:
       dateProfile !== undefined &&
       (isDateHeader(dateProfile.compact) || dateProfile.meaning.concepts.has("date")),
@@ -113,6 +122,19 @@ function numericLookingCells(sample: Cell[][]): string[] {
     }
   }
   return out;
+}
+
+const DOTTED_DATE = /^\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?:$|\s)/;
+
+/** Dates written 31.01.2024 (German, Dutch, Nordic, Polish, Turkish ...): a decimal-comma locale. */
+function hasDottedDates(sample: Cell[][]): boolean {
+  let dotted = 0;
+  for (const row of sample) {
+    for (const cell of row) {
+      if (typeof cell === "string" && DOTTED_DATE.test(cell) && ++dotted >= 3) return true;
+    }
+  }
+  return false;
 }
 
 /** What the sample showed, so the error can say what is wrong with a column that is named right. */
@@ -175,6 +197,9 @@ function unusableColumn(role: "revenue" | "units" | "unitPrice", evidence: Sampl
   const where = `in the first ${plural(evidence.rows, "row")}`;
   if (best.nonEmpty === 0) {
     return `The column ${name} is empty ${where}. If it holds formulas, the workbook was saved without their calculated values: open it in Excel and save it again.`;
+  }
+  if (best.typedDates > 0 && best.typedDates >= (best.nonEmpty - best.numeric) * 0.8) {
+    return `The column ${name} is formatted as dates in the workbook, so its amounts show as dates (such as ${quote(best.textExample ?? "")}). In Excel, select the column, format it as Number, save and upload again.`;
   }
   const text = best.nonEmpty - best.numeric;
   const tooLarge = best.numeric - best.amounts;

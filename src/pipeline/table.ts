@@ -1,5 +1,7 @@
 import { InputError } from "../errors.js";
 import { type Cell, cellText, isBlankCell } from "./cell.js";
+import { headerMeaning } from "./columns/lexicon.js";
+import { normaliseHeader } from "./columns/normalise.js";
 import type { Limits } from "./limits.js";
 import { type GroupMonthGrid, type Metrics, MetricsFold } from "./metrics.js";
 import { numberReading } from "./numbers.js";
@@ -15,8 +17,22 @@ const SAMPLE_ROWS = 1_000;
 const NO_TABLE =
   "No table was found: expected a header row with at least two column names (such as Date, Region, Revenue) followed by data rows.";
 const TOTALS_LABEL = /^(?:grand\s+)?totals?:?$|^sum$|^total\s+(?:sales|revenue|amount)$/i;
+/**
+ * Labels of a sum over the rows above, in full: the grand totals above, Excel's Data > Subtotal rows
+ * ("North Total", German "North Ergebnis" and "Gesamtergebnis", French and Spanish "Total général",
+ * "Total general"), "Subtotal", and "Total North" as people type them.
+ */
+const SUM_LABEL =
+  /^(?:grand\s+)?totals?:?$|^sum$|^sub[\s-]?totals?:?$|^(?:gesamt)?ergebnis$|^totale?(?:\s+\S.{0,99})?$|^\S.{0,99}\s(?:totals?|ergebnis):?$/i;
+/** Running totals at each sum row already set aside, newest last: where a subtotal's group starts. */
+const SUM_BOUNDARIES = 16;
 
-export type SkipReason = "blank row" | "repeated header" | "totals row";
+export type SkipReason =
+  | "blank row"
+  | "repeated header"
+  | "totals row"
+  | "row of a second table"
+  | "title row";
 
 export interface TableResult {
   headerRow: number;
@@ -60,6 +76,21 @@ export class TableBuilder {
   private readonly skipped: Record<string, number> = {};
   private rowNumber = 0;
   private dataRows = 0;
+  private listSeparator: string | undefined;
+  /** The first value of a stream whose rows never held two: said in the refusal. */
+  private singleValue: Cell | undefined;
+  /** Columns a sum row's label may sit in: the first three, and the grouping columns. */
+  private labelColumns: number[] = [0, 1, 2];
+  /** The revenue column, or units when revenue is units x price: the cell every sale has. */
+  private amountColumn = -1;
+  private dateColumn = -1;
+  /** The previous row's number, to see a blank row (or, in XLSX, a gap) just above a row. */
+  private previousRow = 0;
+  private gapOpen = false;
+  /** Set once a second table's header is met: every row from there on belongs to that table. */
+  private secondTable = false;
+  private readonly revenueBoundaries: number[] = [];
+  private readonly unitBoundaries: number[] = [];
 
   constructor(
     private readonly limits: Limits,
@@ -73,13 +104,21 @@ export class TableBuilder {
     } = {},
   ) {}
 
+  /** The CSV's delimiter, a hint at how the file writes numbers (see detectDecimalComma). */
+  setListSeparator(delimiter: string): void {
+    this.listSeparator = delimiter;
+  }
+
   /** `rowNumber` is the sheet's own row number when the reader knows it (XLSX skips empty rows). */
   push(cells: Cell[], rowNumber?: number): void {
     this.rowNumber = rowNumber ?? this.rowNumber + 1;
+    // Excel writes a delimiter for every formatted column: empty fields at the end of a row are no
+    // columns. Trimmed only when over the limit, so ordinary rows pay nothing.
+    if (cells.length > this.limits.maxColumns) trimTrailingBlanks(cells);
     if (cells.length > this.limits.maxColumns) {
       throw new InputError(
         "too-many-columns",
-        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns}. Is this really a sales table?`,
+        `Row ${this.rowNumber} has ${cells.length} columns; the limit is ${this.limits.maxColumns}. Is this really a sales table? Delete the columns that are not needed, or save the sales columns on their own.`,
         {
           detail: `Row ${this.rowNumber} has ${cells.length} columns, over MAX_COLUMNS (${this.limits.maxColumns})`,
         },
@@ -117,7 +156,11 @@ export class TableBuilder {
     if (this.failure || !this.fold || !this.schema) {
       return {
         headers: this.headerRow === -1 ? null : this.headers,
-        error: this.failure ?? new InputError("no-table", NO_TABLE),
+        error:
+          this.failure ??
+          (this.singleValue !== undefined
+            ? oneColumn(this.singleValue)
+            : new InputError("no-table", NO_TABLE)),
       };
     }
     const metrics = this.fold.finish(this.skipped);
@@ -134,6 +177,9 @@ export class TableBuilder {
     let widest = 0;
     for (const { cells } of rows) widest = Math.max(widest, filledCount(cells));
     if (widest < 2) {
+      this.singleValue ??= rows
+        .map(({ cells }) => cells.find((c) => !isBlankCell(c)))
+        .find((c) => c !== undefined);
       // Nothing table-shaped yet; keep looking if the stream goes on.
       if (rows.length >= HEADER_SEARCH_ROWS) {
         this.pending = rows.slice(-1);
@@ -149,22 +195,38 @@ export class TableBuilder {
       this.pending = [];
       return;
     }
-    const header = rows[found];
+    let chosen = found;
+    // A sparse group header ("Where" over Region, "Money" over Revenue) sits above the real one:
+    // the fuller header-like row right below it is the table's header.
+    for (let next = chosen + 1; next < rows.length; next++) {
+      const below = rows[next]?.cells ?? [];
+      if (filledCount(below) <= filledCount(rows[chosen]?.cells ?? []) || !looksLikeHeader(below, widest))
+        break;
+      chosen = next;
+    }
+    const header = rows[chosen];
     if (!header) return;
     this.headerRow = header.rowNumber;
+    this.previousRow = header.rowNumber;
     this.headers = header.cells.map((c) => cellText(c));
     this.headerKey = rowKey(header.cells);
     this.headerFirst = cellText(header.cells[0]).toLowerCase();
-    const before = rows.slice(0, found);
+    const before = rows.slice(0, chosen);
     for (const { cells } of before) if (filledCount(cells) === 0) this.skip("blank row");
-    this.pending = rows.slice(found + 1);
+    this.pending = rows.slice(chosen + 1);
     if (this.pending.length >= SAMPLE_ROWS) this.startFold();
   }
 
   private startFold(): void {
-    const sample = this.pending.filter(
-      ({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey,
-    );
+    // A second table below the first says nothing about the first's columns (see accept).
+    const end = secondTableStart(this.pending, this.headerRow);
+    const rows = this.pending
+      .slice(0, end === -1 ? undefined : end)
+      .filter(({ cells }) => filledCount(cells) > 0 && rowKey(cells) !== this.headerKey);
+    // Sum rows ("January Total" in the date column) say nothing about what the columns hold; left in,
+    // a few of them can cost a column its role. They are still folded (and set aside there).
+    const unlabelled = rows.filter(({ cells }) => !hasSumLabel(cells, ALL_COLUMNS));
+    const sample = unlabelled.length > 0 ? unlabelled : rows;
     if (sample.length === 0) {
       const shown = this.headers.filter((h) => h !== "").join(", ");
       this.failure = new InputError("empty", `The file has a header row (${shown}) but no data rows.`);
@@ -176,13 +238,13 @@ export class TableBuilder {
       // The table as it stands first: a product-wide table is recognised by what its schema lacks.
       const periodWide = detectWide(this.headers, rows);
       // A classifier's answer names columns of the table as it stands, so it applies to tall tables only.
-      const columns = this.options.columns;
+      const columns: InferOptions = { ...this.options.columns, listSeparator: this.listSeparator };
       const plain = periodWide ? null : schemaOrNull(this.headers, rows, columns);
       const widePlan = periodWide ?? detectProductWide(this.headers, rows, plain);
       const wide = widePlan ? new WideRows(widePlan) : null;
       if (wide) rows = rows.flatMap((cells) => wide.expand(cells));
       const inferred = wide
-        ? inferSchema(widePlan?.longHeaders ?? this.headers, rows)
+        ? inferSchema(widePlan?.longHeaders ?? this.headers, rows, { listSeparator: this.listSeparator })
         : (plain ?? inferSchema(this.headers, rows, columns));
       this.schema = detectShapes(inferred, rows);
       if (wide && widePlan) {
@@ -199,6 +261,10 @@ export class TableBuilder {
       throw error;
     }
     this.fold = new MetricsFold(this.schema, { date1904: this.options.date1904 ?? false });
+    const { region, category, product, revenue, units } = this.schema.index;
+    this.amountColumn = revenue >= 0 ? revenue : units;
+    this.dateColumn = this.schema.index.date;
+    this.labelColumns = [...new Set([0, 1, 2, region, category, product])].filter((i) => i >= 0);
     // Typed columns are positions in the long table: a wide table's cells stay text for the parser.
     this.typing.kinds = this.options.typedColumns && !this.wide ? columnKindsFor(this.schema) : null;
     const pending = this.pending;
@@ -216,8 +282,18 @@ export class TableBuilder {
       this.skip("blank row");
       return;
     }
+    // Blank rows advance the row number without coming here (XLSX leaves them out altogether); a
+    // title row after them ("Summary") keeps the gap open for the header below it.
+    const afterGap = rowNumber > this.previousRow + 1 || this.gapOpen;
+    this.previousRow = rowNumber;
+    this.gapOpen = false;
     if (this.isHeaderAgain(cells)) {
       this.skip("repeated header");
+      return;
+    }
+    if (this.secondTable || (afterGap && fold.rowCount > 0 && startsAnotherTable(cells))) {
+      this.secondTable = true;
+      this.skip("row of a second table");
       return;
     }
     if (this.wide !== null) {
@@ -226,6 +302,11 @@ export class TableBuilder {
     }
     if (this.isTotalsRow(cells, fold)) {
       this.skip("totals row");
+      return;
+    }
+    if (this.isTitleRow(cells)) {
+      this.skip("title row");
+      this.gapOpen = afterGap;
       return;
     }
     this.countDataRow();
@@ -268,40 +349,78 @@ export class TableBuilder {
   }
 
   /**
-   * A row labelled "Total"/"Grand Total" whose revenue equals everything above it is the spreadsheet's
-   * own sum; counting it would double the total. A "Total" row that does not add up is kept as data.
+   * A row labelled as a sum ("Total", "Grand Total", "North Total", "Subtotal") whose revenue equals the
+   * rows above it, or the rows since the previous sum row (a subtotal of one group), is the
+   * spreadsheet's own sum; counting it would double the total. A labelled row that does not add up
+   * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    let labelled = false;
-    // Spreadsheets put the "Total" label in one of the first columns.
-    for (let i = 0; i < cells.length && i < 3; i++) {
-      const cell = cells[i];
-      if (typeof cell !== "string" || cell.length === 0) continue;
-      // Cheap gate on the first two letters ("to", "gr", "su": every TOTALS_LABEL match starts so)
-      // before the regex: this runs for the first cells of every row, and many names start with
-      // S, T or G (South, Sports, Toys, Garden) while few go on with the letter a totals label has.
-      const initial = cell.charCodeAt(0) | 32;
-      const second = cell.charCodeAt(1) | 32;
-      const mayBeTotal =
-        (initial === 116 && second === 111) ||
-        (initial === 103 && second === 114) ||
-        (initial === 115 && second === 117);
-      if (mayBeTotal && TOTALS_LABEL.test(cell.trim())) {
-        labelled = true;
-        break;
+    const dateCell = this.dateColumn >= 0 ? cells[this.dateColumn] : undefined;
+    // A date the reader typed (a number or a Date) rules out an "X Total" label in the date column,
+    // and sum rows carry none elsewhere (Excel's Subtotal leaves it blank): such rows, nearly all of
+    // them, only pay for the "Total..." test on the first cells.
+    const typedDate = typeof dateCell === "number" || dateCell instanceof Date || looksLikeDateText(dateCell);
+    const labelled = typedDate ? startsWithSumLabel(cells) : hasSumLabel(cells, this.labelColumns);
+    // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so).
+    const undated = !labelled && this.dateColumn >= 0 && isBlankCell(dateCell);
+    if ((!labelled && !undated) || fold.rowCount === 0) return false;
+    const revenue = fold.revenueOf(cells);
+    // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
+    const byUnits = !Number.isFinite(revenue);
+    const value = byUnits ? fold.unitsOf(cells) : revenue;
+    if (!Number.isFinite(value)) return false;
+    const running = byUnits ? fold.runningUnits : fold.runningTotal;
+    if (undated) {
+      // No label to go by: only the whole table's sum, to the cent, over at least two rows.
+      const whole = fold.rowCount >= 2 && value !== 0 && Math.abs(value - running) <= 0.01;
+      if (whole) this.markSum(fold);
+      return whole;
+    }
+    const boundaries = byUnits ? this.unitBoundaries : this.revenueBoundaries;
+    for (let i = boundaries.length - 1; i >= -1; i--) {
+      const since = running - (i >= 0 ? (boundaries[i] as number) : 0);
+      if (sameTotal(value, since)) {
+        this.markSum(fold);
+        return true;
       }
     }
-    if (!labelled || fold.rowCount === 0) return false;
-    const revenue = fold.revenueOf(cells);
-    if (Number.isFinite(revenue)) return sameTotal(revenue, fold.runningTotal);
-    // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
-    const units = fold.unitsOf(cells);
-    return Number.isFinite(units) && sameTotal(units, fold.runningUnits);
+    return false;
+  }
+
+  /**
+   * A row holding one value and no amount: a section title inside the table (QuickBooks writes each
+   * customer's name on a row of its own above its lines), or a footer ("Accrual basis ..."). Counted
+   * as data it was a sale of nothing, and a "row with no revenue". Data rows have an amount, so the
+   * blank test on that one cell settles almost every row.
+   */
+  private isTitleRow(cells: Cell[]): boolean {
+    const amount = this.amountColumn;
+    if (amount < 0 || !isBlankCell(cells[amount])) return false;
+    return filledCount(cells) === 1;
+  }
+
+  private markSum(fold: MetricsFold): void {
+    this.revenueBoundaries.push(fold.runningTotal);
+    this.unitBoundaries.push(fold.runningUnits);
+    if (this.revenueBoundaries.length > SUM_BOUNDARIES) {
+      this.revenueBoundaries.shift();
+      this.unitBoundaries.shift();
+    }
   }
 
   private skip(reason: SkipReason): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
+}
+
+/** Rows of one value each: a list, or a CSV separated by a character we do not split on ("~", ":"). */
+function oneColumn(first: Cell): InputError {
+  const text = cellText(first).replace(/[\p{Cc}\p{Cf}]+/gu, " ");
+  const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  return new InputError(
+    "no-table",
+    `The table has only one column (its first value: “${shown}”): a sales table needs at least two, such as Date and Revenue. In a CSV, separate the columns with a comma, semicolon, tab or |.`,
+  );
 }
 
 /** The schema of a table, or null where it has none (the error is raised again by the real inference). */
@@ -323,6 +442,73 @@ function hasTotalsLabel(cells: Cell[]): boolean {
   return false;
 }
 
+/**
+ * A sum label in the given cells (all of them when `columns` is null): the first three, where
+ * spreadsheets put "Total", and the grouping columns, where Excel's Subtotal writes "North Total". Runs for every row: a cheap look at the
+ * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
+ * start and end otherwise.
+ */
+/**
+ * Text that starts and ends with a digit ("31.01.2024", "01/31/2024 10:00"): a date, never an
+ * "X Total" label. Lets text-dated files skip the full label test as typed dates do.
+ */
+function looksLikeDateText(cell: Cell): boolean {
+  if (typeof cell !== "string" || cell.length === 0) return false;
+  const first = cell.charCodeAt(0);
+  const last = cell.charCodeAt(cell.length - 1);
+  return first >= 48 && first <= 57 && last >= 48 && last <= 57;
+}
+
+/** "Total", "Grand Total", "Subtotal", "Total for X" in one of the first three cells. */
+function startsWithSumLabel(cells: Cell[]): boolean {
+  for (let i = 0; i < cells.length && i < 3; i++) {
+    const cell = cells[i];
+    if (typeof cell !== "string" || cell.length < 3) continue;
+    const initial = cell.charCodeAt(0) | 32;
+    const second = cell.charCodeAt(1) | 32;
+    const mayBeSum =
+      (initial === 116 && second === 111) ||
+      (initial === 103 && second === 114) ||
+      (initial === 115 && second === 117);
+    if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
+  }
+  return false;
+}
+
+function hasSumLabel(cells: Cell[], columns: readonly number[] | null): boolean {
+  const count = columns ? columns.length : cells.length;
+  for (let k = 0; k < count; k++) {
+    const cell = cells[columns ? (columns[k] as number) : k];
+    if (typeof cell !== "string" || cell.length < 3) continue;
+    const initial = cell.charCodeAt(0) | 32;
+    const second = cell.charCodeAt(1) | 32;
+    const last = cell.charCodeAt(cell.length - 1) | 32;
+    // 108 "l" of total, 115 "s" of totals and ergebnis, 58 ":".
+    const mayBeSum =
+      (initial === 116 && second === 111) ||
+      (initial === 103 && second === 114) ||
+      (initial === 115 && second === 117) ||
+      (initial === 101 && second === 114) ||
+      last === 58 ||
+      (last === 108 && endsWithFolded(cell, "total")) ||
+      (last === 115 && (endsWithFolded(cell, "totals") || endsWithFolded(cell, "ergebnis")));
+    if (mayBeSum && SUM_LABEL.test(cell.trim())) return true;
+  }
+  return false;
+}
+
+const ALL_COLUMNS = null;
+
+/** `text` ends with `word` (lower-case ASCII), compared without allocating. */
+function endsWithFolded(text: string, word: string): boolean {
+  const offset = text.length - word.length;
+  if (offset < 0) return false;
+  for (let i = 0; i < word.length; i++) {
+    if ((text.charCodeAt(offset + i) | 32) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 function sameTotal(value: number, running: number): boolean {
   return Math.abs(value - running) <= Math.max(0.01, Math.abs(running) * 0.005);
 }
@@ -330,6 +516,12 @@ function sameTotal(value: number, running: number): boolean {
 function isBlankRow(cells: Cell[]): boolean {
   for (const c of cells) if (!isBlankCell(c)) return false;
   return true;
+}
+
+function trimTrailingBlanks(cells: Cell[]): void {
+  let end = cells.length;
+  while (end > 0 && isBlankCell(cells[end - 1])) end--;
+  cells.length = end;
 }
 
 function filledCount(cells: Cell[]): number {
@@ -344,6 +536,47 @@ function rowKey(cells: Cell[]): string {
   let key = "";
   for (let i = 0; i < end; i++) key += `${cellText(cells[i]).toLowerCase()}\u001f`;
   return key;
+}
+
+/**
+ * Where a second table starts among rows not folded yet (the sample), as accept() would find it: a
+ * header-like row after a gap, or after a gap and title rows, once a data row was seen. -1 if none.
+ */
+function secondTableStart(rows: { cells: Cell[]; rowNumber: number }[], headerRow: number): number {
+  let previous = headerRow;
+  let gapOpen = false;
+  let sawData = false;
+  for (let i = 0; i < rows.length; i++) {
+    const { cells, rowNumber } = rows[i] as { cells: Cell[]; rowNumber: number };
+    const filled = filledCount(cells);
+    if (filled === 0) continue;
+    const afterGap: boolean = rowNumber > previous + 1 || gapOpen;
+    previous = rowNumber;
+    gapOpen = false;
+    if (afterGap && sawData && startsAnotherTable(cells)) return i;
+    if (filled === 1) gapOpen = afterGap;
+    else sawData = true;
+  }
+  return -1;
+}
+
+/** Header words that name a measure or a date: what a table's header has and a row of names lacks. */
+const MEASURE_CONCEPTS = ["money", "sales", "quantity", "count", "price", "value", "date", "period"] as const;
+
+/**
+ * The header of another table, below the sales table after a blank row: a summary by region, a
+ * returns table. Text labels only (as any header), at least one of which names a measure or a date
+ * ("Total Revenue", "Count", "Month"): a row of names with blank numbers ("North, Consumer") is data
+ * with missing values, not a header.
+ */
+function startsAnotherTable(cells: Cell[]): boolean {
+  if (!looksLikeHeader(cells, 2)) return false;
+  for (const cell of cells) {
+    if (typeof cell !== "string" || cell.trim() === "") continue;
+    const { concepts } = headerMeaning(normaliseHeader(cell));
+    if (MEASURE_CONCEPTS.some((c) => concepts.has(c))) return true;
+  }
+  return false;
 }
 
 /** Cells longer than this read as sentences (a title or a note), not as column names. */

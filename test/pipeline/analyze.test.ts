@@ -182,7 +182,7 @@ describe("refusals", () => {
   it("says what a table needs when a file has a single column", async () => {
     const error = await problemOf(files.write("one-column.csv", "Revenue\n100\n200\n"));
     expect(error.problem).toBe("no-table");
-    expect(error.userMessage).toMatch(/header row with at least two column names/);
+    expect(error.userMessage).toMatch(/only one column .*needs at least two, such as Date and Revenue/);
   });
 
   it("names the columns it found when there is no revenue", async () => {

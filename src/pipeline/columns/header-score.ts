@@ -57,7 +57,8 @@ const DIMENSION: Concept[] = [
   "currency",
   "name",
 ];
-const GEO_EXCLUDE: Concept[] = ["id", "postal", "address", "status", "currency", "date", "money"];
+// "Time Zone" (PayPal, Square) names a clock setting, not a sales region.
+const GEO_EXCLUDE: Concept[] = ["id", "postal", "address", "status", "currency", "date", "time", "money"];
 
 export function scoreHeader(role: Role, meaning: HeaderMeaning): HeaderScore {
   const c = meaning.concepts;
@@ -185,7 +186,24 @@ export function scoreHeader(role: Role, meaning: HeaderMeaning): HeaderScore {
     }
     case "orderId": {
       if (
-        any(["date", "time", "line", "status", "quantity", "price", "money", "sales", "product", "customer"])
+        // "Transaction Type", "Order Type": a kind of record, never its id; "Avg. Order Value",
+        // "Order Count": a figure about orders.
+        any([
+          "date",
+          "time",
+          "line",
+          "status",
+          "quantity",
+          "price",
+          "money",
+          "sales",
+          "product",
+          "customer",
+          "group",
+          "value",
+          "rate",
+          "count",
+        ])
       )
         return NONE;
       const idWord = has("id");

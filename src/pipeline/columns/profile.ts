@@ -1,4 +1,4 @@
-import { type Cell, cellText, isBlankCell } from "../cell.js";
+import { type Cell, cellText, isBlankCell, isExcelError } from "../cell.js";
 import { dateReading, parseDateCell } from "../dates.js";
 import { isAmount, numberReading, parseNumber } from "../numbers.js";
 import { type HeaderMeaning, headerMeaning } from "./lexicon.js";
@@ -49,7 +49,7 @@ export interface ColumnProfile {
 }
 
 const CODE_LIKE = /^#?[a-z]{0,6}[-_/ #]?\d[\d-]{2,}[a-z\d-]*$/i;
-const CURRENCY_MARK = /[$€£¥₹₩₽₺฿₫₪₱₦]|R\$|zł|\b[A-Z]{3}\b/;
+const CURRENCY_MARK = /[$€£¥￥円元원₹₩₽₺฿₫₪₱₦]|R\$|zł|\b[A-Z]{3}\b/;
 
 export function isDateHeader(compact: string): boolean {
   return /date|day|time|period|created|month|week|when|datum|fecha|data|tarih|tanggal/.test(compact);
@@ -81,7 +81,8 @@ export function profileColumns(headers: string[], sample: Cell[][], decimalComma
     let tooLargeExample: string | null = null;
     for (const row of sample) {
       const cell = row[index];
-      if (isBlankCell(cell)) {
+      // A failed formula ("#N/A") says nothing about what the column holds: it counts as empty.
+      if (isBlankCell(cell) || isExcelError(cell)) {
         values.push(Number.NaN);
         continue;
       }

@@ -35,6 +35,8 @@ export async function readCsv(
   limits: Limits,
   onRow: (cells: Cell[]) => void,
   typing: ColumnTyping = { kinds: null },
+  /** Told the delimiter before the first row arrives (it says something about the file's locale). */
+  onDelimiter?: (delimiter: Delimiter) => void,
 ): Promise<CsvInfo> {
   const decoder = new SpreadsheetTextDecoder();
   let tokenizer: CsvTokenizer | null = null;
@@ -45,6 +47,8 @@ export async function readCsv(
 
   const feed = (text: string) => {
     if (crOnly) text = text.replaceAll("\r", "\n");
+    // NUL is never data in a CSV (a C string terminator, padding): the few that text may hold go.
+    if (text.includes("\0")) text = text.replaceAll("\0", "");
     (tokenizer as CsvTokenizer).push(text, onRow);
   };
 
@@ -59,6 +63,7 @@ export async function readCsv(
     pendingText += text;
     if (pendingText.length < DIALECT_SAMPLE_CHARS) continue;
     ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
+    onDelimiter?.(delimiter);
     feed(pendingText);
     pendingText = "";
   }
@@ -69,6 +74,7 @@ export async function readCsv(
       throw new InputError("empty", "The file is empty: there is no header row and no data.");
     }
     ({ tokenizer, delimiter, crOnly } = startTokenizer(pendingText, typing));
+    onDelimiter?.(delimiter);
     feed(pendingText);
   } else if (tail) {
     feed(tail);

@@ -1,4 +1,5 @@
 import { InputError } from "../../errors.js";
+import { utf16WithoutBom } from "./text-decoding.js";
 
 export type SniffedKind = "text" | "zip";
 
@@ -21,16 +22,43 @@ export function sniff(head: Uint8Array, cfbDirectory?: Uint8Array): SniffedKind 
   if (named)
     throw new InputError("unsupported-type", `This looks like ${named}, not a spreadsheet. ${EXPECTED}`);
   // UTF-16 text (Excel's "Unicode Text") is full of NUL bytes but is still text.
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return "text";
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]) || utf16WithoutBom(head))
+    return "text";
   if (looksBinary(head))
     throw new InputError("unsupported-type", `This file is binary data, not a CSV. ${EXPECTED}`);
-  const text = Buffer.from(head.subarray(0, 512)).toString("latin1").trimStart().toLowerCase();
-  if (text.startsWith("<!doctype html") || text.startsWith("<html")) {
-    throw new InputError("unsupported-type", `This is a web page (HTML), not a spreadsheet. ${EXPECTED}`);
-  }
+  const text = Buffer.from(head.subarray(0, 2048))
+    .toString("latin1")
+    .replace(/^\xef\xbb\xbf/, "")
+    .trimStart()
+    .toLowerCase();
+  const markup = markupKind(text);
+  if (markup) throw new InputError("unsupported-type", `${markup} ${EXPECTED}`);
   if (text.startsWith("{\\rtf"))
     throw new InputError("unsupported-type", `This is a rich-text document (RTF). ${EXPECTED}`);
+  // "[{" or '{"': a JSON export; no CSV starts so (a header cell would have to open with a bracket).
+  if (/^(?:\[\s*[{["]|\{\s*")/.test(text))
+    throw new InputError("unsupported-type", `This is JSON data, not a table: export it as CSV. ${EXPECTED}`);
   return "text";
+}
+
+const HTML_START = /^<(?:!doctype html|html|head|body|meta|table|style|title|div)\b/;
+
+/**
+ * Markup under a spreadsheet name: web apps export "report.xls" files that are HTML tables or Excel
+ * 2003 XML (SpreadsheetML); no CSV's first line starts with "<".
+ */
+function markupKind(text: string): string | null {
+  if (HTML_START.test(text)) {
+    return "This is a web page (HTML), not a spreadsheet; if it came from a web app as .xls, open it in Excel and save it as .xlsx.";
+  }
+  if (!text.startsWith("<?xml") && !text.startsWith("<")) return null;
+  if (
+    text.includes("urn:schemas-microsoft-com:office:spreadsheet") ||
+    text.includes('progid="excel.sheet"')
+  ) {
+    return "This is an Excel 2003 XML spreadsheet, which cannot be read here: open it in Excel and save it as .xlsx.";
+  }
+  return text.startsWith("<?xml") ? "This is an XML file, not a spreadsheet." : null;
 }
 
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -84,17 +112,17 @@ const STRAY_CONTROLS = 8;
 const SUB = 0x1a;
 
 /**
- * Text files have no NUL bytes and almost no control characters other than tab and line breaks. A
- * DOS-era end-of-file mark (Ctrl-Z) at the end does not count, nor do a few stray control bytes in a
- * short file: a 60-byte CSV with one of them is still a CSV (1% of it would be less than one byte).
+ * Text files have almost no control characters other than tab and line breaks. A DOS-era end-of-file
+ * mark (Ctrl-Z) or NUL padding at the end does not count, nor do a few stray control bytes (NUL
+ * included: a C string terminator leaked into a cell) in a short file: a 60-byte CSV with one of
+ * them is still a CSV (1% of it would be less than one byte). Binary formats are full of NULs.
  */
 function looksBinary(head: Uint8Array): boolean {
   let n = Math.min(head.length, 8192);
-  if (n === head.length) while (n > 0 && head[n - 1] === SUB) n--;
+  if (n === head.length) while (n > 0 && (head[n - 1] === SUB || head[n - 1] === 0)) n--;
   let control = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i] as number;
-    if (b === 0) return true;
     if (b < 9 || (b > 13 && b < 32) || b === 127) control++;
   }
   return control > STRAY_CONTROLS && control > n * 0.01;

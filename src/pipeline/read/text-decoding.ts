@@ -51,6 +51,12 @@ export class SpreadsheetTextDecoder {
         // Excel's "Unicode Text" export: UTF-16 with a byte-order mark (and usually tabs).
         this.mode = bytes[0] === 0xff ? "utf-16le" : "utf-16be";
         this.utf16 = new TextDecoder(this.mode, { fatal: false, ignoreBOM: false });
+      } else {
+        const utf16 = utf16WithoutBom(bytes);
+        if (utf16) {
+          this.mode = utf16;
+          this.utf16 = new TextDecoder(utf16, { fatal: false, ignoreBOM: false });
+        }
       }
     }
     if (this.utf16) return this.utf16.decode(bytes, { stream: !final });
@@ -76,6 +82,25 @@ export class SpreadsheetTextDecoder {
       return this.utf8.decode(bytes, { stream: !final });
     }
   }
+}
+
+/**
+ * UTF-16 written without a byte-order mark (SQL Server's `bcp -w`, some .NET exports): text in the
+ * Latin range puts a NUL in every other byte, the high byte of each unit. Read from the first
+ * units of a file; null for anything else (other text never has NULs at one parity only).
+ */
+export function utf16WithoutBom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  const units = Math.min(bytes.length, 1024) >> 1;
+  if (units < 4) return null;
+  let zeroEven = 0;
+  let zeroOdd = 0;
+  for (let i = 0; i < units; i++) {
+    if (bytes[2 * i] === 0) zeroEven++;
+    if (bytes[2 * i + 1] === 0) zeroOdd++;
+  }
+  if (zeroOdd >= units * 0.7 && zeroEven <= units * 0.05) return "utf-16le";
+  if (zeroEven >= units * 0.7 && zeroOdd <= units * 0.05) return "utf-16be";
+  return null;
 }
 
 /** True when the last bytes start a UTF-8 sequence that the chunk does not finish. */

@@ -149,7 +149,7 @@ describe("XLSX reader: cell values", () => {
       null,
       "Rich text",
       true,
-      null, // #DIV/0!
+      "#DIV/0!", // an error value: its text, so the notes can say a formula failed
       null, // formula without a cached value
       "cached",
       null,

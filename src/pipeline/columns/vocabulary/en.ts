@@ -51,7 +51,8 @@ export const english: Vocabulary = {
       "received",
     ],
     gross: ["gross"],
-    sub: ["sub"],
+    // "Subtotal" is money (listed above) and a part of the whole: the total before shipping and tax.
+    sub: ["sub", "subtotal", "subtotals"],
     paid: ["paid", "payment", "payments"],
     price: ["price", "prices", "pricing"],
     perUnit: ["unit", "each", "per", "piece", "item", "ea", "apiece"],
@@ -99,6 +100,10 @@ export const english: Vocabulary = {
     shipping: ["shipping", "freight", "postage", "carriage", "delivery fee", "handling", "ship"],
     period: ["year", "years", "yr", "month", "months", "mth", "quarter", "qtr", "week", "wk", "fiscal", "fy"],
     rate: [
+      // An average per order or per unit ("Avg. Order Value") is no total.
+      "avg",
+      "average",
+      "mean",
       "rate",
       "percent",
       "percentage",

@@ -33,8 +33,8 @@ export interface SheetContext {
  * Streams one worksheet, emitting each <row> as an array of plain cells indexed by column (A = 0). A cell
  * is placed by its `r` reference (sheets are sparse; cells without `r` follow the previous one). Values:
  * shared (t="s") and inline strings, booleans, formula results cached in <v> (t="str" or a number), ISO
- * dates (t="d"), numbers; numbers in a date-formatted cell become a Date (UTC). Error values and formulas
- * with no cached result are null. A value past the column limit is refused as it is met, so a hostile row
+ * dates (t="d"), numbers; numbers in a date-formatted cell become a Date (UTC). Error values ("#N/A") are
+ * their text; formulas with no cached result are null. A value past the column limit is refused as it is met, so a hostile row
  * cannot make us build a 16,384-cell array.
  */
 export async function readSheet(
@@ -80,6 +80,9 @@ export async function readSheet(
         return hasText ? text.trim() === "1" || text.trim() === "true" : null;
       case ISO_DATE:
         return hasText ? isoDate(text) : null;
+      case ERROR:
+        // "#N/A", "#DIV/0!": kept as text so the notes can say a formula failed, not that a cell is empty.
+        return hasText && text.trim() !== "" ? text.trim() : null;
       default:
         return null;
     }

@@ -22,16 +22,21 @@ const EXPECTED = "Expected a CSV file or an Excel .xlsx workbook.";
 /** Excel allows 255 sheets per window but no hard limit; thousands of sheet names means a crafted file. */
 const MAX_SHEETS = 10_000;
 
-/** What a zip that is not a workbook most likely is, for the refusal message. */
+/** What a zip that is not a workbook most likely is, and what to do: the refusal message's first sentence. */
 export function describeZip(names: string[]): string {
   const lower = names.map((n) => n.toLowerCase());
   if (lower.includes("xl/workbook.bin"))
-    return "an Excel binary workbook (.xlsb); save it in Excel as .xlsx or CSV";
-  if (lower.some((n) => n.startsWith("word/"))) return "a Word document (.docx)";
-  if (lower.some((n) => n.startsWith("ppt/"))) return "a PowerPoint file (.pptx)";
+    return "This is an Excel binary workbook (.xlsb), which cannot be read here: save it in Excel as .xlsx or CSV.";
+  if (lower.some((n) => n.startsWith("word/"))) return "This is a Word document (.docx), not a spreadsheet.";
+  if (lower.some((n) => n.startsWith("ppt/"))) return "This is a PowerPoint file (.pptx), not a spreadsheet.";
   if (lower.includes("content.xml") && lower.includes("mimetype"))
-    return "an OpenDocument file (.ods/.odt); save it as .xlsx or CSV";
-  return "a zip archive";
+    return "This is an OpenDocument spreadsheet (.ods), which cannot be read here: save it as .xlsx or CSV (File > Save As).";
+  const inside = names.filter((n) => /\.(?:csv|tsv|xlsx|xls)$/i.test(n)).map((n) => n.split("/").pop() ?? n);
+  if (inside.length > 0) {
+    const shown = inside.slice(0, 3).join(", ") + (inside.length > 3 ? ", …" : "");
+    return `This is a zip archive holding ${shown}: unzip it and upload the spreadsheet inside.`;
+  }
+  return "This is a zip archive without an Excel workbook inside.";
 }
 
 export async function readWorkbookPlan(archive: WorkbookArchive): Promise<WorkbookPlan> {
@@ -99,14 +104,9 @@ async function findWorkbookPart(archive: WorkbookArchive): Promise<string> {
 }
 
 function notAWorkbook(archive: WorkbookArchive): InputError {
-  const kind = describeZip(archive.names);
-  if (kind === "a zip archive") {
-    return new InputError(
-      "unsupported-type",
-      `This is a zip archive without an Excel workbook inside (no xl/workbook.xml). ${EXPECTED}`,
-    );
-  }
-  return new InputError("unsupported-type", `This is ${kind}, not a spreadsheet. ${EXPECTED}`);
+  return new InputError("unsupported-type", `${describeZip(archive.names)} ${EXPECTED}`, {
+    detail: "zip without xl/workbook.xml",
+  });
 }
 
 async function readRelationships(archive: WorkbookArchive, part: string): Promise<Relationship[]> {
