@@ -355,36 +355,38 @@ export class TableBuilder {
    * is kept as data (a region may be called "Total Wine").
    */
   private isTotalsRow(cells: Cell[], fold: MetricsFold): boolean {
-    const dateCell = this.dateColumn >= 0 ? cells[this.dateColumn] : undefined;
-    // A date the reader typed (a number or a Date) rules out an "X Total" label in the date column,
-    // and sum rows carry none elsewhere (Excel's Subtotal leaves it blank): such rows, nearly all of
-    // them, only pay for the "Total..." test on the first cells.
-    const typedDate = typeof dateCell === "number" || dateCell instanceof Date || looksLikeDateText(dateCell);
-    const labelled = typedDate ? startsWithSumLabel(cells) : hasSumLabel(cells, this.labelColumns);
-    // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so).
-    const undated = !labelled && this.dateColumn >= 0 && isBlankCell(dateCell);
-    if ((!labelled && !undated) || fold.rowCount === 0) return false;
+    if (fold.rowCount === 0) return false;
     const revenue = fold.revenueOf(cells);
     // Derived revenue: a totals row sums the quantity but leaves the unit price blank.
     const byUnits = !Number.isFinite(revenue);
     const value = byUnits ? fold.unitsOf(cells) : revenue;
     if (!Number.isFinite(value)) return false;
     const running = byUnits ? fold.runningUnits : fold.runningTotal;
-    if (undated) {
-      // No label to go by: only the whole table's sum, to the cent, over at least two rows.
-      const whole = fold.rowCount >= 2 && value !== 0 && Math.abs(value - running) <= 0.01;
-      if (whole) this.markSum(fold);
-      return whole;
-    }
+    // The amount first, the labels only for a row that sums the rows above it (or those since the
+    // previous sum row): two numbers compared instead of the labels of every row read (1M-row bench
+    // file, warm runs: about 30 ms less, as much as the sum-label test had added).
     const boundaries = byUnits ? this.unitBoundaries : this.revenueBoundaries;
-    for (let i = boundaries.length - 1; i >= -1; i--) {
-      const since = running - (i >= 0 ? (boundaries[i] as number) : 0);
-      if (sameTotal(value, since)) {
-        this.markSum(fold);
-        return true;
-      }
+    let sums = false;
+    for (let i = boundaries.length - 1; i >= -1 && !sums; i--) {
+      sums = sameTotal(value, running - (i >= 0 ? (boundaries[i] as number) : 0));
     }
-    return false;
+    if (!sums) return false;
+    const dateCell = this.dateColumn >= 0 ? cells[this.dateColumn] : undefined;
+    // A date the reader typed (a number or a Date) rules out an "X Total" label in the date column,
+    // and sum rows carry none elsewhere (Excel's Subtotal leaves it blank): such rows only need the
+    // "Total..." test on the first cells.
+    const typedDate = typeof dateCell === "number" || dateCell instanceof Date || looksLikeDateText(dateCell);
+    const labelled = typedDate ? startsWithSumLabel(cells) : hasSumLabel(cells, this.labelColumns);
+    if (labelled) {
+      this.markSum(fold);
+      return true;
+    }
+    // Unlabelled, a sum row still has no date in a dated table (Google Analytics ends so): then only
+    // the whole table's sum, to the cent, over at least two rows.
+    const undated = this.dateColumn >= 0 && isBlankCell(dateCell);
+    const whole = undated && fold.rowCount >= 2 && value !== 0 && Math.abs(value - running) <= 0.01;
+    if (whole) this.markSum(fold);
+    return whole;
   }
 
   /**
