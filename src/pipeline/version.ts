@@ -13,5 +13,9 @@
  * 6: issue 11 (change vs the previous month per region and category).
  * 7: issue 12 (region/category x month grid, `groupMonths`: comparisons split a period's change by
  *    group from it; an analysis cached before it has none, so its uploads could not be compared by month).
+ * 8: the reading of real exports changed figures (thousands dots, headers in $000 or TEUR, subtotal
+ *    rows, a second table below the first, placeholder dates, failed payments) and added quality keys
+ *    (formula errors, outlier dates, column alternatives, revenue scale): an earlier analysis of the
+ *    same bytes may be wrong and lacks them.
  */
-export const ANALYSIS_VERSION = 7;
+export const ANALYSIS_VERSION = 8;
