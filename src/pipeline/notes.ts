@@ -61,6 +61,11 @@ export function describeQuality(a: Analysis): string[] {
       notes.push(
         `Skipped ${plural(count, "row", "rows")} below a blank row and a second header: they look like another table (a summary or a second report), so only the first table was read. If they are sales, delete the blank row and that header.`,
       );
+    } else if (reason === "title row") {
+      // Also what lines without a delimiter in the middle of a table come to: say what was seen.
+      notes.push(
+        `Skipped ${plural(count, "row", "rows")} with a single filled cell and no amount (titles, notes or lines without the file's separator).`,
+      );
     } else notes.push(`Skipped ${plural(count, reason)}.`);
   }
   if (q.duplicateRows > 0) {

@@ -122,6 +122,23 @@ describe("fixtures", () => {
     expect(a.rowsSkipped.reasons).toEqual({ "blank row": 2, "repeated header": 1, "totals row": 1 });
   });
 
+  it("names lines without the separator inside a table in its note, not only as title rows", async () => {
+    const lines = Array.from(
+      { length: 40 },
+      (_, i) => `2024-01-${String((i % 28) + 1).padStart(2, "0")},North,${i + 1}`,
+    );
+    const path = files.write(
+      "stray-lines.csv",
+      `Date,Region,Revenue\n${lines.slice(0, 20).join("\n")}\nthis line has no separator\nnor this one\n${lines.slice(20).join("\n")}\n`,
+    );
+    const a = await analyzeFile(path);
+    expect(a.rows).toBe(40);
+    expect(a.rowsSkipped.reasons).toEqual({ "title row": 2 });
+    expect(a.notes).toContain(
+      "Skipped 2 rows with a single filled cell and no amount (titles, notes or lines without the file's separator).",
+    );
+  });
+
   it("skips a totals row under derived revenue, where only the quantity is summed", async () => {
     const path = files.write("derived-total.csv", "Item,Qty,Price Each\nPen,2,1.50\nInk,3,4.00\nTotal,5,\n");
     const a = await analyzeFile(path);
