@@ -120,6 +120,11 @@ export interface Metrics {
   revenueSource: Schema["revenueSource"];
   /** 1, or 1,000 / 1,000,000 when the revenue header states its amounts in thousands or millions. */
   revenueScale: number;
+  /**
+   * With no date column, the column of reporting periods the file has instead ("Quarter": "2024-Q1"),
+   * with a value as written: why there is no trend by month. Absent from analyses cached before it.
+   */
+  periodColumn?: { column: string; example: string } | null;
   currency: Currency | null;
   totalRevenue: number;
   netRevenue: number;

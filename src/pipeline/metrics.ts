@@ -601,6 +601,9 @@ export class MetricsFold {
       ...columnReading(schema),
       revenueSource: schema.revenueSource,
       revenueScale: schema.revenueScale ?? 1,
+      periodColumn: schema.periodColumn
+        ? { column: schema.headers[schema.periodColumn.column] ?? "", example: schema.periodColumn.example }
+        : null,
       currency: this.currency(),
       totalRevenue: roundMoney(total),
       netRevenue: roundMoney(net),

@@ -54,6 +54,13 @@ export function describeQuality(a: Analysis): string[] {
   if (a.revenueSource === "units x unit price") {
     notes.push(`There is no revenue column: revenue = ${a.columns.units} x ${a.columns.unitPrice}.`);
   }
+  if (a.periodColumn) {
+    const name =
+      a.periodColumn.column.trim() === "" ? "A column with no header" : `“${a.periodColumn.column.trim()}”`;
+    notes.push(
+      `${name} holds reporting periods such as “${a.periodColumn.example}”, not dates, so there are no figures by month or day. To see the trend, add a column with each sale's date.`,
+    );
+  }
   notes.push(...shapeNotes(a));
   notes.push(...columnNotes(a));
   for (const [reason, count] of Object.entries(a.rowsSkipped.reasons)) {

@@ -13,6 +13,7 @@ import { scoreHeader } from "./columns/header-score.js";
 import { type ColumnProfile, isDateHeader, profileColumns } from "./columns/profile.js";
 import type { Role } from "./columns/roles.js";
 import { type Currency, detectDecimalComma } from "./numbers.js";
+import { findPeriodColumn, type PeriodColumn } from "./period-column.js";
 import type { ShapePlan } from "./shapes/plan.js";
 
 export type { Candidate, RoleReading } from "./columns/assign.js";
@@ -43,6 +44,8 @@ export interface Schema {
   /** The revenue header states its amounts in thousands or millions ("Revenue ($000)"): the multiplier. */
   revenueScale: AmountScale;
   dateSerialNumbers: boolean;
+  /** With no date column, a column of reporting periods ("2024-Q1"): named in the notes. */
+  periodColumn: PeriodColumn | null;
   /** A shape beyond one row per sale (deals, multi-line orders, discounts): see shapes/detect.ts. */
   shape?: ShapePlan;
 }
@@ -111,6 +114,7 @@ export function schemaFrom(
     dateSerialNumbers:
       dateProfile !== undefined &&
       (isDateHeader(dateProfile.compact) || dateProfile.meaning.concepts.has("date")),
+    periodColumn: index.date === -1 ? findPeriodColumn(profiles) : null,
   };
 }
 
