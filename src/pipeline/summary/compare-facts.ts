@@ -5,7 +5,7 @@ import type {
   GroupContribution,
   PriceVolumeMix,
 } from "../compare/types.js";
-import type { Facts } from "./facts.js";
+import { FactSets, type Facts } from "./facts.js";
 
 /**
  * Every value a "What changed" sentence may cite, derived from the comparison alone (not from this
@@ -15,12 +15,8 @@ import type { Facts } from "./facts.js";
  * verify.ts as the rest of the summary.
  */
 export function deriveComparisonFacts(c: Comparison): Facts {
-  const amounts = new Set<number>();
-  const percents = new Set<number>();
-  const multiples = new Set<number>();
-  const money = (v: number | null | undefined) => {
-    if (v !== null && v !== undefined && Number.isFinite(v)) amounts.add(Math.abs(v));
-  };
+  const sets = new FactSets();
+  const { percents, multiples, money } = sets;
   const percent = (v: number | null | undefined) => {
     if (v !== null && v !== undefined && Number.isFinite(v)) percents.add(Math.abs(v));
   };
@@ -56,7 +52,9 @@ export function deriveComparisonFacts(c: Comparison): Facts {
     if (correction.previous !== 0) percent((correction.change / correction.previous) * 100);
   }
 
-  const names = new Set<string>([c.previousFile, c.currentFile]);
+  const names = sets.names;
+  names.add(c.previousFile);
+  names.add(c.currentFile);
   for (const b of [c.region, c.category]) {
     if (!b) continue;
     breakdown(b, t.net.previous, money, percent, change);
@@ -78,7 +76,6 @@ export function deriveComparisonFacts(c: Comparison): Facts {
     } else if (w.kind === "gap") money(w.days);
   }
 
-  const years = new Set<number>();
   for (const day of [
     p.previous.start,
     p.previous.end,
@@ -89,15 +86,9 @@ export function deriveComparisonFacts(c: Comparison): Facts {
     p.currentRange?.start,
     p.currentRange?.end,
   ]) {
-    if (day) years.add(Number(day.slice(0, 4)));
+    if (day) sets.years.add(Number(day.slice(0, 4)));
   }
-  return {
-    amounts: [...amounts],
-    percents: [...percents],
-    multiples: [...multiples],
-    years: [...years],
-    names: [...names].filter((n) => /\d/.test(n)).sort((x, y) => y.length - x.length),
-  };
+  return sets.toFacts();
 }
 
 function listed(b: BreakdownChange): GroupContribution[] {

@@ -23,13 +23,37 @@ export interface Facts {
   names: string[];
 }
 
-export function deriveFacts(a: Analysis): Facts {
-  const amounts = new Set<number>();
-  const percents = new Set<number>();
-  const multiples = new Set<number>();
-  const money = (v: number | null | undefined) => {
-    if (v !== null && v !== undefined && Number.isFinite(v)) amounts.add(Math.abs(v));
+/**
+ * The sets a Facts is gathered in, and the one way they become a Facts: this file's facts and a
+ * comparison's (compare-facts.ts) keep the same kinds of values by the same rules.
+ */
+export class FactSets {
+  readonly amounts = new Set<number>();
+  readonly percents = new Set<number>();
+  readonly multiples = new Set<number>();
+  readonly years = new Set<number>();
+  readonly names = new Set<string>();
+
+  /** A money figure or plain quantity, sign dropped; nothing for a missing or non-finite value. */
+  readonly money = (v: number | null | undefined): void => {
+    if (v !== null && v !== undefined && Number.isFinite(v)) this.amounts.add(Math.abs(v));
   };
+
+  toFacts(): Facts {
+    return {
+      amounts: [...this.amounts],
+      percents: [...this.percents],
+      multiples: [...this.multiples],
+      years: [...this.years],
+      // Only a name with a digit in it could be taken for a figure; the longest is matched first.
+      names: [...this.names].filter((n) => /\d/.test(n)).sort((x, y) => y.length - x.length),
+    };
+  }
+}
+
+export function deriveFacts(a: Analysis): Facts {
+  const sets = new FactSets();
+  const { amounts, percents, multiples, money } = sets;
   const share = (fraction: number | null | undefined) => {
     if (fraction !== null && fraction !== undefined && Number.isFinite(fraction))
       percents.add(Math.abs(fraction * 100));
@@ -137,26 +161,19 @@ export function deriveFacts(a: Analysis): Facts {
     multiples,
   );
 
-  const names = new Set<string>();
+  const names = sets.names;
   for (const list of [a.revenueByRegion, a.revenueByCategory]) for (const g of list ?? []) names.add(g.name);
   for (const status of Object.keys(a.statusCounts ?? {})) names.add(status);
   // A wide table's column headers ("Jan-24", "Q1 2024", "FY2024") are names the notes quote.
   for (const header of [...(a.shape?.wide?.periodColumns ?? []), ...(a.shape?.wide?.ignoredColumns ?? [])])
     names.add(header);
 
-  const years = new Set<number>();
   if (a.dateRange) {
     const first = Number(a.dateRange.start.slice(0, 4));
     const last = Number(a.dateRange.end.slice(0, 4));
-    for (let y = first; y <= last && y - first < 200; y++) years.add(y);
+    for (let y = first; y <= last && y - first < 200; y++) sets.years.add(y);
   }
-  return {
-    amounts: [...amounts],
-    percents: [...percents],
-    multiples: [...multiples],
-    years: [...years],
-    names: [...names].filter((n) => /\d/.test(n)).sort((x, y) => y.length - x.length),
-  };
+  return sets.toFacts();
 }
 
 /** Differences, percentage differences and ratios between every pair of values in a short list. */
