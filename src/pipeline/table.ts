@@ -445,12 +445,6 @@ function hasTotalsLabel(cells: Cell[]): boolean {
 }
 
 /**
- * A sum label in the given cells (all of them when `columns` is null): the first three, where
- * spreadsheets put "Total", and the grouping columns, where Excel's Subtotal writes "North Total". Runs for every row: a cheap look at the
- * first two letters ("to", "gr", "su", "er") and the last word gates the regex, since most names
- * start and end otherwise.
- */
-/**
  * Text that starts and ends with a digit ("31.01.2024", "01/31/2024 10:00"): a date, never an
  * "X Total" label. Lets text-dated files skip the full label test as typed dates do.
  */
@@ -477,6 +471,12 @@ function startsWithSumLabel(cells: Cell[]): boolean {
   return false;
 }
 
+/**
+ * A sum label in the given cells (all of them when `columns` is null): the first three, where
+ * spreadsheets put "Total", and the grouping columns, where Excel's Subtotal writes "North Total". A
+ * cheap look at the first two letters ("to", "gr", "su", "er") and the last word gates the regex,
+ * since most names start and end otherwise (it runs for every row of the schema sample).
+ */
 function hasSumLabel(cells: Cell[], columns: readonly number[] | null): boolean {
   const count = columns ? columns.length : cells.length;
   for (let k = 0; k < count; k++) {
