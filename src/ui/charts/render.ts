@@ -107,19 +107,16 @@ function moneyAxis(chart: ChartDescription) {
   };
 }
 
+/** Under the title, not beside it: a long title and two legend entries do not fit one line. */
+function legendUnderTitle() {
+  return { top: 42, left: 10, itemWidth: 18, textStyle: { fontFamily: FONT, fontSize: 15, color: MUTED } };
+}
+
 function lineOption(chart: ChartDescription) {
   const legend = chart.series.length > 1;
   return {
     ...base(chart),
-    // Under the title, not beside it: a long title and two legend entries do not fit one line.
-    legend: legend
-      ? {
-          top: 42,
-          left: 10,
-          itemWidth: 18,
-          textStyle: { fontFamily: FONT, fontSize: 15, color: MUTED },
-        }
-      : undefined,
+    legend: legend ? legendUnderTitle() : undefined,
     grid: {
       left: 16,
       right: 32,
@@ -167,14 +164,7 @@ function barOption(chart: ChartDescription) {
   };
   return {
     ...base(chart),
-    legend: grouped
-      ? {
-          top: 42,
-          left: 10,
-          itemWidth: 18,
-          textStyle: { fontFamily: FONT, fontSize: 15, color: MUTED },
-        }
-      : undefined,
+    legend: grouped ? legendUnderTitle() : undefined,
     grid: {
       left: 16,
       right: 64,
