@@ -1,4 +1,3 @@
-import { AppError, isInputError } from "../errors.js";
 import { type Analysis, analyzeFile } from "../pipeline/analyze.js";
 import { compareSnapshots } from "../pipeline/compare/compare.js";
 import { findPrevious } from "../pipeline/compare/series.js";
@@ -6,10 +5,9 @@ import { buildSnapshot, decodeSnapshot, encodeSnapshot } from "../pipeline/compa
 import type { Limits } from "../pipeline/limits.js";
 import { cleanText, jsonForTerminal } from "../ui/escape.js";
 import { renderComparisonText } from "./compare-report.js";
-import { isConfigError, loadCliConfig } from "./config.js";
+import { loadCliConfig } from "./config.js";
+import { EXIT, reportFailure } from "./exit.js";
 import type { CliIo } from "./main.js";
-
-const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
 /**
  * `sales-insight compare OLD NEW`: both files analysed offline, the older one kept as the snapshot
@@ -52,18 +50,7 @@ export async function runCompare(files: string[], options: { json: boolean }, io
     return EXIT.ok;
   } catch (error) {
     const shown = cleanText(failing);
-    if (isInputError(error)) {
-      io.stderr(`Cannot analyse ${shown}: ${cleanText(error.userMessage)}\n`);
-      return EXIT.badInput;
-    }
-    if (isConfigError(error)) {
-      io.stderr(`${cleanText(error.message)}\n`);
-      return EXIT.internal;
-    }
-    const message = error instanceof AppError ? error.userMessage : "an internal error occurred";
-    io.stderr(`Cannot compare ${shown}: ${cleanText(message)}. Set DEBUG=1 for details.\n`);
-    if (io.env.DEBUG) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.internal;
+    return reportFailure(error, io, `Cannot analyse ${shown}`, `Cannot compare ${shown}`);
   }
 }
 

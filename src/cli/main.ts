@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { AppError, isInputError } from "../errors.js";
 import { type Analysis, analyzeFile } from "../pipeline/analyze.js";
 import type { ColumnClassifier } from "../pipeline/columns/classify.js";
 import type { ComparisonContext } from "../pipeline/compare/context.js";
@@ -9,7 +8,8 @@ import type { SummaryModel } from "../pipeline/summary/model.js";
 import { summarize } from "../pipeline/summary/summarize.js";
 import { describeCharts } from "../ui/charts/describe.js";
 import { cleanText, jsonForTerminal, stripTerminalControls } from "../ui/escape.js";
-import { isConfigError, loadCliConfig } from "./config.js";
+import { loadCliConfig } from "./config.js";
+import { EXIT, reportFailure } from "./exit.js";
 import { renderTextReport } from "./report.js";
 
 export interface CliIo {
@@ -17,8 +17,6 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
 }
-
-export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
 
 const USAGE = `Usage: sales-insight analyze FILE [--json] [--offline] [--charts DIR]
        sales-insight compare OLD NEW [--json]
@@ -119,18 +117,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    if (isInputError(error)) {
-      io.stderr(`Cannot analyse ${shownFile}: ${cleanText(error.userMessage)}\n`);
-      return EXIT.badInput;
-    }
-    if (isConfigError(error)) {
-      io.stderr(`${cleanText(error.message)}\n`);
-      return EXIT.internal;
-    }
-    const message = error instanceof AppError ? error.userMessage : "an internal error occurred";
-    io.stderr(`Cannot analyse ${shownFile}: ${cleanText(message)}. Set DEBUG=1 for details.\n`);
-    if (io.env.DEBUG) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.internal;
+    return reportFailure(error, io, `Cannot analyse ${shownFile}`, `Cannot analyse ${shownFile}`);
   }
 }
 
